@@ -1,0 +1,96 @@
+"""rdflib in memory: for users who hand in an ``rdflib.Graph`` and for small graphs.
+
+Parameters are bound with ``initBindings``. Note rdflib evaluates SERVICE (and FROM <iri>) by
+fetching the URL: ``etiograph serve`` gates queries before they reach any engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from .base import AskResult, GraphResult, QueryResult, SelectResult, Term
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+def to_rdflib(term: Term) -> rdflib.term.Node:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def from_rdflib(node: object) -> Term | None:
+    import rdflib
+
+    if node is None:
+        return None
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        datatype = node.datatype or rdflib.XSD.string
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
+    raise TypeError(f"unsupported rdflib term {node!r}")
+
+
+class RdflibBackend:
+    """An ``rdflib.Graph``; pass ``graph=`` to query one you already have."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: rdflib.Graph | None = None):
+        import rdflib
+
+        self.graph = graph if graph is not None else rdflib.Graph()
+
+    def load(self, paths: Sequence[Path]) -> None:
+        from ..datafiles import read_rdflib
+
+        self.graph += read_rdflib(list(paths))
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        from rdflib.plugins.sparql import prepareQuery
+
+        try:
+            prepared = prepareQuery(sparql)
+        except Exception as error:  # pyparsing's ParseException and friends
+            raise rdflib_syntax_error(sparql, error) from None
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.graph.query(prepared, initBindings=init)
+        except Exception as error:
+            raise QueryError(f"the query failed: {error}") from None
+        if result.type == "ASK":
+            return AskResult(bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = tuple(str(v) for v in result.vars)
+            return SelectResult(variables, [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result])
+        return GraphResult([tuple(from_rdflib(t) for t in triple) for triple in result])
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def close(self) -> None:
+        pass
+
+
+def rdflib_syntax_error(sparql: str, error: Exception) -> QueryError:
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "col", None)
+    where = f"line {line}, column {column}: " if line else ""
+    return QueryError(f"SPARQL syntax error at {where}{getattr(error, 'msg', error)}", line, column)

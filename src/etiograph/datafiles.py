@@ -1,0 +1,79 @@
+"""Which Turtle files make up a graph, and reading them with errors that name file and line.
+
+The bundled graph is ``ontology/etiograph.ttl`` + ``graph/*.ttl``. ``--data FILE`` (repeatable)
+replaces ``graph/`` with the user's own files; the ontology stays, because the causal spine
+(which predicates are causal) lives there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import resources
+from .errors import DataError
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+def graph_sources(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True) -> list[Path]:
+    """The files to load: the ontology (unless told not to) then the user's files or the bundled graph."""
+    files = [Path(p) for p in data] if data else resources.graph_files()
+    for path in files:
+        if not path.is_file():
+            raise DataError(path, "no such file (pass a Turtle file to --data)")
+    ontology = resources.ontology_file()
+    head = [ontology] if with_ontology and ontology not in files else []
+    return head + files
+
+
+_PYOX_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+def syntax_error(path: Path, error: SyntaxError) -> DataError:
+    """Turn a pyoxigraph parse error into a DataError naming file, line and column (1-based)."""
+    message = str(error.args[0]) if error.args else str(error)
+    line = column = None
+    if len(error.args) > 1 and isinstance(error.args[1], tuple) and len(error.args[1]) >= 3:
+        line, column = error.args[1][1], error.args[1][2]
+    else:
+        found = _PYOX_POSITION.search(message)
+        if found:
+            line, column = int(found.group(1)), int(found.group(2))
+    message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+    return DataError(path, f"invalid Turtle: {message}", line, column)
+
+
+def check_turtle(paths: Iterable[Path]) -> None:
+    """Parse each file with pyoxigraph (fast) and raise DataError at the first syntax error."""
+    import pyoxigraph as ox
+
+    for path in paths:
+        try:
+            for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+                pass
+        except SyntaxError as error:
+            raise syntax_error(path, error) from None
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise DataError(path, f"cannot read: {error}") from None
+
+
+def read_rdflib(paths: Sequence[Path]) -> rdflib.Graph:
+    """All files in one rdflib Graph, prefixes bound; syntax checked first so errors name the line."""
+    import rdflib
+
+    from .vocab import PREFIXES
+
+    check_turtle(paths)
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    for path in paths:
+        try:
+            graph.parse(str(path), format="turtle")
+        except Exception as error:  # rdflib raises many types; pyoxigraph already accepted the file
+            raise DataError(path, f"rdflib could not read it: {error}") from None
+    return graph
