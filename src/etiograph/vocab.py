@@ -100,4 +100,4 @@ def shorten(iri: str) -> str:
             local = iri[len(ns) :]
             if local and all(c.isalnum() or c in "-_." for c in local):
                 best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri

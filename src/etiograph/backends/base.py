@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+    Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 else:
     Term = object
 
@@ -61,7 +61,7 @@ class GraphResult:
         return len(self.triples)
 
 
-QueryResult = Union[SelectResult, AskResult, GraphResult]
+QueryResult: TypeAlias = SelectResult | AskResult | GraphResult
 
 
 @runtime_checkable

@@ -49,7 +49,7 @@ class EndpointBackend:
         raise EndpointError("a remote endpoint is read-only here: load the data into the endpoint itself")
 
     def _post(self, sparql: str, accept: str) -> tuple[bytes, str]:
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (the user chose this http(s) endpoint)
             self.url,
             data=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},

@@ -79,7 +79,9 @@ class RdflibBackend:
             return AskResult(bool(result.askAnswer))
         if result.type == "SELECT":
             variables = tuple(str(v) for v in result.vars)
-            return SelectResult(variables, [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result])
+            return SelectResult(
+                variables, [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result]
+            )
         return GraphResult([tuple(from_rdflib(t) for t in triple) for triple in result])
 
     def __len__(self) -> int:

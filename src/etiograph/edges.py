@@ -1,0 +1,263 @@
+"""Fetch causal edges, their evidence and labels from a backend, a frontier at a time.
+
+Every query here is built from terms the store returned or the ontology defines (IRIs
+validated by pyoxigraph, integers): never from user text. Frontiers go in as VALUES blocks
+in batches, so the same code serves a 5k-triple article and a 7M-triple synthetic graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .backends import Backend
+from .paths import Evidence
+from .vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
+
+BATCH = 400
+
+_SUBPROPERTIES = SPARQL_PROLOGUE + "SELECT DISTINCT ?p ?top WHERE { ?p rdfs:subPropertyOf* ?top }"
+
+_SCHEMES = (
+    SPARQL_PROLOGUE
+    + """
+SELECT ?concept ?scheme ?notation ?label ?rank WHERE {
+  VALUES ?scheme { etio:certaintyLevels etio:mechanisms }
+  ?concept skos:inScheme ?scheme .
+  OPTIONAL { ?concept skos:notation ?notation }
+  OPTIONAL { ?concept skos:prefLabel ?label }
+  OPTIONAL { ?concept etio:certaintyRank ?rank }
+}"""
+)
+
+
+def values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    """A VALUES block of store-provided terms (pyoxigraph serialises and escapes them)."""
+    return f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}"
+
+
+def chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class EdgeFilter:
+    """Which edges a search may follow: predicates, and optionally a mechanism and a minimum rank."""
+
+    predicates: tuple[str, ...]
+    mechanism: str | None = None
+    min_rank: int | None = None
+    #: The mechanism's notation, as Evidence.mechanisms holds it.
+    mechanism_name: str | None = None
+
+    def claim_condition(self) -> str:
+        """A FILTER EXISTS requiring a qualifying claim, or '' when no claim-level filter is set."""
+        if self.mechanism is None and self.min_rank is None:
+            return ""
+        parts = ["?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ."]
+        if self.mechanism is not None:
+            parts.append(f"?claim etio:mechanism {ox.NamedNode(self.mechanism)} .")
+        if self.min_rank is not None:
+            parts.append(f"?claim etio:certainty/etio:certaintyRank ?rank . FILTER(?rank >= {int(self.min_rank)})")
+        return "FILTER EXISTS { " + " ".join(parts) + " }"
+
+    def accepts(self, evidence: Evidence) -> bool:
+        if self.mechanism is not None and self.mechanism_name not in evidence.mechanisms:
+            return False
+        return self.min_rank is None or evidence.rank >= self.min_rank
+
+
+@dataclass(frozen=True)
+class SchemeTerm:
+    iri: str
+    notation: str
+    label: str
+    rank: int | None
+
+
+class EdgeSource:
+    """Reads the causal structure of one backend; caches the ontology-level lookups."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self._subproperties: dict[str, set[str]] | None = None
+        self._schemes: dict[str, dict[str, SchemeTerm]] | None = None
+
+    # -- ontology-level lookups -------------------------------------------------------------------
+    def predicates(self, top: str) -> tuple[str, ...]:
+        """``top`` and all its sub-properties, transitively."""
+        if self._subproperties is None:
+            table: dict[str, set[str]] = {}
+            for p, t in self.backend.query(_SUBPROPERTIES):
+                if isinstance(p, ox.NamedNode) and isinstance(t, ox.NamedNode):
+                    table.setdefault(t.value, set()).add(p.value)
+            self._subproperties = table
+        return tuple(sorted(self._subproperties.get(top, {top}) | {top}))
+
+    def causal_predicates(self, include_counteracting: bool = False) -> tuple[str, ...]:
+        preds = set(self.predicates(CAUSES_OR_CONTRIBUTES_TO))
+        if include_counteracting:
+            preds |= set(self.predicates(COUNTERACTS))
+        return tuple(sorted(preds))
+
+    def scheme(self, name: str) -> dict[str, SchemeTerm]:
+        """Concepts of ``certainty`` or ``mechanisms`` keyed by IRI."""
+        if self._schemes is None:
+            schemes: dict[str, dict[str, SchemeTerm]] = {"certainty": {}, "mechanisms": {}}
+            for concept, scheme, notation, label, rank in self.backend.query(_SCHEMES):
+                key = "certainty" if scheme.value.endswith("certaintyLevels") else "mechanisms"
+                schemes[key][concept.value] = SchemeTerm(
+                    concept.value,
+                    notation.value if notation else concept.value.rsplit("/", 1)[-1],
+                    label.value if label else concept.value,
+                    int(rank.value) if rank else None,
+                )
+            self._schemes = schemes
+        return self._schemes[name]
+
+    # -- structure ------------------------------------------------------------------------------
+    def neighbours(self, nodes: Iterable[str], edge_filter: EdgeFilter, forward: bool) -> list[tuple[str, str]]:
+        """Edges (u, v) leaving ``nodes`` (forward) or entering them (backward)."""
+        anchor = "s" if forward else "o"
+        edges: list[tuple[str, str]] = []
+        predicate_values = values("p", (ox.NamedNode(p) for p in edge_filter.predicates))
+        condition = edge_filter.claim_condition()
+        for batch in chunks(sorted(nodes)):
+            query = (
+                SPARQL_PROLOGUE
+                + f"SELECT DISTINCT ?s ?o WHERE {{ {values(anchor, (ox.NamedNode(n) for n in batch))} "
+                + f"{predicate_values} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) {condition} }}"
+            )
+            edges.extend((s.value, o.value) for s, o in self.backend.query(query))
+        return edges
+
+    def expand(
+        self, start: str, edge_filter: EdgeFilter, forward: bool, max_hops: int | None, limit: int | None = None
+    ) -> tuple[dict[str, int], dict[str, set[str]], bool]:
+        """Breadth-first reach from ``start``: distances, the edges seen, and whether ``limit`` cut it."""
+        distance = {start: 0}
+        adjacency: dict[str, set[str]] = {}
+        frontier = [start]
+        depth = 0
+        while frontier and (max_hops is None or depth < max_hops):
+            depth += 1
+            next_frontier = []
+            for u, v in self.neighbours(frontier, edge_filter, forward):
+                adjacency.setdefault(u, set()).add(v)
+                new = v if forward else u
+                if new not in distance:
+                    distance[new] = depth
+                    next_frontier.append(new)
+                    if limit is not None and len(distance) > limit:
+                        return distance, adjacency, True
+            frontier = next_frontier
+        return distance, adjacency, False
+
+    def between(self, source: str, target: str, edge_filter: EdgeFilter, max_hops: int) -> dict[str, set[str]]:
+        """Every edge that can lie on a path source → target of at most ``max_hops`` hops.
+
+        Grows the smaller frontier first (bidirectional breadth-first search): a path of length
+        L ≤ a + b has each edge leaving a node within a-1 hops of the source, or entering one
+        within b-1 hops of the target, so both sets of edges together hold all such paths.
+        """
+        sides = {
+            True: {"dist": {source: 0}, "frontier": [source], "depth": 0},
+            False: {"dist": {target: 0}, "frontier": [target], "depth": 0},
+        }
+        adjacency: dict[str, set[str]] = {}
+        while sides[True]["depth"] + sides[False]["depth"] < max_hops:
+            live = [d for d in (True, False) if sides[d]["frontier"]]
+            if not live:
+                break
+            forward = min(live, key=lambda d: len(sides[d]["frontier"]))
+            side = sides[forward]
+            side["depth"] += 1
+            next_frontier = []
+            for u, v in self.neighbours(side["frontier"], edge_filter, forward):
+                adjacency.setdefault(u, set()).add(v)
+                new = v if forward else u
+                if new not in side["dist"]:
+                    side["dist"][new] = side["depth"]
+                    next_frontier.append(new)
+            side["frontier"] = next_frontier
+        return adjacency
+
+    # -- evidence -------------------------------------------------------------------------------
+    def evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+        """For each edge (s, o): ``[(predicate, Evidence | None), ...]`` of the qualifying claims."""
+        certainty = self.scheme("certainty")
+        mechanisms = self.scheme("mechanisms")
+        predicate_values = values("p", (ox.NamedNode(p) for p in edge_filter.predicates))
+        merged: dict[tuple[str, str, str], dict[str, dict]] = {}
+        edge_list = sorted(set(edges))
+        for batch in chunks(edge_list):
+            pairs = " ".join(f"({ox.NamedNode(s)} {ox.NamedNode(o)})" for s, o in batch)
+            query = (
+                SPARQL_PROLOGUE
+                + f"""SELECT ?s ?p ?o ?claim ?certainty ?mechanism ?quote ?section WHERE {{
+  VALUES (?s ?o) {{ {pairs} }} {predicate_values}
+  ?s ?p ?o .
+  OPTIONAL {{
+    ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+    OPTIONAL {{ ?claim etio:certainty ?certainty }}
+    OPTIONAL {{ ?claim etio:mechanism ?mechanism }}
+    OPTIONAL {{ ?claim etio:evidence/oa:hasSelector/oa:exact ?quote }}
+    OPTIONAL {{ ?claim etio:inSection ?section }}
+  }}
+}}"""
+            )
+            for s, p, o, claim, cert, mech, quote, section in self.backend.query(query):
+                claims = merged.setdefault((s.value, p.value, o.value), {})
+                if claim is None:
+                    continue
+                entry = claims.setdefault(
+                    claim.value,
+                    {"certainty": None, "mechanisms": set(), "quotes": [], "section": None},
+                )
+                if cert is not None:
+                    entry["certainty"] = cert.value
+                if mech is not None:
+                    entry["mechanisms"].add(mech.value)
+                if quote is not None and quote.value not in entry["quotes"]:
+                    entry["quotes"].append(quote.value)
+                if section is not None:
+                    entry["section"] = section.value
+        out: dict[tuple[str, str], list] = {}
+        for (s, p, o), claims in merged.items():
+            found = []
+            for claim_iri, entry in sorted(claims.items()):
+                term = certainty.get(entry["certainty"] or "")
+                found.append(
+                    Evidence(
+                        claim=claim_iri,
+                        predicate=p,
+                        certainty=term.notation if term else None,
+                        rank=(term.rank or 0) if term else 0,
+                        mechanisms=tuple(
+                            sorted(mechanisms[m].notation if m in mechanisms else m for m in entry["mechanisms"])
+                        ),
+                        quotes=tuple(sorted(entry["quotes"])),
+                        section=entry["section"],
+                    )
+                )
+            qualifying = [e for e in found if edge_filter.accepts(e)]
+            if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
+                out.setdefault((s, o), []).append((p, tuple(qualifying)))
+        return out
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Preferred labels (English or untagged first), falling back to the IRI's last segment."""
+        iri_list = sorted(set(iris))
+        found: dict[str, list[tuple[bool, str]]] = {}
+        for batch in chunks(iri_list):
+            query = (
+                SPARQL_PROLOGUE
+                + f"SELECT ?c ?label WHERE {{ {values('c', (ox.NamedNode(i) for i in batch))} ?c skos:prefLabel ?label }}"
+            )
+            for c, label in self.backend.query(query):
+                found.setdefault(c.value, []).append((label.language not in (None, "en"), label.value))
+        best = {iri: min(options)[1] for iri, options in found.items()}
+        return {i: best.get(i) or i.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] for i in iri_list}

@@ -1,0 +1,300 @@
+"""KnowledgeGraph: the public entry point. Load a graph, resolve concepts, find causal paths.
+
+The CLI, the diagrams, the notebooks and the server all go through this class, so a
+behaviour (how names resolve, how paths are ordered) is defined once.
+
+>>> kg = KnowledgeGraph.load()
+>>> result = kg.paths("UTI", "leg cramps", max_hops=4)
+>>> result.paths[0].labels
+('urinary tract infection', 'leg cramps')
+>>> any(p.labels == ('urinary tract infection', 'fever', 'dehydration', 'low magnesium', 'leg cramps')
+...     for p in result.paths)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice, pairwise
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .backends import Backend, QueryResult, Term, open_backend
+from .concepts import Concept, ConceptResolver
+from .datafiles import graph_sources
+from .edges import EdgeFilter, EdgeSource
+from .errors import EtiographError
+from .paths import Hop, PathsResult, order_key, simple_paths
+from .paths import Path as CausalPath
+from .vocab import COUNTERACTS, SPARQL_PROLOGUE
+
+#: How many simple paths the search enumerates before ordering; beyond it, results say truncated.
+ENUMERATION_CAP = 20_000
+#: Default cap on upstream/downstream listings, so a hub's reach cannot flood a terminal.
+REACH_LIMIT = 1_000
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A concept reachable upstream or downstream, at its shortest distance."""
+
+    concept: str
+    label: str
+    distance: int
+
+
+@dataclass(frozen=True)
+class ReachResult:
+    concept: str
+    label: str
+    direction: str
+    reached: tuple[Reach, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """One direct cause, effect or counteracting edge of a concept, with its evidence."""
+
+    hop: Hop
+    counteracted_by: tuple[Hop, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    concept: Concept
+    mechanisms: tuple[str, ...]
+    causes: tuple[Step, ...]
+    effects: tuple[Step, ...]
+    counteracted_by: tuple[Hop, ...]
+    mediators: tuple[tuple[str, int], ...] = field(default=())
+
+
+class KnowledgeGraph:
+    """A causal knowledge graph behind one backend."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.resolver = ConceptResolver(backend)
+        self.edges = EdgeSource(backend)
+
+    @classmethod
+    def load(
+        cls,
+        data: Sequence[str | Path] | None = None,
+        store: str | None = None,
+        endpoint: str | None = None,
+    ) -> KnowledgeGraph:
+        """The bundled graph (or ``data`` files) in a store (default: pyoxigraph in memory).
+
+        ``store`` is ``oxigraph``, ``oxigraph:PATH`` (persistent, reloaded only when files change)
+        or ``rdflib``; ``endpoint`` is the URL of a SPARQL 1.1 endpoint that already holds the data.
+        """
+        if endpoint:
+            return cls(open_backend(endpoint))
+        return cls(open_backend(store, graph_sources(data)))
+
+    # -- lookups --------------------------------------------------------------------------------
+    def resolve(self, name: str) -> Concept:
+        """The concept a label, alt label, CURIE or IRI names.
+
+        >>> KnowledgeGraph.load().resolve("kidney infection").curie
+        'kg:pyelonephritis'
+        """
+        return self.resolver.resolve(name)
+
+    def mechanism(self, name: str) -> str:
+        """A mechanism's IRI from its notation (``medication``), label or IRI."""
+        return self._scheme_term("mechanisms", name)
+
+    def certainty_rank(self, name: str) -> int:
+        """The rank of a certainty level named by notation (``may``) or label."""
+        iri = self._scheme_term("certainty", name)
+        return self.edges.scheme("certainty")[iri].rank or 0
+
+    def _scheme_term(self, scheme: str, name: str) -> str:
+        terms = self.edges.scheme(scheme)
+        wanted = name.strip().lower()
+        for term in terms.values():
+            if wanted in (term.notation.lower(), term.label.lower(), term.iri.lower()):
+                return term.iri
+        choices = ", ".join(sorted(t.notation for t in terms.values()))
+        raise EtiographError(f"unknown {scheme} {name!r}; choose one of: {choices}")
+
+    # -- causal paths ---------------------------------------------------------------------------
+    def paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        max_hops: int = 6,
+        limit: int | None = None,
+        mechanism: str | None = None,
+        min_certainty: str | None = None,
+        include_counteracting: bool = False,
+    ) -> PathsResult:
+        """Every simple causal path from ``source`` to ``target``, shortest and strongest first.
+
+        Only positive causal relations (sub-properties of etio:causesOrContributesTo) are
+        followed unless ``include_counteracting``. ``mechanism`` keeps hops whose claims belong
+        to it; ``min_certainty`` keeps hops with a claim at least that certain.
+        """
+        if max_hops < 1:
+            raise EtiographError("--max-hops must be at least 1")
+        if limit is not None and limit < 0:
+            raise EtiographError("--limit must be 0 or more")
+        start, end = self.resolve(source), self.resolve(target)
+        mechanism_iri = self.mechanism(mechanism) if mechanism else None
+        edge_filter = EdgeFilter(
+            predicates=self.edges.causal_predicates(include_counteracting),
+            mechanism=mechanism_iri,
+            min_rank=self.certainty_rank(min_certainty) if min_certainty else None,
+            mechanism_name=self.edges.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None,
+        )
+        adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
+        node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
+        truncated = len(node_paths) > ENUMERATION_CAP
+        node_paths = node_paths[:ENUMERATION_CAP]
+        used_edges = {(u, v) for nodes in node_paths for u, v in pairwise(nodes)}
+        evidence = self.edges.evidence(used_edges, edge_filter)
+        labels = self.edges.labels({n for nodes in node_paths for n in nodes})
+        built = []
+        for nodes in node_paths:
+            hops = []
+            for u, v in pairwise(nodes):
+                options = evidence.get((u, v))
+                if not options:
+                    break  # the edge exists but no claim qualifies under the filters
+                predicate, claims = max(options, key=lambda pc: (max((e.rank for e in pc[1]), default=0), pc[0]))
+                all_claims = tuple(e for _, cs in sorted(options) for e in cs)
+                hops.append(Hop(u, v, labels[u], labels[v], predicate, all_claims or claims))
+            else:
+                built.append(CausalPath(tuple(hops)))
+        built.sort(key=order_key)
+        filters = {k: v for k, v in (("mechanism", mechanism), ("min_certainty", min_certainty)) if v}
+        if include_counteracting:
+            filters["include_counteracting"] = "true"
+        return PathsResult(
+            source=start.iri,
+            target=end.iri,
+            source_label=start.label,
+            target_label=end.label,
+            max_hops=max_hops,
+            paths=tuple(built[:limit] if limit else built),
+            total=len(built),
+            truncated=truncated,
+            filters=filters,
+        )
+
+    # -- reach ----------------------------------------------------------------------------------
+    def upstream(self, concept: str, *, max_hops: int | None = None, limit: int | None = REACH_LIMIT) -> ReachResult:
+        """Everything that can lead to ``concept`` along causal relations, nearest first."""
+        return self._reach(concept, forward=False, max_hops=max_hops, limit=limit)
+
+    def downstream(self, concept: str, *, max_hops: int | None = None, limit: int | None = REACH_LIMIT) -> ReachResult:
+        """Everything ``concept`` can lead to along causal relations, nearest first."""
+        return self._reach(concept, forward=True, max_hops=max_hops, limit=limit)
+
+    def _reach(self, concept: str, forward: bool, max_hops: int | None, limit: int | None) -> ReachResult:
+        start = self.resolve(concept)
+        edge_filter = EdgeFilter(self.edges.causal_predicates())
+        distance, _, truncated = self.edges.expand(start.iri, edge_filter, forward, max_hops, limit or None)
+        distance.pop(start.iri, None)
+        labels = self.edges.labels(distance)
+        reached = sorted(
+            (Reach(iri, labels[iri], d) for iri, d in distance.items()), key=lambda r: (r.distance, r.label)
+        )
+        if limit:
+            reached = reached[:limit]
+        return ReachResult(start.iri, start.label, "downstream" if forward else "upstream", tuple(reached), truncated)
+
+    # -- explanation ----------------------------------------------------------------------------
+    def explain(self, concept: str) -> Explanation:
+        """A concept's mechanisms, direct causes and effects with evidence, what counteracts each
+        step, and the mediators on the paths that lead to it (networkx betweenness)."""
+        target = self.resolve(concept)
+        causal = EdgeFilter(self.edges.causal_predicates())
+        counter = EdgeFilter(self.edges.predicates(COUNTERACTS))
+        incoming = self.edges.neighbours([target.iri], causal, forward=False)
+        outgoing = self.edges.neighbours([target.iri], causal, forward=True)
+        causes = self._hops(incoming, causal)
+        effects = self._hops(outgoing, causal)
+        steps_nodes = {h.subject for h in causes} | {target.iri}
+        counter_edges = self.edges.neighbours(steps_nodes, counter, forward=False)
+        counter_hops = self._hops(counter_edges, counter)
+        by_object: dict[str, list[Hop]] = {}
+        for hop in counter_hops:
+            by_object.setdefault(hop.object, []).append(hop)
+        mechanisms = sorted({m for h in (*causes, *effects) for m in h.mechanisms})
+        return Explanation(
+            concept=target,
+            mechanisms=tuple(mechanisms),
+            causes=tuple(Step(h, tuple(by_object.get(h.subject, ()))) for h in causes),
+            effects=tuple(Step(h) for h in effects),
+            counteracted_by=tuple(by_object.get(target.iri, ())),
+            mediators=tuple(self._mediators_upstream(target.iri, causal)),
+        )
+
+    def _hops(self, edges: Sequence[tuple[str, str]], edge_filter: EdgeFilter) -> list[Hop]:
+        evidence = self.edges.evidence(edges, edge_filter)
+        labels = self.edges.labels({n for e in edges for n in e})
+        hops = []
+        for (u, v), options in evidence.items():
+            for predicate, claims in options:
+                hops.append(Hop(u, v, labels[u], labels[v], predicate, claims))
+        return sorted(hops, key=lambda h: (-h.rank, h.subject_label, h.object_label, h.predicate))
+
+    def _mediators_upstream(self, target: str, edge_filter: EdgeFilter, max_hops: int = 6) -> list[tuple[str, int]]:
+        """Upstream concepts ranked by betweenness toward ``target``: where causal routes converge."""
+        from .analysis import betweenness_toward
+
+        _, adjacency, _ = self.edges.expand(target, edge_filter, forward=False, max_hops=max_hops, limit=REACH_LIMIT)
+        scores = betweenness_toward(adjacency, target)
+        labels = self.edges.labels(scores)
+        return [(labels[n], round(s, 4)) for n, s in scores.items() if s > 0][:10]
+
+    # -- SPARQL ---------------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run SPARQL text (the shared prefixes are available) with pre-bound parameters."""
+        text = sparql if "PREFIX" in sparql.upper() else SPARQL_PROLOGUE + sparql
+        return self.backend.query(text, bindings)
+
+    def run_named(self, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+        """Run a named query of ``queries/`` with parameters given as text (resolved, then bound).
+
+        >>> rows = KnowledgeGraph.load().run_named("infection-comparison")
+        >>> sorted(r["risk"].value for r in rows.dicts())
+        ['high', 'low-to-moderate']
+        """
+        from .named_queries import bind_parameters, get_query
+
+        named = get_query(name)
+        return self.backend.query(named.text, bind_parameters(named, params or {}, self))
+
+    def term_for(self, kind: str, value: str) -> Term:
+        """Turn a parameter's text into a term of the given kind (concept, iri, mechanism, ...)."""
+        if kind == "concept":
+            return ox.NamedNode(self.resolve(value).iri)
+        if kind == "mechanism":
+            return ox.NamedNode(self.mechanism(value))
+        if kind == "certainty":
+            return ox.NamedNode(self._scheme_term("certainty", value))
+        if kind == "iri":
+            iri = ConceptResolver._as_iri(value)
+            if iri is None:
+                raise EtiographError(f"{value!r} is not an IRI or known CURIE")
+            return ox.NamedNode(iri)
+        if kind == "integer":
+            try:
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            except ValueError:
+                raise EtiographError(f"{value!r} is not an integer") from None
+        return ox.Literal(value)
+
+    def __len__(self) -> int:
+        return len(self.backend)
+
+    def close(self) -> None:
+        self.backend.close()

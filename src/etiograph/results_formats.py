@@ -1,0 +1,163 @@
+"""Write query results in the W3C SPARQL 1.1 results formats (JSON, XML, CSV, TSV) or as a table.
+
+Shared by ``etiograph query`` and ``etiograph serve`` so both speak the same formats.
+Engine-neutral: works on :class:`SelectResult` / :class:`AskResult` / :class:`GraphResult`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from .backends import AskResult, GraphResult, QueryResult, SelectResult, Term
+from .vocab import shorten
+
+SELECT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "table": "text/plain",
+}
+GRAPH_FORMATS = {
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def term_json(term: Term) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 Query Results JSON Format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def to_json(result: SelectResult | AskResult) -> str:
+    if isinstance(result, AskResult):
+        return json.dumps({"head": {}, "boolean": result.value}, ensure_ascii=False)
+    bindings = [{v: term_json(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def to_xml(result: SelectResult | AskResult) -> str:
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+    if isinstance(result, AskResult):
+        out += ["  </head>", f"  <boolean>{'true' if result.value else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["  </head>", "  <results>"]
+    for row in result.rows:
+        out.append("    <result>")
+        for variable, term in zip(result.variables, row):
+            if term is None:
+                continue
+            if isinstance(term, ox.NamedNode):
+                inner = f"<uri>{escape(term.value)}</uri>"
+            elif isinstance(term, ox.BlankNode):
+                inner = f"<bnode>{escape(term.value)}</bnode>"
+            elif term.language:
+                inner = f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+            elif term.datatype.value != _XSD_STRING:
+                inner = f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            else:
+                inner = f"<literal>{escape(term.value)}</literal>"
+            out.append(f"      <binding name={quoteattr(variable)}>{inner}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def to_csv(result: SelectResult) -> str:
+    """SPARQL 1.1 CSV: plain values (IRIs bare, literals without tags), CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(
+            ["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value) for t in row]
+        )
+    return buffer.getvalue()
+
+
+def tsv_term(term: Term | None) -> str:
+    """SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax; simple numbers may stay bare."""
+    if term is None:
+        return ""
+    return str(term)
+
+
+def to_tsv(result: SelectResult) -> str:
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def display(term: Term | None) -> str:
+    """A term as a person reads it: CURIEs for IRIs, the text of literals."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return term.value
+
+
+def to_table(result: SelectResult | AskResult, max_width: int = 60) -> str:
+    """An aligned plain-text table with a row count, for terminals."""
+    if isinstance(result, AskResult):
+        return ("yes" if result.value else "no") + "\n"
+    cells = [[display(t) for t in row] for row in result.rows]
+    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
+    widths = [len(v) for v in result.variables]
+    for row in clipped:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in clipped]
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def graph_to(result: GraphResult, fmt: str) -> bytes:
+    """CONSTRUCT/DESCRIBE triples as Turtle, N-Triples or JSON-LD (via pyoxigraph)."""
+    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    if fmt not in formats:
+        raise ValueError(f"graph results can be written as {', '.join(formats)}, not {fmt!r}")
+    triples = [ox.Triple(s, p, o) for s, p, o in result.triples]
+    from .vocab import PREFIXES
+
+    if fmt == "nt":
+        return ox.serialize(triples, format=formats[fmt])
+    return ox.serialize(triples, format=formats[fmt], prefixes=PREFIXES)
+
+
+def write_result(result: QueryResult, fmt: str) -> bytes:
+    """Serialise any query result in ``fmt`` (select formats, or graph formats for CONSTRUCT)."""
+    if isinstance(result, GraphResult):
+        return graph_to(result, "turtle" if fmt in ("table", "json", "xml", "csv", "tsv") else fmt)
+    if fmt == "json":
+        return to_json(result).encode()
+    if fmt == "xml":
+        return to_xml(result).encode()
+    if fmt in ("csv", "tsv"):
+        if isinstance(result, AskResult):
+            return f"_askResult\r\n{'true' if result.value else 'false'}\r\n".encode()
+        return (to_csv(result) if fmt == "csv" else to_tsv(result)).encode()
+    if fmt == "table":
+        return to_table(result).encode()
+    raise ValueError(f"unknown results format {fmt!r}")
