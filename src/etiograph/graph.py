@@ -25,7 +25,7 @@ from .backends import Backend, QueryResult, Term, open_backend
 from .concepts import Concept, ConceptResolver
 from .datafiles import graph_sources
 from .edges import EdgeFilter, EdgeSource
-from .errors import EtiographError
+from .errors import EtiographError, QueryError
 from .paths import Hop, PathsResult, order_key, simple_paths
 from .paths import Path as CausalPath
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
@@ -70,6 +70,15 @@ class Explanation:
     effects: tuple[Step, ...]
     counteracted_by: tuple[Hop, ...]
     mediators: tuple[tuple[str, int], ...] = field(default=())
+
+
+def _shift_lines(error: QueryError, lines: int) -> QueryError:
+    """Report a syntax error's line in the user's text, not in the prologue we prepended."""
+    if error.line is None or error.line <= lines:
+        return error
+    line = error.line - lines
+    message = str(error).replace(f"line {error.line},", f"line {line},", 1)
+    return QueryError(message, line, error.column)
 
 
 class KnowledgeGraph:
@@ -258,8 +267,12 @@ class KnowledgeGraph:
     # -- SPARQL ---------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run SPARQL text (the shared prefixes are available) with pre-bound parameters."""
-        text = sparql if "PREFIX" in sparql.upper() else SPARQL_PROLOGUE + sparql
-        return self.backend.query(text, bindings)
+        if "PREFIX" in sparql.upper():
+            return self.backend.query(sparql, bindings)
+        try:
+            return self.backend.query(SPARQL_PROLOGUE + sparql, bindings)
+        except QueryError as error:
+            raise _shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
 
     def run_named(self, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
         """Run a named query of ``queries/`` with parameters given as text (resolved, then bound).
