@@ -68,10 +68,19 @@ class OxigraphBackend:
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            result = self.store.query(sparql, substitutions=substitutions or None)
+            try:
+                result = self.store.query(sparql, substitutions=substitutions or None)
+            except RuntimeError as error:
+                # pyoxigraph binds only variables the SELECT clause projects (SEP-0007); for any
+                # other query, bind term-by-term as for remote endpoints (escaped terms, no user text).
+                if not substitutions or "projection" not in str(error):
+                    raise
+                from .substitution import substitute
+
+                result = self.store.query(substitute(sparql, bindings or {}))
         except SyntaxError as error:
             raise query_syntax_error(error) from None
-        except (OSError, ValueError, TypeError) as error:
+        except (OSError, ValueError, TypeError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
         return convert(result)
 
