@@ -117,7 +117,13 @@ class ConceptResolver:
                 return ox.NamedNode(text).value
             except ValueError:
                 return None
-        return expand_curie(text)
+        expanded = expand_curie(text)
+        if expanded is None:
+            return None
+        try:
+            return ox.NamedNode(expanded).value
+        except ValueError:
+            return None
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """The labels closest to ``text`` (preferred labels shown for alt-label hits)."""

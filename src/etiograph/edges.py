@@ -18,7 +18,8 @@ from .vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
 
 BATCH = 400
 
-_SUBPROPERTIES = SPARQL_PROLOGUE + "SELECT DISTINCT ?p ?top WHERE { ?p rdfs:subPropertyOf* ?top }"
+# One step only: rdflib walks every node for `?p rdfs:subPropertyOf* ?top` with both ends unbound.
+_SUBPROPERTIES = SPARQL_PROLOGUE + "SELECT DISTINCT ?p ?top WHERE { ?p rdfs:subPropertyOf ?top }"
 
 _SCHEMES = (
     SPARQL_PROLOGUE
@@ -90,12 +91,18 @@ class EdgeSource:
     def predicates(self, top: str) -> tuple[str, ...]:
         """``top`` and all its sub-properties, transitively."""
         if self._subproperties is None:
-            table: dict[str, set[str]] = {}
+            children: dict[str, set[str]] = {}
             for p, t in self.backend.query(_SUBPROPERTIES):
                 if isinstance(p, ox.NamedNode) and isinstance(t, ox.NamedNode):
-                    table.setdefault(t.value, set()).add(p.value)
-            self._subproperties = table
-        return tuple(sorted(self._subproperties.get(top, {top}) | {top}))
+                    children.setdefault(t.value, set()).add(p.value)
+            self._subproperties = children
+        found, stack = {top}, [top]
+        while stack:  # transitive closure, cycles included
+            for child in self._subproperties.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return tuple(sorted(found))
 
     def causal_predicates(self, include_counteracting: bool = False) -> tuple[str, ...]:
         preds = set(self.predicates(CAUSES_OR_CONTRIBUTES_TO))
@@ -151,7 +158,7 @@ class EdgeSource:
                 if new not in distance:
                     distance[new] = depth
                     next_frontier.append(new)
-                    if limit is not None and len(distance) > limit:
+                    if limit is not None and len(distance) - 1 > limit:
                         return distance, adjacency, True
             frontier = next_frontier
         return distance, adjacency, False

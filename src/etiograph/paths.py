@@ -46,7 +46,7 @@ class Hop:
 
     @property
     def best(self) -> Evidence | None:
-        return max(self.evidence, key=lambda e: (e.rank, len(e.quotes)), default=None)
+        return max(self.evidence, key=lambda e: (e.rank, e.predicate == self.predicate, len(e.quotes)), default=None)
 
     @property
     def claim(self) -> str | None:

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .backends import AskResult, GraphResult, QueryResult, SelectResult, Term
+from .errors import EtiographError
 from .vocab import shorten
 
 SELECT_FORMATS = {
@@ -138,7 +139,7 @@ def graph_to(result: GraphResult, fmt: str) -> bytes:
     formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
     if fmt not in formats:
         raise ValueError(f"graph results can be written as {', '.join(formats)}, not {fmt!r}")
-    triples = [ox.Triple(s, p, o) for s, p, o in result.triples]
+    triples = list(dict.fromkeys(ox.Triple(s, p, o) for s, p, o in result.triples))
     from .vocab import PREFIXES
 
     if fmt == "nt":
@@ -149,7 +150,15 @@ def graph_to(result: GraphResult, fmt: str) -> bytes:
 def write_result(result: QueryResult, fmt: str) -> bytes:
     """Serialise any query result in ``fmt`` (select formats, or graph formats for CONSTRUCT)."""
     if isinstance(result, GraphResult):
-        return graph_to(result, "turtle" if fmt in ("table", "json", "xml", "csv", "tsv") else fmt)
+        if fmt in SELECT_FORMATS and fmt != "table":
+            raise EtiographError(
+                f"{fmt} is a format for SELECT/ASK results; write CONSTRUCT/DESCRIBE as turtle, nt or jsonld"
+            )
+        return graph_to(result, "turtle" if fmt == "table" else fmt)
+    if fmt in GRAPH_FORMATS:
+        raise EtiographError(
+            f"{fmt} is for CONSTRUCT/DESCRIBE results; write SELECT/ASK as table, csv, tsv, json or xml"
+        )
     if fmt == "json":
         return to_json(result).encode()
     if fmt == "xml":

@@ -28,6 +28,8 @@ def to_rdflib(term: Term) -> rdflib.term.Node:
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return rdflib.Literal(term.value)  # rdflib keeps plain and xsd:string literals apart
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 

@@ -1,0 +1,103 @@
+"""Shared fixtures: the bundled graph loaded once per session, in each form the tests need."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import data
+import pytest
+import rdflib
+
+from etiograph import KnowledgeGraph
+from etiograph.cli import main
+from etiograph.datafiles import graph_sources
+from etiograph.export import serialize
+from etiograph.quotes import normalise_whitespace
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The bundled graph in pyoxigraph, in memory: the default store."""
+    return KnowledgeGraph.load()
+
+
+@dataclass(frozen=True)
+class TimedGraph:
+    kg: KnowledgeGraph
+    #: Seconds the first ontology lookup (causal sub-properties) took on this backend.
+    predicates_seconds: float
+
+
+@pytest.fixture(scope="session")
+def rdflib_timed() -> TimedGraph:
+    graph = KnowledgeGraph.load(store="rdflib")
+    start = time.perf_counter()
+    graph.edges.causal_predicates()
+    return TimedGraph(graph, time.perf_counter() - start)
+
+
+@pytest.fixture(scope="session")
+def rdflib_kg(rdflib_timed: TimedGraph) -> KnowledgeGraph:
+    """The bundled graph in rdflib (slow: share it, and keep its tests few)."""
+    return rdflib_timed.kg
+
+
+@pytest.fixture(scope="session")
+def nt_export() -> bytes:
+    """Ontology and graph as one N-Triples document, as ``etiograph export --format nt`` writes it."""
+    return serialize(graph_sources(), "nt")
+
+
+@pytest.fixture(scope="session")
+def rdf_graph(nt_export: bytes) -> rdflib.Graph:
+    """The export parsed by rdflib: an oracle independent of the query layer."""
+    graph = rdflib.Graph()
+    graph.parse(data=nt_export, format="nt")
+    return graph
+
+
+def subproperties(graph: rdflib.Graph, top: str) -> frozenset[str]:
+    """``top`` and every property below it, by rdflib's own transitive closure."""
+    return frozenset(str(p) for p in graph.transitive_subjects(rdflib.RDFS.subPropertyOf, rdflib.URIRef(top)))
+
+
+@pytest.fixture(scope="session")
+def causal_predicates(rdf_graph: rdflib.Graph) -> frozenset[str]:
+    return subproperties(rdf_graph, data.CAUSES_OR_CONTRIBUTES_TO)
+
+
+@pytest.fixture(scope="session")
+def counteracting_predicates(rdf_graph: rdflib.Graph) -> frozenset[str]:
+    return subproperties(rdf_graph, data.COUNTERACTS)
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    """The source article with whitespace normalised, or skip: it lives beside the checkout."""
+    if not data.ARTICLE.is_file():
+        reason = f"the article {data.ARTICLE} is not beside this checkout"
+        print(f"skipped: {reason}")
+        pytest.skip(reason)
+    return normalise_whitespace(data.ARTICLE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], CliResult]:
+    """Run ``etiograph ARGS`` in this process; returns exit code, stdout and stderr."""
+
+    def run(args: Sequence[str]) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
