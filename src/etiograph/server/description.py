@@ -1,0 +1,221 @@
+"""What the endpoint says about itself: a SPARQL 1.1 Service Description and a VoID description.
+
+``GET /sparql`` without a query answers with the service description
+(https://www.w3.org/TR/sparql11-service-description/): an ``sd:Service`` with its endpoint, the
+language and result formats it supports, and its default dataset described with VoID
+(https://www.w3.org/TR/void/): triple count, distinct subjects and objects, the vocabularies
+used, and one partition per class and per property. ``GET /void`` answers with the VoID part alone.
+
+Statistics are computed once at start-up from the same files the workers load.
+
+>>> from etiograph.datafiles import graph_sources
+>>> stats = dataset_stats(graph_sources())
+>>> stats.triples > 1000, "https://w3id.org/etiograph/ontology#" in stats.vocabularies
+(True, True)
+>>> triples = service_description(stats, "http://127.0.0.1:7878/", timeout=30, max_rows=10000)
+>>> any(str(t.object) == "<http://www.w3.org/ns/sparql-service-description#Service>" for t in triples)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..vocab import DCTERMS, KG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, VOID, XSD
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
+#: The result formats the endpoint writes, as W3C format IRIs.
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
+DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "dcterms": DCTERMS, "rdfs": RDFS, "xsd": XSD}
+DESCRIPTION_PREFIXES.update({k: v for k, v in PREFIXES.items() if k not in DESCRIPTION_PREFIXES})
+_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    """VoID statistics of the default graph."""
+
+    triples: int
+    distinct_subjects: int
+    distinct_objects: int
+    properties: int
+    classes: int
+    entities: int
+    vocabularies: tuple[str, ...]
+    class_partitions: tuple[tuple[str, int], ...]
+    property_partitions: tuple[tuple[str, int], ...]
+    license: str | None
+    files: int
+
+
+def _one(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))[0].value)
+
+
+def namespace(iri: str) -> str:
+    """The vocabulary an IRI belongs to: a known prefix's namespace, else up to the last ``#`` or ``/``.
+
+    >>> namespace("http://www.w3.org/2004/02/skos/core#prefLabel")
+    'http://www.w3.org/2004/02/skos/core#'
+    >>> namespace("http://example.org/voc/term")
+    'http://example.org/voc/'
+    """
+    known = [ns for ns in PREFIXES.values() if iri.startswith(ns)]
+    if known:
+        return max(known, key=len)
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1] if cut > 0 else iri
+
+
+def dataset_stats(paths: Sequence[Path]) -> DatasetStats:
+    """Load the files into a throw-away store and count."""
+    from ..backends.oxigraph_backend import OxigraphBackend
+
+    backend = OxigraphBackend()
+    backend.load(paths)
+    store = backend.store
+    classes = [
+        (row["c"].value, int(row["n"].value))
+        for row in store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c ORDER BY ?c"
+        )
+    ]
+    properties = [
+        (row["p"].value, int(row["n"].value))
+        for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+    ]
+    vocabularies = sorted({namespace(p) for p, _ in properties} | {namespace(c) for c, _ in classes})
+    licences = [
+        row["l"].value
+        for row in store.query(f"SELECT ?l WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?l }} ORDER BY ?l LIMIT 1")
+    ]
+    return DatasetStats(
+        triples=_one(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_subjects=_one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_objects=_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        properties=len(properties),
+        classes=len(classes),
+        entities=_one(
+            store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{KG}") }}'
+        ),
+        vocabularies=tuple(vocabularies),
+        class_partitions=tuple(classes),
+        property_partitions=tuple(properties),
+        license=licences[0] if licences else None,
+        files=len(paths),
+    )
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+
+
+def void_description(stats: DatasetStats, base: str) -> list[ox.Triple]:
+    """The dataset in VoID: ``<base>void#dataset`` with its statistics and partitions."""
+    dataset = _n(base + "void#dataset")
+    a = _n(RDF + "type")
+    out = [
+        ox.Triple(dataset, a, _n(VOID + "Dataset")),
+        ox.Triple(dataset, _n(DCTERMS + "title"), ox.Literal("etiograph causal knowledge graph", language="en")),
+        ox.Triple(
+            dataset,
+            _n(DCTERMS + "description"),
+            ox.Literal(
+                "Concepts, sentence-backed causal claims and their evidence from one consumer-health article, "
+                "with the etiograph ontology.",
+                language="en",
+            ),
+        ),
+        ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(base + "sparql")),
+        ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(KG)),
+        ox.Triple(dataset, _n(VOID + "triples"), _int(stats.triples)),
+        ox.Triple(dataset, _n(VOID + "entities"), _int(stats.entities)),
+        ox.Triple(dataset, _n(VOID + "distinctSubjects"), _int(stats.distinct_subjects)),
+        ox.Triple(dataset, _n(VOID + "distinctObjects"), _int(stats.distinct_objects)),
+        ox.Triple(dataset, _n(VOID + "properties"), _int(stats.properties)),
+        ox.Triple(dataset, _n(VOID + "classes"), _int(stats.classes)),
+        ox.Triple(dataset, _n(VOID + "feature"), _n(FORMATS + "Turtle")),
+    ]
+    if stats.license:
+        out.append(ox.Triple(dataset, _n(DCTERMS + "license"), _n(stats.license)))
+    out += [ox.Triple(dataset, _n(VOID + "vocabulary"), _n(v)) for v in stats.vocabularies]
+    for index, (iri, count) in enumerate(stats.class_partitions):
+        part = _n(f"{base}void#class-{index}")
+        out += [
+            ox.Triple(dataset, _n(VOID + "classPartition"), part),
+            ox.Triple(part, _n(VOID + "class"), _n(iri)),
+            ox.Triple(part, _n(VOID + "entities"), _int(count)),
+        ]
+    for index, (iri, count) in enumerate(stats.property_partitions):
+        part = _n(f"{base}void#property-{index}")
+        out += [
+            ox.Triple(dataset, _n(VOID + "propertyPartition"), part),
+            ox.Triple(part, _n(VOID + "property"), _n(iri)),
+            ox.Triple(part, _n(VOID + "triples"), _int(count)),
+        ]
+    return out
+
+
+def service_description(stats: DatasetStats, base: str, *, timeout: float, max_rows: int) -> list[ox.Triple]:
+    """The ``sd:Service`` at ``<base>sparql`` with its default dataset (and the VoID of it)."""
+    endpoint = _n(base + "sparql")
+    service = _n(base + "sparql#service")
+    dataset = _n(base + "void#dataset")
+    graph = _n(base + "void#default-graph")
+    a = _n(RDF + "type")
+    out = [
+        ox.Triple(service, a, _n(SD + "Service")),
+        ox.Triple(service, _n(SD + "endpoint"), endpoint),
+        ox.Triple(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
+        ox.Triple(service, _n(SD + "defaultEntailmentRegime"), _n(ENTAILMENT_SIMPLE)),
+        ox.Triple(service, _n(SD + "defaultDataset"), dataset),
+        ox.Triple(service, _n(DCTERMS + "title"), ox.Literal("etiograph SPARQL endpoint", language="en")),
+        ox.Triple(
+            service,
+            _n(RDFS + "comment"),
+            ox.Literal(
+                f"Read-only. SPARQL Update, SERVICE and FROM/FROM NAMED are refused. A query stops after "
+                f"{timeout:g} s; answers hold at most {max_rows} rows (header Etiograph-Truncated says when cut).",
+                language="en",
+            ),
+        ),
+        ox.Triple(dataset, a, _n(SD + "Dataset")),
+        ox.Triple(dataset, _n(SD + "defaultGraph"), graph),
+        ox.Triple(graph, a, _n(SD + "Graph")),
+        ox.Triple(graph, _n(VOID + "triples"), _int(stats.triples)),
+    ]
+    out += [ox.Triple(service, _n(SD + "resultFormat"), _n(FORMATS + name)) for name in RESULT_FORMATS]
+    return out + void_description(stats, base)
+
+
+def serialise(triples: list[ox.Triple], fmt: str) -> bytes:
+    """Turtle, N-Triples, JSON-LD or RDF/XML."""
+    if fmt == "nt":
+        return ox.serialize(triples, format=_FORMATS[fmt])
+    iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+    used = {p: ns for p, ns in DESCRIPTION_PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    return ox.serialize(triples, format=_FORMATS[fmt], prefixes=used)
