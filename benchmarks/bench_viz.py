@@ -1,0 +1,201 @@
+"""How long diagrams take to generate, and to settle in a browser, as graphs grow.
+
+    python benchmarks/bench_viz.py                  # the article, then 1k and 5k synthetic concepts
+    python benchmarks/bench_viz.py --sizes 1000     # fewer sizes
+
+For each graph: loading it (pyoxigraph, in memory), generating the whole-graph page and a
+paths page (``diagram_html``), and opening each page in headless Chromium (file://, network
+blocked) until the page sets ``window.__etiographReady`` (first frame drawn, fitted). Synthetic
+graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms: concepts with
+a kind and a skos:prefLabel, each claim as a direct triple plus a claim node (rdf:subject,
+rdf:predicate, rdf:object, certainty, mechanism, an evidence quote), like graph/claims.ttl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from etiograph import KnowledgeGraph
+from etiograph.viz import build_diagram, diagram_html
+
+OUT = Path("/tmp/etiograph-bench-viz")
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+LAYERS = 8
+KINDS = [
+    ["Behaviour", "Condition", "Food"],
+    ["Infection", "Condition", "DrugClass"],
+    ["PhysiologicalState", "Condition"],
+    ["PhysiologicalProcess", "PhysiologicalState"],
+    ["PhysiologicalState", "Nutrient"],
+    ["PhysiologicalProcess", "PhysiologicalState"],
+    ["SignOrSymptom", "PhysiologicalState"],
+    ["SignOrSymptom"],
+]
+CAUSAL = ["causes", "contributesTo", "increasesRiskOf", "exacerbates", "hasAdverseEffect"]
+COUNTER = ["treats", "prevents", "reducesRiskOf", "alleviates", "replenishes"]
+CERTAINTY = ["asserted", "often", "can", "can", "may", "may", "linked", "sometimes", "occasionally", "rare"]
+MECHANISMS = ["inflammation", "electrolytes", "medication", "kidney", "referred-pain", "lifestyle", "infection-risk"]
+WORDS = ["acute", "renal", "muscular", "systemic", "low", "high", "nocturnal", "mild", "severe", "chronic"]
+NOUNS = ["strain", "deficit", "response", "irritation", "imbalance", "loss", "fatigue", "spasm", "stress", "load"]
+
+PREFIXES = """\
+@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix mech: <https://w3id.org/etiograph/ontology/mechanism/> .
+@prefix cert: <https://w3id.org/etiograph/ontology/certainty/> .
+@prefix kg: <https://w3id.org/etiograph/kg/> .
+@prefix claim: <https://w3id.org/etiograph/kg/claim/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+"""
+
+
+def synthetic(concepts: int, seed: int = 7) -> tuple[Path, str, str]:
+    """A layered causal graph of ``concepts`` concepts (~2 causal claims each, some cycles, 10%
+    counteracting), as Turtle; returns the file and a (source, target) pair to draw paths for."""
+    rng = random.Random(seed)
+    path = OUT / f"synthetic-{concepts}.ttl"
+    starts = [layer * concepts // LAYERS for layer in range(LAYERS + 1)]
+    layer_of = [layer for layer in range(LAYERS) for _ in range(starts[layer], starts[layer + 1])]
+    lines = [
+        PREFIXES,
+        f'kg: a void:Dataset ; dcterms:title "synthetic {concepts}"@en ; dcterms:created "2026-01-01"^^xsd:date .\n',
+    ]
+    for i in range(concepts):
+        kinds = KINDS[layer_of[i]]
+        label = f"{WORDS[i % 10]} {NOUNS[(i // 10) % 10]} {i}"
+        lines.append(f'kg:c{i} a etio:{kinds[i % len(kinds)]}, skos:Concept ; skos:prefLabel "{label}"@en .\n')
+    claims = 0
+    forward: dict[int, list[int]] = {}
+
+    def claim(s: int, predicate: str, o: int) -> None:
+        nonlocal claims
+        claims += 1
+        if predicate in CAUSAL and layer_of[s] < layer_of[o]:
+            forward.setdefault(s, []).append(o)
+        cert, mech = rng.choice(CERTAINTY), rng.choice(MECHANISMS)
+        cls = "CounteractingClaim" if predicate in COUNTER else "CausalClaim"
+        lines.append(
+            f"kg:c{s} etio:{predicate} kg:c{o} .\n"
+            f"claim:x{claims} a etio:{cls} ; rdf:subject kg:c{s} ; rdf:predicate etio:{predicate} ; "
+            f"rdf:object kg:c{o} ; etio:certainty cert:{cert} ; etio:mechanism mech:{mech} ;\n"
+            f'    etio:evidence [ a oa:SpecificResource ; oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Concept {s} {predicate} concept {o}, the text says." ] ] .\n'
+        )
+
+    for i in range(starts[1], concepts):
+        layer = layer_of[i]
+        for _ in range(2):
+            back = rng.random() < 0.15 and layer > 1
+            source_layer = layer - 2 if back else layer - 1
+            claim(rng.randrange(starts[source_layer], starts[source_layer + 1]), rng.choice(CAUSAL), i)
+        if layer >= 3 and rng.random() < 0.03:  # against the flow: cycles
+            claim(i, rng.choice(CAUSAL), rng.randrange(starts[layer - 2], starts[layer - 1]))
+        if rng.random() < 0.1:
+            claim(rng.randrange(starts[0], starts[1]), rng.choice(COUNTER), i)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(lines), encoding="utf-8")
+    # the question: from the layer-1 concept with most effects to the last-layer concept it reaches
+    # by most forward routes (all at most 6 hops: one layer or more per hop)
+    source = max(range(starts[1], starts[2]), key=lambda i: (len(forward.get(i, ())), -i))
+    routes = {source: 1}
+    for i in sorted(range(starts[1], concepts), key=lambda i: layer_of[i]):
+        for j in forward.get(i, ()) if i in routes else ():
+            routes[j] = routes.get(j, 0) + routes[i]
+    target = max(range(starts[LAYERS - 1], concepts), key=lambda i: (routes.get(i, 0), -i))
+    return path, f"kg:c{source}", f"kg:c{target}"
+
+
+def settle_seconds(browser, page_file: Path, repeats: int = 2) -> float:
+    """Seconds from navigation to window.__etiographReady, best of ``repeats``, network blocked."""
+    times = []
+    url = page_file.resolve().as_uri()
+    for _ in range(repeats):
+        context = browser.new_context(viewport={"width": 1400, "height": 800})
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+        errors: list[str] = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function("() => window.__etiographReady === true", timeout=120_000)
+        times.append(time.perf_counter() - start)
+        assert not errors, errors
+        context.close()
+    return min(times)
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000], help="synthetic graph sizes (concepts)")
+    parser.add_argument("--max-hops", type=int, default=6)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    graphs: list[tuple[str, list[Path] | None, str, str]] = [("article", None, "UTI", "leg cramps")]
+    for size in args.sizes:
+        ttl, source, target = synthetic(size)
+        graphs.append((f"synthetic {size}", [ttl], source, target))
+
+    browser = playwright = None
+    if CHROMIUM:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    else:
+        print("no Chromium found: browser times left out")
+
+    rows = []
+    for name, data, source, target in graphs:
+        kg, load = timed(KnowledgeGraph.load, data=data)
+        for view, view_args in (("whole graph", ()), (f"paths ≤{args.max_hops} hops", (source, target))):
+            diagram = build_diagram(kg, *view_args, max_hops=args.max_hops)
+            runs = [timed(diagram_html, kg, *view_args, max_hops=args.max_hops) for _ in range(3)]
+            page, _ = runs[0]
+            generate = statistics.median(t for _, t in runs)
+            page_file = OUT / f"{name.replace(' ', '-')}-{'graph' if not view_args else 'paths'}.html"
+            page_file.write_text(page, encoding="utf-8")
+            settle = settle_seconds(browser, page_file) if browser else float("nan")
+            paths = f"{diagram.total_paths}" if view_args else "–"
+            rows.append(
+                (name, view, len(diagram.nodes), len(diagram.links), paths, load, generate, len(page) / 1e6, settle)
+            )
+            print(f"  done: {name}, {view}", flush=True)
+
+    if browser:
+        browser.close()
+        playwright.stop()
+    header = ("graph", "view", "concepts", "links", "paths", "load s", "generate s", "page MB", "settle s")
+    widths = [max(len(header[i]), *(len(_fmt(r[i])) for r in rows)) for i in range(len(header))]
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(_fmt(v).ljust(w) if i < 2 else _fmt(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Interactive causal-path diagrams: one self-contained HTML page per diagram, offline.
+
+``diagram_html(kg, "UTI", "leg cramps")`` draws every causal path between two concepts,
+left to right, coloured by mechanism, dashed where the text hedges, each arrow carrying the
+sentence behind it; ``diagram_html(kg)`` draws the whole graph. ``write_gallery`` writes a
+small static site for a class. Pages inline vis-network (from pyvis's package files), so they
+open from a USB stick, an e-mail attachment or a notebook without any network.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Diagram, build_diagram
+
+if TYPE_CHECKING:
+    from ..graph import KnowledgeGraph
+
+__all__ = ["DEFAULT_OUTPUT", "Diagram", "build_diagram", "diagram_html", "diagram_iframe", "write_gallery"]
+
+#: Where ``etiograph viz`` writes when no ``-o`` is given.
+DEFAULT_OUTPUT = "etiograph-diagram.html"
+
+
+def diagram_html(
+    kg: KnowledgeGraph,
+    source: str | None = None,
+    target: str | None = None,
+    max_hops: int = 6,
+    mechanism: str | None = None,
+    title: str | None = None,
+    *,
+    data_date: str | None = None,
+) -> str:
+    """A complete, self-contained HTML document drawing a diagram of ``kg``.
+
+    With ``source`` and ``target`` (labels, alt labels, CURIEs or IRIs), the causal paths of
+    at most ``max_hops`` hops between them, as ``kg.paths`` finds them; with neither, every
+    concept joined by a causal or counteracting claim. ``mechanism`` (a notation such as
+    ``medication``) keeps only claims of that mechanism. ``title`` replaces the default
+    heading; ``data_date`` the date the caption gives (default: the dataset's own).
+
+    The string needs no other file and no network: write it to a ``.html`` file, or show it
+    in a notebook with ``IPython.display.HTML(diagram_iframe(html))`` (or ``HTML(html)``, as the
+    page scopes its styles and finds its own container). Raises ``UnknownConceptError`` (with
+    suggestions) for a name that matches no concept.
+    """
+    from .page import render
+
+    diagram = build_diagram(
+        kg, source, target, max_hops=max_hops, mechanism=mechanism, title=title, data_date=data_date
+    )
+    return render(diagram)
+
+
+def diagram_iframe(html: str, *, height: int = 660) -> str:
+    """``html`` wrapped in an ``<iframe srcdoc=…>`` (attribute-escaped), isolated from the host page.
+
+    >>> print(diagram_iframe('<p title="a">x & y</p>', height=200))
+    <iframe srcdoc="&lt;p title=&quot;a&quot;&gt;x &amp; y&lt;/p&gt;" style="width:100%;height:200px;border:0" sandbox="allow-scripts" title="etiograph diagram"></iframe>
+    """
+    return (
+        f'<iframe srcdoc="{escape(html, quote=True)}" style="width:100%;height:{int(height)}px;border:0" '
+        'sandbox="allow-scripts" title="etiograph diagram"></iframe>'
+    )
+
+
+def write_gallery(
+    kg: KnowledgeGraph,
+    directory: str | Path,
+    *,
+    source: str = "UTI",
+    target: str = "leg cramps",
+    max_hops: int = 6,
+    data_date: str | None = None,
+) -> list[Path]:
+    """Write a static site into ``directory``: ``index.html``, the whole graph, the headline paths
+    (``source`` → ``target``, left out when the data lacks either concept) and one diagram per
+    mechanism, all linked to each other by relative links. Returns the files written."""
+    from .gallery import write_gallery as write
+
+    return write(kg, Path(directory), source=source, target=target, max_hops=max_hops, data_date=data_date)

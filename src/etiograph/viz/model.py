@@ -1,0 +1,403 @@
+"""What a diagram shows, read from a KnowledgeGraph: concepts, links with their claims, paths.
+
+Two views. With a source and a target, the links are the hops of ``kg.paths`` (so names, alt
+labels, CURIEs and IRIs resolve as everywhere, and the counts match ``etiograph paths``).
+Without them, every concept joined by a causal or counteracting relation. Both can be limited
+to one mechanism. Every query binds store-provided terms only, as :mod:`etiograph.edges` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..edges import EdgeFilter, chunks, values
+from ..errors import EtiographError
+from ..graph import KnowledgeGraph
+from ..paths import Evidence
+from ..vocab import COUNTERACTS, SPARQL_PROLOGUE, shorten
+from . import style
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence-backed claim behind a link, with labels ready to show."""
+
+    predicate: str
+    predicate_label: str
+    certainty: str | None
+    certainty_label: str | None
+    rank: int
+    mechanisms: tuple[str, ...]
+    quotes: tuple[str, ...]
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A drawn arrow: one source, one target, one polarity, all the claims that back it."""
+
+    id: str
+    source: str
+    target: str
+    counteracting: bool
+    predicates: tuple[str, ...]
+    claims: tuple[Claim, ...]
+
+    @property
+    def best(self) -> Claim | None:
+        return max(self.claims, key=lambda c: (c.rank, len(c.quotes)), default=None)
+
+    @property
+    def mechanisms(self) -> tuple[str, ...]:
+        found = {m for c in self.claims for m in c.mechanisms}
+        return tuple(sorted(found, key=style.mechanism_order))
+
+    def mechanism(self, preferred: str | None = None) -> str | None:
+        """The mechanism that colours the link: the filter's, else the one most of its claims name."""
+        names = self.mechanisms
+        if preferred in names:
+            return preferred
+        if not names:
+            return None
+        counts = {m: sum(m in c.mechanisms for c in self.claims) for m in names}
+        return max(names, key=lambda m: (counts[m], -style.mechanism_order(m)[0]))
+
+
+@dataclass(frozen=True)
+class Node:
+    iri: str
+    label: str
+    kind: str | None
+    kind_label: str | None
+    alt_labels: tuple[str, ...] = ()
+    mappings: tuple[str, ...] = ()
+    definition: str | None = None
+    role: str | None = None  # "source", "target" or None
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    labels: tuple[str, ...]
+    links: tuple[str, ...]
+    certainty: str | None
+
+
+@dataclass
+class Diagram:
+    """Everything a page needs; built by :func:`build_diagram`, drawn by :mod:`etiograph.viz.page`."""
+
+    mode: str  # "paths" or "graph"
+    title: str
+    caption: str
+    nodes: list[Node]
+    links: list[Link]
+    paths: list[PathSummary] = field(default_factory=list)
+    total_paths: int = 0
+    source: Node | None = None
+    target: Node | None = None
+    max_hops: int | None = None
+    mechanism: str | None = None
+    mechanism_labels: dict[str, str] = field(default_factory=dict)
+    data_date: str | None = None
+
+
+_DESCRIBE = """SELECT ?c ?kind ?alt ?match ?definition WHERE {{ {values}
+  {{ ?c a ?kind FILTER(?kind != skos:Concept) }}
+  UNION {{ ?c skos:altLabel ?alt }}
+  UNION {{ ?c skos:exactMatch|skos:closeMatch ?match }}
+  UNION {{ ?c skos:definition ?definition FILTER(LANG(?definition) = "" || LANGMATCHES(LANG(?definition), "en")) }}
+}}"""
+
+_LABELS = """SELECT ?x ?label WHERE {{ {values}
+  ?x rdfs:label|skos:prefLabel|dcterms:title ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }}"""
+
+_DATASET_DATE = (
+    SPARQL_PROLOGUE
+    + """SELECT ?date WHERE { ?dataset a void:Dataset ; dcterms:modified|dcterms:created|dcterms:issued ?date }
+ORDER BY DESC(STR(?date)) LIMIT 1"""
+)
+
+
+def dataset_date(kg: KnowledgeGraph) -> str | None:
+    """The date the data declares (void:Dataset's dcterms:modified, created or issued), if any."""
+    dates = kg.backend.query(_DATASET_DATE).values("date")
+    return dates[0][:10] if dates and dates[0] else None
+
+
+def build_diagram(
+    kg: KnowledgeGraph,
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    max_hops: int = 6,
+    mechanism: str | None = None,
+    title: str | None = None,
+    data_date: str | None = None,
+) -> Diagram:
+    """The concepts and links to draw: the causal paths source → target, or the whole graph."""
+    if (source is None) != (target is None):
+        raise EtiographError("give both a source and a target concept, or neither (to draw the whole graph)")
+    notation = None
+    if mechanism:
+        mechanism_iri = kg.mechanism(mechanism)
+        notation = kg.edges.scheme("mechanisms")[mechanism_iri].notation
+    mechanism_labels = {t.notation: t.label for t in kg.edges.scheme("mechanisms").values()}
+    data_date = data_date or dataset_date(kg)
+    if source is not None and target is not None:
+        diagram = _paths_view(kg, source, target, max_hops, notation)
+    else:
+        diagram = _graph_view(kg, notation)
+    diagram.mechanism = notation
+    diagram.mechanism_labels = mechanism_labels
+    diagram.data_date = data_date
+    diagram.title = title or diagram.title
+    diagram.caption = _caption(diagram)
+    return diagram
+
+
+# -- the two views ------------------------------------------------------------------------------------
+def _paths_view(kg: KnowledgeGraph, source: str, target: str, max_hops: int, notation: str | None) -> Diagram:
+    result = kg.paths(source, target, max_hops=max_hops, mechanism=notation)
+    start, end = kg.resolve(source), kg.resolve(target)
+    order: dict[str, None] = {start.iri: None}
+    hops: dict[tuple[str, str], tuple[str, tuple[Evidence, ...]]] = {}
+    for path in result.paths:
+        for hop in path.hops:
+            hops.setdefault((hop.subject, hop.object), (hop.predicate, hop.evidence))
+            order.update(dict.fromkeys((hop.subject, hop.object)))
+    order.setdefault(end.iri)
+    names = _Names(kg)
+    ids = {key: f"e{i}" for i, key in enumerate(hops)}
+    links = [
+        Link(ids[(s, o)], s, o, False, (p,) if not evidence else _predicates(evidence), names.claims(evidence))
+        for (s, o), (p, evidence) in hops.items()
+    ]
+    nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
+    summaries = [
+        PathSummary(
+            p.labels, tuple(ids[(h.subject, h.object)] for h in p.hops), p.weakest.certainty if p.weakest else None
+        )
+        for p in result.paths
+    ]
+    by_iri = {n.iri: n for n in nodes}
+    return Diagram(
+        mode="paths",
+        title=f"How can {start.label} lead to {end.label}?",
+        caption="",
+        nodes=nodes,
+        links=links,
+        paths=summaries,
+        total_paths=result.total,
+        source=by_iri[start.iri],
+        target=by_iri[end.iri],
+        max_hops=max_hops,
+    )
+
+
+def _graph_view(kg: KnowledgeGraph, notation: str | None) -> Diagram:
+    causal = set(kg.edges.causal_predicates())
+    counter = set(kg.edges.predicates(COUNTERACTS))
+    predicates = tuple(sorted(causal | counter))
+    mechanism_iri = next((t.iri for t in kg.edges.scheme("mechanisms").values() if t.notation == notation), None)
+    edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
+    evidence = all_evidence(kg, edge_filter)
+    names = _Names(kg)
+    links: list[Link] = []
+    order: dict[str, None] = {}
+    for (s, o), options in sorted(evidence.items()):
+        for counteracting in (False, True):
+            chosen = [(p, claims) for p, claims in options if (p in counter) == counteracting]
+            if not chosen:
+                continue
+            claims = tuple(c for _, cs in chosen for c in cs)
+            links.append(Link(f"e{len(links)}", s, o, counteracting, tuple(p for p, _ in chosen), names.claims(claims)))
+            order.update(dict.fromkeys((s, o)))
+    nodes = names.nodes(list(order))
+    title = dataset_title(kg) or "Causal graph"
+    return Diagram(mode="graph", title=title, caption="", nodes=nodes, links=links)
+
+
+_ALL_EVIDENCE = """SELECT ?s ?p ?o ?claim ?certainty ?mechanism ?quote ?section WHERE {{ {values}
+  ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
+  OPTIONAL {{
+    ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+    OPTIONAL {{ ?claim etio:certainty ?certainty }}
+    OPTIONAL {{ ?claim etio:mechanism ?mechanism }}
+    OPTIONAL {{ ?claim etio:evidence/oa:hasSelector/oa:exact ?quote }}
+    OPTIONAL {{ ?claim etio:inSection ?section }}
+  }}
+}}"""
+
+
+def all_evidence(kg: KnowledgeGraph, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+    """Every edge of ``edge_filter``'s predicates with its qualifying claims, in one query.
+
+    The same answer as ``kg.edges.evidence(all_edges, edge_filter)``, whose batches of VALUES
+    each cost about a scan of all claims in pyoxigraph: one query is ~20 times faster on a
+    graph of 10,000 claims.
+    """
+    certainty = kg.edges.scheme("certainty")
+    mechanisms = kg.edges.scheme("mechanisms")
+    query = SPARQL_PROLOGUE + _ALL_EVIDENCE.format(
+        values=values("p", (ox.NamedNode(p) for p in edge_filter.predicates))
+    )
+    merged: dict[tuple[str, str, str], dict[str, dict]] = {}
+    for s, p, o, claim, cert, mech, quote, section in kg.backend.query(query):
+        claims = merged.setdefault((s.value, p.value, o.value), {})
+        if claim is None:
+            continue
+        entry = claims.setdefault(
+            claim.value, {"certainty": None, "mechanisms": set(), "quotes": set(), "section": None}
+        )
+        if cert is not None:
+            entry["certainty"] = cert.value
+        if mech is not None:
+            entry["mechanisms"].add(mech.value)
+        if quote is not None:
+            entry["quotes"].add(quote.value)
+        if section is not None:
+            entry["section"] = section.value
+    out: dict[tuple[str, str], list] = {}
+    for (s, p, o), claims in sorted(merged.items()):
+        found = []
+        for claim_iri, entry in sorted(claims.items()):
+            term = certainty.get(entry["certainty"] or "")
+            found.append(
+                Evidence(
+                    claim=claim_iri,
+                    predicate=p,
+                    certainty=term.notation if term else None,
+                    rank=(term.rank or 0) if term else 0,
+                    mechanisms=tuple(
+                        sorted(mechanisms[m].notation if m in mechanisms else m for m in entry["mechanisms"])
+                    ),
+                    quotes=tuple(sorted(entry["quotes"])),
+                    section=entry["section"],
+                )
+            )
+        qualifying = [e for e in found if edge_filter.accepts(e)]
+        if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
+            out.setdefault((s, o), []).append((p, tuple(qualifying)))
+    return out
+
+
+def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.predicate for e in evidence))
+
+
+def dataset_title(kg: KnowledgeGraph) -> str | None:
+    """The dataset's own title (void:Dataset's dcterms:title), if it has one."""
+    query = SPARQL_PROLOGUE + (
+        "SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title "
+        'FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1'
+    )
+    titles = kg.backend.query(query).values("title")
+    return titles[0] if titles else None
+
+
+def count(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless one.
+
+    >>> count(1, "causal path"), count(143, "causal path")
+    ('1 causal path', '143 causal paths')
+    """
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _caption(diagram: Diagram) -> str:
+    parts = []
+    concepts, links = count(len(diagram.nodes), "concept"), count(len(diagram.links), "link")
+    if diagram.mode == "paths" and diagram.source and diagram.target:
+        parts.append(
+            f"{count(diagram.total_paths, 'causal path')} from {diagram.source.label} to {diagram.target.label} "
+            f"(at most {diagram.max_hops} hops) through {concepts} and {links}"
+        )
+    else:
+        counter = sum(link.counteracting for link in diagram.links)
+        causal = len(diagram.links) - counter
+        parts.append(f"{concepts} joined by {causal} causal and {count(counter, 'counteracting link')}")
+    if diagram.mechanism:
+        label = diagram.mechanism_labels.get(diagram.mechanism, diagram.mechanism)
+        parts.append(f"mechanism: {label}")
+    parts.append(f"data of {diagram.data_date}" if diagram.data_date else "data date unknown")
+    return " · ".join(parts)
+
+
+# -- labels and descriptions, fetched in batches -----------------------------------------------------
+class _Names:
+    """Labels of predicates, certainty levels, sections and kinds, and concept descriptions."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self.certainty = {t.notation: t for t in kg.edges.scheme("certainty").values()}
+        self._labels: dict[str, str] = {}
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(iris) - set(self._labels))
+        found: dict[str, list[str]] = {}
+        for batch in chunks(wanted):
+            query = SPARQL_PROLOGUE + _LABELS.format(values=values("x", (ox.NamedNode(i) for i in batch)))
+            for x, label in self.kg.backend.query(query):
+                found.setdefault(x.value, []).append(label.value)
+        for iri in wanted:
+            self._labels[iri] = (
+                min(found[iri]) if iri in found else iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            )
+        return self._labels
+
+    def claims(self, evidence: Iterable[Evidence]) -> tuple[Claim, ...]:
+        evidence = list(evidence)
+        labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
+        out = []
+        for e in evidence:
+            term = self.certainty.get(e.certainty or "")
+            out.append(
+                Claim(
+                    predicate=e.predicate,
+                    predicate_label=labels[e.predicate],
+                    certainty=e.certainty,
+                    certainty_label=term.label if term else e.certainty,
+                    rank=e.rank,
+                    mechanisms=e.mechanisms,
+                    quotes=e.quotes,
+                    section=labels[e.section] if e.section else None,
+                )
+            )
+        return tuple(out)
+
+    def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
+        roles = roles or {}
+        pref = self.kg.edges.labels(iris)
+        kinds: dict[str, set[str]] = {}
+        alts: dict[str, set[str]] = {}
+        maps: dict[str, set[str]] = {}
+        definitions: dict[str, str] = {}
+        for batch in chunks(iris):
+            query = SPARQL_PROLOGUE + _DESCRIBE.format(values=values("c", (ox.NamedNode(i) for i in batch)))
+            for c, kind, alt, match, definition in self.kg.backend.query(query):
+                if kind is not None and isinstance(kind, ox.NamedNode):
+                    kinds.setdefault(c.value, set()).add(kind.value)
+                if alt is not None:
+                    alts.setdefault(c.value, set()).add(alt.value)
+                if match is not None:
+                    maps.setdefault(c.value, set()).add(shorten(match.value))
+                if definition is not None:
+                    definitions[c.value] = min(definitions.get(c.value, definition.value), definition.value)
+        primary = {i: style.primary_kind(tuple(kinds.get(i, ()))) for i in iris}
+        kind_labels = self.labels({k for k in primary.values() if k})
+        return [
+            Node(
+                iri=i,
+                label=pref[i],
+                kind=primary[i],
+                kind_label=kind_labels.get(primary[i]) if primary[i] else None,
+                alt_labels=tuple(sorted(alts.get(i, ()))),
+                mappings=tuple(sorted(maps.get(i, ()))),
+                definition=definitions.get(i),
+                role=roles.get(i),
+            )
+            for i in iris
+        ]

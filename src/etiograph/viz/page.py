@@ -1,0 +1,266 @@
+"""Write a diagram as one self-contained HTML document: no CDN, no external file, no network.
+
+vis-network's JavaScript and CSS are inlined from the copy pyvis ships; the diagram travels as
+JSON in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, parsed
+with ``JSON.parse``; every other text is HTML-escaped here. The page works as a file, in an
+iframe ``srcdoc`` and inline in a notebook output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from functools import cache
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text_atomic
+from . import style
+from .model import Diagram
+from .network import VisData, vis_data
+
+#: Paths listed in the side panel; all of them are drawn.
+LISTED_PATHS = 300
+#: Above this many links, arrowheads and dashes are drawn only when zoomed in past DETAIL_SCALE
+#: (in a 10,000-link overview they take ~90% of each frame and are too small to see).
+DETAIL_LINKS = 2000
+DETAIL_SCALE = 0.4
+#: The vis-network release pyvis bundles, preferred when several are present.
+VIS_VERSION = "9.1.2"
+
+
+@cache
+def vis_assets() -> tuple[str, str]:
+    """vis-network's (JavaScript, CSS) from pyvis's package files, ready to inline."""
+    folder = _vis_folder()
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    return _safe_script(js), re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+
+
+def _vis_folder() -> Path:
+    package = Path(str(resources.files("pyvis")))
+    candidates = [package / "lib" / f"vis-{VIS_VERSION}", package / "templates" / "lib" / f"vis-{VIS_VERSION}"]
+    candidates += sorted(package.glob("**/vis-*/"), reverse=True)
+    for folder in candidates:
+        if (folder / "vis-network.min.js").is_file() and (folder / "vis-network.css").is_file():
+            return folder
+    raise FileNotFoundError(f"vis-network is missing from pyvis's package files under {package}")
+
+
+@cache
+def runtime_assets() -> tuple[str, str]:
+    """etiograph's own (JavaScript, CSS) for the page."""
+    folder = resources.files("etiograph.viz") / "assets"
+    js = folder.joinpath("diagram.js").read_text(encoding="utf-8")
+    css = folder.joinpath("diagram.css").read_text(encoding="utf-8")
+    return _safe_script(js), css
+
+
+def write_page(path: str | Path, html: str) -> None:
+    """Write a page atomically as UTF-8 (``-``: standard output), readable by others like any web page."""
+    write_text_atomic(path, html)
+    if str(path) != "-":
+        os.chmod(path, 0o644)  # the atomic writer's temporary file is private (0600)
+
+
+def _safe_script(js: str) -> str:
+    """JavaScript that cannot end its <script> element early."""
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` and line separators escaped.
+
+    >>> script_json({"label": "<img src=x onerror=alert(1)> & </script>"})
+    '{"label":"\\\\u003cimg src=x onerror=alert(1)\\\\u003e \\\\u0026 \\\\u003c/script\\\\u003e"}'
+    >>> json.loads(script_json({"a": "<&>"})) == {"a": "<&>"}
+    True
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def render(diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
+    """The page for ``diagram``; ``nav`` adds links (text, relative href, is-current) under the caption."""
+    data = vis_data(diagram)
+    vis_js, vis_css = vis_assets()
+    runtime_js, runtime_css = runtime_assets()
+    title = escape(diagram.title)
+    nav_html = ""
+    if nav:
+        current_mark = ' aria-current="page"'
+        links = "".join(
+            f'<a href="{escape(href)}"{current_mark if current else ""}>{escape(text)}</a>'
+            for text, href, current in nav
+        )
+        nav_html = f'<nav class="etg-nav" aria-label="Diagrams">{links}</nav>'
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="etiograph">
+<title>{title}</title>
+<style>{vis_css}</style>
+<style>{runtime_css}</style>
+<script>{vis_js}</script>
+</head>
+<body style="margin:0">
+<div class="etiograph-diagram" data-mode="{escape(diagram.mode)}">
+<header class="etg-header">
+<h1>{title}</h1>
+<p class="etg-caption">{escape(diagram.caption)}</p>
+{nav_html}
+</header>
+<div class="etg-body">
+<div class="etg-network" role="img" aria-label="{escape(diagram.caption)}"><noscript>This diagram needs JavaScript.</noscript></div>
+<aside class="etg-side">
+{legend(diagram, data)}
+<section class="etg-paths" hidden></section>
+<p class="etg-help">Hover over an arrow to read the sentence behind it, over a concept for its other names and identifiers. Drag to move, scroll to zoom.</p>
+</aside>
+</div>
+<script type="application/json" class="etiograph-data">{script_json(page_data(diagram, data))}</script>
+<script>{runtime_js}</script>
+</div>
+</body>
+</html>
+"""
+
+
+def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
+    """The JSON the page's script reads: vis nodes, edges and options, and the text of every tooltip."""
+    labels = {n.iri: n.label for n in diagram.nodes}
+    mechanism_label = diagram.mechanism_labels
+    return {
+        "version": 1,
+        "mode": diagram.mode,
+        "title": diagram.title,
+        "caption": diagram.caption,
+        "source": diagram.source.iri if diagram.source else None,
+        "target": diagram.target.iri if diagram.target else None,
+        "mechanism": diagram.mechanism,
+        "nodes": data.nodes,
+        "edges": data.edges,
+        "options": data.options,
+        "detail": {"minScale": DETAIL_SCALE} if len(diagram.links) > DETAIL_LINKS else None,
+        "info": {
+            "nodes": {
+                n.iri: {
+                    "label": n.label,
+                    "iri": n.iri,
+                    "kind": n.kind_label,
+                    "alt": list(n.alt_labels),
+                    "ids": list(n.mappings),
+                    "definition": n.definition,
+                }
+                for n in diagram.nodes
+            },
+            "edges": {
+                link.id: {
+                    "from": labels[link.source],
+                    "to": labels[link.target],
+                    "counteracting": link.counteracting,
+                    "claims": [
+                        {
+                            "predicate": c.predicate_label,
+                            "certainty": c.certainty_label,
+                            "mechanisms": [mechanism_label.get(m, m) for m in c.mechanisms],
+                            "quotes": list(c.quotes),
+                            "section": c.section,
+                        }
+                        for c in link.claims
+                    ],
+                }
+                for link in diagram.links
+            },
+        },
+        "paths": [
+            {"labels": list(p.labels), "edges": list(p.links), "certainty": p.certainty}
+            for p in diagram.paths[:LISTED_PATHS]
+        ],
+        "totalPaths": diagram.total_paths,
+    }
+
+
+def legend(diagram: Diagram, data: VisData) -> str:
+    """The legend as HTML: only the kinds, mechanisms and line styles this diagram uses."""
+    parts = ['<section class="etg-legend" aria-label="Legend">']
+    if diagram.source and diagram.target:
+        parts.append("<h2>Question</h2><ul>")
+        for node, fill in (
+            (diagram.source, style.HIGHLIGHT_FILL["source"]),
+            (diagram.target, style.HIGHLIGHT_FILL["target"]),
+        ):
+            look = style.node_style(node.kind)
+            icon = style.shape_icon(style.NodeStyle(look.shape, fill, style.SOURCE_BORDER, rounded=look.rounded))
+            role = "start" if node.role == "source" else "end"
+            parts.append(f"<li>{icon}<span>{role}: {escape(node.label)}</span></li>")
+        parts.append("</ul>")
+    kinds: dict[str | None, str] = {}
+    for node in diagram.nodes:
+        kinds.setdefault(node.kind, node.kind_label or "other concept")
+    ordered = sorted(
+        kinds, key=lambda k: (list(style.NODE_STYLES).index(k) if k in style.NODE_STYLES else 99, kinds[k])
+    )
+    parts.append("<h2>Concepts (shape)</h2><ul>")
+    parts += [f"<li>{style.shape_icon(style.node_style(k))}<span>{escape(kinds[k])}</span></li>" for k in ordered]
+    parts.append("</ul>")
+
+    if not diagram.links:
+        parts.append(f'<p class="etg-empty">{escape(_nothing_drawn(diagram))}</p></section>')
+        return "".join(parts)
+    causal = [link for link in diagram.links if not link.counteracting]
+    names = sorted({link.mechanism(diagram.mechanism) or "" for link in causal}, key=style.mechanism_order)
+    colours = style.mechanism_colours({m for link in diagram.links for m in link.mechanisms})
+    parts.append("<h2>Mechanism (arrow colour)</h2><ul>")
+    for name in names:
+        colour = colours.get(name, style.NO_MECHANISM_COLOUR) if name else style.NO_MECHANISM_COLOUR
+        label = diagram.mechanism_labels.get(name, name) if name else "no mechanism given"
+        parts.append(f"<li>{style.line_icon(colour)}<span>{escape(label)}</span></li>")
+    if any(link.counteracting for link in diagram.links):
+        parts.append(
+            f"<li>{style.line_icon(style.COUNTERACTING_COLOUR, counteracting=True)}"
+            "<span>counteracts: treats, prevents, eases, replenishes</span></li>"
+        )
+    parts.append("</ul>")
+
+    used = set()
+    for link in diagram.links:
+        best = link.best
+        used.add(style.line_style(best.certainty if best else None, best.rank if best else 0).key)
+    parts.append("<h2>How firmly the text says it (line)</h2><ul>")
+    for line in style.LINE_STYLES:
+        if line.key in used:
+            parts.append(f"<li>{style.line_icon('#4A5563', line)}<span>{escape(line.label)}</span></li>")
+    parts.append("</ul></section>")
+    return "".join(parts)
+
+
+def _nothing_drawn(diagram: Diagram) -> str:
+    """Why a diagram has no arrows, in words."""
+    which = (
+        f" of the mechanism {diagram.mechanism_labels.get(diagram.mechanism, diagram.mechanism)}"
+        if diagram.mechanism
+        else ""
+    )
+    if diagram.source and diagram.target:
+        return (
+            f"No causal path of at most {diagram.max_hops} hops leads from {diagram.source.label} "
+            f"to {diagram.target.label}{' through claims' + which if which else ''}. "
+            "Try more hops or another mechanism."
+        )
+    return f"The data holds no causal or counteracting claims{which}."

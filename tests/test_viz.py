@@ -1,0 +1,454 @@
+"""Diagram pages without a browser: self-contained, faithful to kg.paths, styled, escaped, linked.
+
+The browser-side checks (rendering, tooltips, no script running) are in test_viz_browser.py.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import data
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etiograph import KnowledgeGraph
+from etiograph.edges import EdgeFilter
+from etiograph.errors import EtiographError, UnknownConceptError
+from etiograph.viz import build_diagram, diagram_html, diagram_iframe, style, write_gallery
+from etiograph.viz.layout import layered_layout
+from etiograph.viz.model import all_evidence
+from etiograph.viz.page import vis_assets
+
+QUESTION = ("UTI", "leg cramps")
+DATA_BLOCK = re.compile(r'<script type="application/json" class="etiograph-data">(.*?)</script>', re.S)
+
+# A user's --data file that tries to inject markup through every text the page shows: labels,
+# alt labels, definitions, quotes, the dataset title. None of it may reach the DOM as markup.
+EVIL_LABEL = "<img src=x onerror=alert(1)>"
+EVIL_TTL = """\
+@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix mech: <https://w3id.org/etiograph/ontology/mechanism/> .
+@prefix cert: <https://w3id.org/etiograph/ontology/certainty/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix ex: <https://example.org/evil/> .
+
+ex: a void:Dataset ; dcterms:title "<script>window.__xss = 'title'</script>"@en .
+ex:img a etio:SignOrSymptom, skos:Concept ;
+    skos:prefLabel "<img src=x onerror=alert(1)>"@en ;
+    skos:altLabel "</script><script>window.__xss = 'alt'</script>"@en ;
+    skos:definition "\\"><svg onload=\\"window.__xss = 'definition'\\">"@en ;
+    skos:exactMatch <https://example.org/evil/id?a=1&b=2> .
+ex:cramp a etio:SignOrSymptom, skos:Concept ; skos:prefLabel "cramp & <b>pain</b>"@en .
+ex:water a etio:Intervention, skos:Concept ; skos:prefLabel "water <i onmouseover=alert(3)>"@en .
+ex:img etio:causes ex:cramp .
+ex:water etio:prevents ex:cramp .
+ex:claim-1 a etio:CausalClaim ; rdf:subject ex:img ; rdf:predicate etio:causes ; rdf:object ex:cramp ;
+    etio:certainty cert:may ; etio:mechanism mech:inflammation ;
+    etio:evidence [ oa:hasSelector [ oa:exact "It <script>window.__xss = 'quote'</script> & <img src=y onerror=alert(2)> says so." ] ] .
+ex:claim-2 a etio:CounteractingClaim ; rdf:subject ex:water ; rdf:predicate etio:prevents ; rdf:object ex:cramp ;
+    etio:certainty cert:can ; etio:mechanism mech:lifestyle .
+"""
+MARKUP_THAT_MUST_NOT_APPEAR = (
+    "<img src=x onerror",
+    "<img src=y onerror",
+    "<script>window.__xss",
+    "<svg onload",
+    "<b>pain",
+    "<i onmouseover",
+)
+
+
+class Tags(HTMLParser):
+    """Every element the browser's parser would create (script and style bodies are text to it too)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.links: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names.append(tag)
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+#: The elements a page may contain: no img, b, i, iframe or object, whatever the data says.
+PAGE_ELEMENTS = {
+    *("html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1", "h2", "p", "nav", "a"),
+    *("aside", "section", "ul", "li", "span", "noscript", "main"),
+    *("svg", "ellipse", "rect", "path", "polygon", "circle", "line"),
+}
+
+
+def page_data(page: str) -> dict:
+    blocks = DATA_BLOCK.findall(page)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def edge_pairs(payload: dict) -> set[tuple[str, str]]:
+    return {(e["from"], e["to"]) for e in payload["edges"]}
+
+
+@pytest.fixture(scope="module")
+def classroom(kg: KnowledgeGraph) -> str:
+    return diagram_html(kg, *QUESTION)
+
+
+@pytest.fixture(scope="module")
+def overview(kg: KnowledgeGraph) -> str:
+    return diagram_html(kg)
+
+
+@pytest.fixture(scope="module")
+def evil_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("evil") / "evil.ttl"
+    path.write_text(EVIL_TTL, encoding="utf-8")
+    stamp = datetime(2024, 3, 5, 12, tzinfo=UTC).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+@pytest.fixture(scope="module")
+def evil_kg(evil_file: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.load(data=[evil_file])
+
+
+# -- self-contained and offline ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["classroom", "overview"])
+def test_page_needs_no_network(name: str, request: pytest.FixtureRequest) -> None:
+    page = request.getfixturevalue(name)
+    assert not re.search(r"""\b(?:src|href|action|poster)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert "@import" not in page
+    assert not re.search(r"<link\b", page, re.I)
+    assert not re.search(r"<iframe\b", page, re.I)
+    for url in re.findall(r"url\(\s*['\"]?([^'\")]*)", page):
+        assert url.startswith("data:"), url
+    vis_js, vis_css = vis_assets()
+    assert "@version 9.1.2" in vis_js
+    assert vis_js in page and vis_css in page  # inlined whole, from pyvis's package files
+    tags = Tags(page)
+    assert tags.names.count("script") == 3  # vis-network, the data block, the runtime: nothing else
+    assert set(tags.names) <= PAGE_ELEMENTS
+
+
+def test_page_is_a_complete_document(classroom: str) -> None:
+    assert classroom.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in classroom
+    assert "<title>How can urinary tract infection lead to leg cramps?</title>" in classroom
+
+
+def test_pages_are_deterministic(kg: KnowledgeGraph, classroom: str) -> None:
+    assert diagram_html(kg, *QUESTION) == classroom
+
+
+# -- faithful to the query layer -----------------------------------------------------------------------
+def test_counts_match_kg_paths(kg: KnowledgeGraph, classroom: str) -> None:
+    result = kg.paths(*QUESTION)
+    payload = page_data(classroom)
+    assert {n["id"] for n in payload["nodes"]} == {n for p in result.paths for n in p.nodes}
+    assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
+    assert len(payload["edges"]) == len(edge_pairs(payload))
+    assert payload["totalPaths"] == result.total == len(payload["paths"])
+    assert (payload["source"], payload["target"]) == (data.UTI, data.LEG_CRAMPS)
+    assert f"{result.total} causal paths from urinary tract infection to leg cramps" in classroom
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("kidney infection", "leg cramps"),
+        ("kg:pyelonephritis", "kg:leg-cramps"),
+        ("https://w3id.org/etiograph/kg/pyelonephritis", "LEG CRAMPS"),
+    ],
+)
+def test_concepts_resolve_like_everywhere(kg: KnowledgeGraph, names: tuple[str, str]) -> None:
+    diagram = build_diagram(kg, *names, max_hops=3)
+    result = kg.paths("pyelonephritis", "leg cramps", max_hops=3)
+    assert {(link.source, link.target) for link in diagram.links} == {
+        (h.subject, h.object) for p in result.paths for h in p.hops
+    }
+    assert diagram.total_paths == result.total > 0
+
+
+def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph, overview: str) -> None:
+    rows = kg.query(
+        """SELECT DISTINCT ?s ?o ?counter WHERE {
+             ?s ?p ?o . ?p rdfs:subPropertyOf* ?top .
+             VALUES ?top { etio:causesOrContributesTo etio:counteracts }
+             BIND(?top = etio:counteracts AS ?counter) FILTER(isIRI(?o)) }"""
+    )
+    expected = {(s.value, o.value, c.value == "true") for s, o, c in rows}
+    payload = page_data(overview)
+    drawn = {(e["from"], e["to"], payload["info"]["edges"][e["id"]]["counteracting"]) for e in payload["edges"]}
+    assert drawn == expected
+    assert {n["id"] for n in payload["nodes"]} == {n for s, o, _ in expected for n in (s, o)}
+
+
+@pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
+def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mechanism: str | None) -> None:
+    """The one-query fetch the whole-graph view uses gives what EdgeSource.evidence gives."""
+    predicates = kg.edges.causal_predicates(include_counteracting=True)
+    everything = all_evidence(kg, EdgeFilter(predicates))
+    iri = kg.mechanism(mechanism) if mechanism else None
+    edge_filter = EdgeFilter(predicates, mechanism=iri, mechanism_name=mechanism)
+    fast, batched = all_evidence(kg, edge_filter), kg.edges.evidence(list(everything), edge_filter)
+    assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in batched.items()}
+
+
+@pytest.mark.parametrize("mechanism", ["medication", "kidney", "electrolytes"])
+def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) -> None:
+    payload = page_data(diagram_html(kg, *QUESTION, mechanism=mechanism))
+    result = kg.paths(*QUESTION, mechanism=mechanism)
+    assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
+    assert len(payload["edges"]) < len(page_data(diagram_html(kg, *QUESTION))["edges"])
+    label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
+    for edge in payload["edges"]:
+        claims = payload["info"]["edges"][edge["id"]]["claims"]
+        assert claims and all(label in c["mechanisms"] for c in claims)
+        assert edge["color"]["color"] == style.MECHANISM_COLOURS[mechanism]
+
+
+def test_mechanism_filter_restricts_whole_graph(kg: KnowledgeGraph, overview: str) -> None:
+    payload = page_data(diagram_html(kg, mechanism="lifestyle"))
+    everything = page_data(overview)
+    assert 0 < len(payload["edges"]) < len(everything["edges"])
+    for edge in payload["edges"]:
+        assert all("lifestyle factors" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
+    assert "mechanism: lifestyle factors" in payload["caption"]
+
+
+def test_no_path_says_so(kg: KnowledgeGraph) -> None:
+    page = diagram_html(kg, *QUESTION, mechanism="lifestyle")
+    payload = page_data(page)
+    assert kg.paths(*QUESTION, mechanism="lifestyle").total == 0
+    assert [n["id"] for n in payload["nodes"]] == [data.UTI, data.LEG_CRAMPS] and payload["edges"] == []
+    assert payload["caption"].startswith("0 causal paths from urinary tract infection to leg cramps")
+    assert "No causal path of at most 6 hops leads from urinary tract infection to leg cramps" in page
+
+
+def test_unknown_mechanism_is_a_user_error(kg: KnowledgeGraph) -> None:
+    with pytest.raises(EtiographError, match="choose one of"):
+        diagram_html(kg, mechanism="magic")
+
+
+# -- styles ---------------------------------------------------------------------------------------------
+def test_counteracting_links_look_different(overview: str) -> None:
+    payload = page_data(overview)
+    counter = [e for e in payload["edges"] if payload["info"]["edges"][e["id"]]["counteracting"]]
+    causal = [e for e in payload["edges"] if not payload["info"]["edges"][e["id"]]["counteracting"]]
+    assert counter and causal
+    assert {e["arrows"]["to"]["type"] for e in counter} == {"bar"}
+    assert {e["color"]["color"] for e in counter} == {style.COUNTERACTING_COLOUR}
+    assert {e["arrows"]["to"]["type"] for e in causal} == {"arrow"}
+    assert style.COUNTERACTING_COLOUR not in {e["color"]["color"] for e in causal}
+    assert "counteracts: treats, prevents" in overview  # and the legend says so
+
+
+def test_line_style_follows_certainty(kg: KnowledgeGraph, overview: str) -> None:
+    diagram = build_diagram(kg)
+    payload = page_data(overview)
+    by_id = {e["id"]: e for e in payload["edges"]}
+    seen = set()
+    for link in diagram.links:
+        edge, best = by_id[link.id], link.best
+        expected = style.line_style(best.certainty if best else None)
+        assert edge["width"] == expected.width
+        assert edge["dashes"] == (list(expected.dashes) if expected.dashes else False)
+        seen.add(best.certainty if best else None)
+    assert {"asserted", "can", "may"} <= seen
+    assert style.line_style("often").dashes is None
+    assert style.line_style("sometimes").dashes and style.line_style("recommended").dashes
+    assert style.line_style("rare").width < style.line_style("may").width < style.line_style("can").width
+
+
+def test_shapes_follow_concept_kind(overview: str) -> None:
+    payload = page_data(overview)
+    shapes = {n["id"]: n["shape"] for n in payload["nodes"]}
+    assert shapes[data.UTI] == style.NODE_STYLES[style.primary_kind([style.ETIO + "Infection"])].shape
+    assert shapes[data.LEG_CRAMPS] == "box"
+    assert shapes[data.ANTIBIOTICS] == "hexagon"
+    assert len(set(shapes.values())) >= 5
+
+
+def test_legend_is_html_and_lists_what_is_drawn(classroom: str) -> None:
+    legend = classroom[classroom.index('<section class="etg-legend"') :]
+    legend = legend[: legend.index("</section>")]
+    for text in ("start: urinary tract infection", "end: leg cramps", "infection", "sign or symptom"):
+        assert text in legend
+    assert "medication side effects" in legend and "inflammation and nerve irritation" in legend
+    assert "counteracts" not in legend  # the paths follow causal links only
+
+
+def test_layout_runs_left_to_right(classroom: str) -> None:
+    payload = page_data(classroom)
+    x = {n["id"]: n["x"] for n in payload["nodes"]}
+    assert x[payload["source"]] == min(x.values()) and x[payload["target"]] == max(x.values())
+    forward = [e for e in payload["edges"] if "smooth" not in e]
+    assert len(forward) >= 0.9 * len(payload["edges"])
+    assert all(x[e["from"]] < x[e["to"]] for e in forward)
+    assert payload["options"]["physics"] == {"enabled": False}  # positions are final: nothing to settle
+    assert payload["detail"] is None  # small: arrowheads and dashes at every zoom
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=14).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=n),
+        )
+    )
+)
+def test_layered_layout_invariants(graph: tuple[int, list, list]) -> None:
+    n, edges, weak = graph
+    nodes = [f"n{i}" for i in range(n)]
+    strong = [(nodes[u], nodes[v]) for u, v in edges]
+    counter = [(nodes[u], nodes[v]) for u, v in weak]
+    layout = layered_layout(nodes, strong, weak_edges=counter, first="n0")
+    assert set(layout.positions) == set(nodes)
+    assert len(set(layout.positions.values())) == n  # no two concepts on top of each other
+    if not any(v == "n0" != u for u, v in strong + counter):
+        assert layout.layers["n0"] == 0  # a path diagram's source: nothing leads into it
+    for u, v in strong:
+        if u != v and (u, v) not in layout.backward:
+            assert layout.layers[u] < layout.layers[v]
+            assert layout.positions[u][0] < layout.positions[v][0]
+
+
+# -- escaping -------------------------------------------------------------------------------------------
+def test_injected_markup_stays_text(evil_kg: KnowledgeGraph) -> None:
+    for page in (diagram_html(evil_kg), diagram_html(evil_kg, EVIL_LABEL, "cramp & <b>pain</b>", title=EVIL_LABEL)):
+        for markup in MARKUP_THAT_MUST_NOT_APPEAR:
+            assert markup not in page, markup
+        tags = Tags(page)
+        assert tags.names.count("script") == 3 and set(tags.names) <= PAGE_ELEMENTS
+        payload = page_data(page)
+        labels = {n["label"] for n in payload["nodes"]}
+        assert EVIL_LABEL in labels and "cramp & <b>pain</b>" in labels
+        quotes = [q for e in payload["info"]["edges"].values() for c in e["claims"] for q in c["quotes"]]
+        assert "It <script>window.__xss = 'quote'</script> & <img src=y onerror=alert(2)> says so." in quotes
+    assert "<h1>&lt;img src=x onerror=alert(1)&gt;</h1>" in page
+    assert "from &lt;img src=x onerror=alert(1)&gt; to cramp &amp; &lt;b&gt;pain&lt;/b&gt;" in page
+
+
+def test_iframe_wrapper_escapes_the_page(classroom: str) -> None:
+    frame = diagram_iframe(classroom, height=500)
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe>', frame)
+    assert srcdoc is not None
+    assert "<" not in srcdoc.group(1)
+    assert html.unescape(srcdoc.group(1)) == classroom
+
+
+# -- the command ----------------------------------------------------------------------------------------
+def test_cli_writes_the_classroom_diagram(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(["viz", "UTI", "leg cramps"])
+    assert result.code == 0, result.err
+    payload = page_data((tmp_path / "etiograph-diagram.html").read_text(encoding="utf-8"))
+    summary = f"{payload['totalPaths']} paths, {len(payload['nodes'])} concepts, {len(payload['edges'])} links"
+    assert f"wrote etiograph-diagram.html ({summary})" in result.err
+    assert payload["totalPaths"] == kg.paths(*QUESTION).total
+    assert oct((tmp_path / "etiograph-diagram.html").stat().st_mode & 0o777) == "0o644"
+
+
+def test_cli_output_options(cli, tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "diagram.html"
+    assert cli(["viz", "--mechanism", "medication", "-o", str(out)]).code == 0
+    assert page_data(out.read_text(encoding="utf-8"))["mechanism"] == "medication"
+    result = cli(["viz", "UTI", "leg cramps", "--max-hops", "2", "-o", "-"])
+    assert result.code == 0 and result.out.startswith("<!DOCTYPE html>")
+    assert "at most 2 hops" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["viz", "UTI", "leg crmps"], "did you mean 'leg cramps'"),
+        (["viz", "UTl", "leg cramps"], "unknown concept 'UTl'"),
+        (["viz", "UTI"], "give both a source and a target"),
+        (["viz", "--mechanism", "magic"], "unknown mechanisms 'magic'"),
+        (["viz", "UTI", "leg cramps", "--max-hops", "0"], "--max-hops must be at least 1"),
+        (["viz", "--gallery", "somewhere", "-o", "x.html"], "leave out -o"),
+        (["viz", "--gallery", "somewhere", "--mechanism", "kidney"], "one per mechanism"),
+        (["viz", "--data", "no-such-file.ttl"], "no such file"),
+    ],
+)
+def test_cli_errors_exit_2(cli, args: list[str], message: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(args)
+    assert result.code == 2
+    assert message in result.err
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_unknown_concept_error_carries_suggestions(kg: KnowledgeGraph) -> None:
+    with pytest.raises(UnknownConceptError) as error:
+        diagram_html(kg, "UTI", "leg crmps")
+    assert "leg cramps" in error.value.suggestions
+
+
+def test_cli_with_user_data(cli, evil_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "evil.html"
+    result = cli(["viz", "--data", str(evil_file), "-o", str(out)])
+    assert result.code == 0, result.err
+    page = out.read_text(encoding="utf-8")
+    for markup in MARKUP_THAT_MUST_NOT_APPEAR:
+        assert markup not in page
+    payload = page_data(page)
+    assert "data of 2024-03-05" in payload["caption"]  # no declared date: the file's
+    assert payload["title"] == "<script>window.__xss = 'title'</script>"
+    assert len(payload["nodes"]) == 3 and len(payload["edges"]) == 2
+
+
+def test_caption_names_the_data_date(classroom: str) -> None:
+    assert "data of 2026-11-25" in page_data(classroom)["caption"]
+
+
+# -- the gallery ----------------------------------------------------------------------------------------
+def test_gallery_pages_link_to_each_other(kg: KnowledgeGraph, tmp_path: Path, cli) -> None:
+    assert cli(["viz", "--gallery", str(tmp_path / "site")]).code == 0
+    site = tmp_path / "site"
+    pages = sorted(site.glob("*.html"))
+    mechanisms = {t.notation for t in kg.edges.scheme("mechanisms").values()}
+    assert {p.name for p in pages} == {
+        "index.html",
+        "overview.html",
+        "urinary-tract-infection-to-leg-cramps.html",
+        *(f"mechanism-{m}.html" for m in mechanisms),
+    }
+    reached = set()
+    for page in pages:
+        for href in Tags(page.read_text(encoding="utf-8")).links:
+            assert not re.match(r"^[a-z]+:|^/", href), href  # relative links only
+            assert (page.parent / href).is_file(), f"{page.name} links to missing {href}"
+            reached.add(href)
+    assert reached == {p.name for p in pages}
+    headline = page_data((site / "urinary-tract-infection-to-leg-cramps.html").read_text(encoding="utf-8"))
+    assert headline["totalPaths"] == kg.paths(*QUESTION).total
+    medication = page_data((site / "mechanism-medication.html").read_text(encoding="utf-8"))
+    assert medication["mechanism"] == "medication" and medication["edges"]
+
+
+def test_gallery_without_the_headline_concepts(evil_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    files = write_gallery(evil_kg, tmp_path)
+    names = {f.name for f in files}
+    assert "index.html" in names and "overview.html" in names
+    assert not any(n.endswith("-to-leg-cramps.html") for n in names)  # the data has no UTI
+    for f in files:
+        page = f.read_text(encoding="utf-8")
+        assert all(markup not in page for markup in MARKUP_THAT_MUST_NOT_APPEAR)
