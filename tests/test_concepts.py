@@ -89,8 +89,11 @@ kg:b skos:prefLabel "beta"@en ; skos:altLabel "Twin"@en .
         encoding="utf-8",
     )
     graph = KnowledgeGraph.load(data=[path])
+    # A label matching exactly (case included) wins; a case-insensitive match to both is ambiguous.
+    assert graph.resolve("twin").iri == "https://w3id.org/etiograph/kg/a"
+    assert graph.resolve("Twin").iri == "https://w3id.org/etiograph/kg/b"
     with pytest.raises(UnknownConceptError) as raised:
-        graph.resolve("twin")
+        graph.resolve("TWIN")
     assert raised.value.ambiguous
     assert sorted(raised.value.suggestions) == ["alpha", "beta"]
     assert graph.resolve("alpha").iri == "https://w3id.org/etiograph/kg/a"

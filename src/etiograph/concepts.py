@@ -1,5 +1,8 @@
 """Resolve what a user types (label, alt label, CURIE, IRI) to one concept IRI.
 
+A label equal to the name (case included) wins; otherwise labels match case-insensitively, and
+a name matching several concepts is ambiguous.
+
 The name is never written into SPARQL text: it is bound as a parameter, and only terms the
 store itself returned go back into later queries. Unknown or ambiguous names raise
 UnknownConceptError carrying the closest labels.
@@ -45,6 +48,14 @@ SELECT DISTINCT ?concept ?name WHERE {
   """
     + _NOT_ONTOLOGY
     + "}"
+)
+
+# The fast path: a label equal to the name (an index lookup), before the case-insensitive scan.
+_EXACT_LABEL = (
+    SPARQL_PROLOGUE
+    + "SELECT DISTINCT ?concept ?label WHERE { ?concept skos:prefLabel|skos:altLabel ?label . "
+    + _NOT_ONTOLOGY
+    + " }"
 )
 
 _IS_CONCEPT = SPARQL_PROLOGUE + "SELECT ?concept WHERE { ?concept skos:prefLabel ?label } LIMIT 1"
@@ -101,6 +112,12 @@ class ConceptResolver:
                 return self.describe(mapped[0])
             if len(mapped) > 1:
                 raise UnknownConceptError(name, [self.describe(m).label for m in mapped], ambiguous=True)
+        for literal in (ox.Literal(text, language="en"), ox.Literal(text)):
+            exact = sorted(set(self.backend.query(_EXACT_LABEL, {"label": literal}).values("concept")))
+            if len(exact) == 1:
+                return self.describe(exact[0])
+            if exact:
+                break  # ambiguous: the scan below reports every candidate
         matches = self.backend.query(_BY_LABEL, {"name": ox.Literal(text)}).values("concept")
         if len(matches) == 1:
             return self.describe(matches[0])

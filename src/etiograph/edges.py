@@ -39,6 +39,12 @@ def values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(str(t) for t in terms)} }}"
 
 
+def predicate_filter(predicates: Iterable[str]) -> str:
+    """``FILTER(?p IN (...))``: as a second VALUES block, pyoxigraph joins the predicate set with the
+    triple pattern first (~6 s for a 4-hop search at 1M claims, against ~4 ms this way)."""
+    return f"FILTER(?p IN ({', '.join(str(ox.NamedNode(p)) for p in predicates)}))"
+
+
 def chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -130,7 +136,7 @@ class EdgeSource:
         """Edges (u, v) leaving ``nodes`` (forward) or entering them (backward)."""
         anchor = "s" if forward else "o"
         edges: list[tuple[str, str]] = []
-        predicate_values = values("p", (ox.NamedNode(p) for p in edge_filter.predicates))
+        predicate_values = predicate_filter(edge_filter.predicates)
         condition = edge_filter.claim_condition()
         for batch in chunks(sorted(nodes)):
             query = (
@@ -233,7 +239,7 @@ class EdgeSource:
             query = (
                 SPARQL_PROLOGUE
                 + f"SELECT ?claim ?attr ?value WHERE {{ {values('claim', (ox.NamedNode(c) for c in batch))} "
-                + "{ VALUES ?attr { etio:certainty etio:mechanism etio:inSection } ?claim ?attr ?value } UNION "
+                + "{ ?claim ?attr ?value FILTER(?attr IN (etio:certainty, etio:mechanism, etio:inSection)) } UNION "
                 + "{ ?claim etio:evidence/oa:hasSelector/oa:exact ?value BIND(oa:exact AS ?attr) } }"
             )
             for claim, attr, value in self.backend.query(query):

@@ -6,6 +6,7 @@ fetching the URL: ``etiograph serve`` gates queries before they reach any engine
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,15 +62,25 @@ class RdflibBackend:
         self.graph = graph if graph is not None else rdflib.Graph()
 
     def load(self, paths: Sequence[Path]) -> None:
-        from ..datafiles import read_rdflib
+        """One parse per file, straight into the graph; pyoxigraph only explains a failure (file:line)."""
+        from rdflib.util import guess_format
 
-        self.graph += read_rdflib(list(paths))
+        from ..datafiles import check_turtle
+        from ..errors import DataError
+        from ..vocab import PREFIXES
+
+        for prefix, iri in PREFIXES.items():
+            self.graph.bind(prefix, iri, override=True)
+        for path in paths:
+            try:
+                self.graph.parse(str(path), format=guess_format(str(path)) or "turtle")
+            except Exception as error:  # rdflib raises many types
+                check_turtle([path])
+                raise DataError(path, f"rdflib could not read it: {error}") from None
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        from rdflib.plugins.sparql import prepareQuery
-
         try:
-            prepared = prepareQuery(sparql)
+            prepared = _prepare(sparql)
         except Exception as error:  # pyparsing's ParseException and friends
             raise rdflib_syntax_error(sparql, error) from None
         init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
@@ -91,6 +102,14 @@ class RdflibBackend:
 
     def close(self) -> None:
         pass
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare(sparql: str) -> object:
+    """Parsing dominates small rdflib queries; the search repeats the same texts, so keep them."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(sparql)
 
 
 def rdflib_syntax_error(sparql: str, error: Exception) -> QueryError:
