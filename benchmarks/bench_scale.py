@@ -335,7 +335,11 @@ def worker_main(args) -> int:
 # =============================================================================================
 def source_version() -> str:
     """The commit the benchmark measured, and whether src/ had uncommitted changes."""
+    import etiograph
+
     repo = HERE.parent
+    if not Path(etiograph.__file__).resolve().is_relative_to(repo):
+        return f"etiograph imported from {Path(etiograph.__file__).parent}, not from this checkout"
     try:
         commit = subprocess.run(
             ["git", "-C", str(repo), "log", "-1", "--format=%h %s"], capture_output=True, text=True, check=True
@@ -663,9 +667,19 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] {message}", file=sys.stderr, flush=True)
 
+    if args.fixes:
+        import fixes
+
+        report_fixes = fixes.pending()
+        if not report_fixes:
+            log("fixes.py: nothing pending (all its changes are in src/), so no +fixes runs")
+            args.fixes = False
+    else:
+        report_fixes = []
     onto = ontology_triples()
     report: dict = {"sizes": [], "ontology_triples": onto, "machine": {"cpus": os.cpu_count()}}
     report["source"] = source_version()
+    report["fixes_pending"] = report_fixes
     with contextlib.suppress(OSError):
         report["machine"]["load_average_start"] = os.getloadavg()
     for claims in (int(s) for s in args.sizes.split(",")):
@@ -695,6 +709,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("etiograph scale benchmark — medians; ratio = etiograph ÷ raw engine (lower is better; 1.00× = no overhead)")
     print(f"source: {report['source']}")
+    pending = ", ".join(report["fixes_pending"]) or "none (all of fixes.py is in src/)"
+    print(f"fixes.py changes not yet in src/, measured as +fixes: {pending}")
     print(
         f"machine: {os.cpu_count()} CPUs, load average {report['machine'].get('load_average_start', [0])[0]:.1f} "
         f"at the start, {report['machine']['load_average_end'][0]:.1f} at the end"

@@ -2,7 +2,10 @@
 
 ``bench_scale.py`` runs etiograph a second time with :func:`apply` called first (the ``+fixes``
 columns), so before/after numbers come from the same run. Nothing here is imported by the package;
-each patch names the change it stands for in ``src/``:
+each patch names the change it stands for in ``src/``. :func:`pending` looks at the installed
+source and lists only the fixes it does not have yet; ``bench_scale.py`` drops the ``+fixes``
+columns when that list is empty. Fixes 1-6 all landed in src/ with commit d10b2d4; the module
+stays as the place to try the next one.
 
 1. ``edges.values`` — the causal-predicate set goes into the frontier query of
    ``EdgeSource.neighbours`` as ``FILTER(?p IN (...))`` instead of a second ``VALUES ?p {...}``
@@ -24,13 +27,14 @@ each patch names the change it stands for in ``src/``:
    ``prepareQuery``): rdflib's SPARQL parser takes 2–4 ms per query, more than the evaluation of
    most of etiograph's constant queries (label lookup, describe, ontology lookups).
 
-(An earlier seventh fix, ``?p rdfs:subPropertyOf+ ?top`` instead of ``*``, landed in src/ as commit
+(A seventh fix, ``?p rdfs:subPropertyOf+ ?top`` instead of ``*``, landed in src/ as commit
 b1dac85 in another form: one step in SPARQL, the closure in Python.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import inspect
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -131,25 +135,44 @@ def cache_prepared_queries() -> None:
         sparql.prepareQuery = functools.lru_cache(maxsize=256)(sparql.prepareQuery)
 
 
-def apply() -> list[str]:
-    """Install the fixes that still apply to the installed src (idempotent); return their names."""
-    applied = ["values", "resolve", "oxigraph_load", "rdflib_load"]
-    edges.values = values
-    if hasattr(edges.EdgeSource, "_claim_attributes"):
-        edges.EdgeSource._claim_attributes = claim_attributes
-        applied.append("claim_attributes")
-    ConceptResolver.resolve = resolve
-    oxigraph_backend.OxigraphBackend.load = oxigraph_load
-    rdflib_backend.RdflibBackend.load = rdflib_load
-    # Installed when the first rdflib backend opens: importing rdflib here would slow every CLI start.
-    original_init = rdflib_backend.RdflibBackend.__init__
-    if not getattr(original_init, "patched", False):
+def _has(function: Callable, text: str) -> bool:
+    return text in inspect.getsource(function)
 
+
+def pending() -> list[str]:
+    """The fixes the installed ``src/`` does not contain yet (read from its source code)."""
+    checks = {
+        "values": _has(edges.EdgeSource.neighbours, 'values("p"'),
+        "claim_attributes": hasattr(edges.EdgeSource, "_claim_attributes")
+        and _has(edges.EdgeSource._claim_attributes, "VALUES ?attr"),
+        "resolve": not _has(ConceptResolver.resolve, "_EXACT_LABEL"),
+        "oxigraph_load": not _has(oxigraph_backend.OxigraphBackend.load, "from_extension"),
+        "rdflib_load": _has(rdflib_backend.RdflibBackend.load, "read_rdflib"),
+        "rdflib_prepared_queries": _has(rdflib_backend.RdflibBackend.query, "prepareQuery(sparql)"),
+    }
+    return [name for name, needed in checks.items() if needed]
+
+
+def apply() -> list[str]:
+    """Install the fixes :func:`pending` lists (idempotent); return their names."""
+    todo = pending()
+    if "values" in todo:
+        edges.values = values
+    if "claim_attributes" in todo:
+        edges.EdgeSource._claim_attributes = claim_attributes
+    if "resolve" in todo:
+        ConceptResolver.resolve = resolve
+    if "oxigraph_load" in todo:
+        oxigraph_backend.OxigraphBackend.load = oxigraph_load
+    if "rdflib_load" in todo:
+        rdflib_backend.RdflibBackend.load = rdflib_load
+    original_init = rdflib_backend.RdflibBackend.__init__
+    if "rdflib_prepared_queries" in todo and not getattr(original_init, "patched", False):
+        # Installed when the first rdflib backend opens: importing rdflib here would slow every CLI start.
         def init(self, *args, **kwargs):
             cache_prepared_queries()
             original_init(self, *args, **kwargs)
 
         init.patched = True
         rdflib_backend.RdflibBackend.__init__ = init
-    applied.append("rdflib_prepared_queries")
-    return applied
+    return todo
