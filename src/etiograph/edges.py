@@ -198,6 +198,11 @@ class EdgeSource:
             side["frontier"] = next_frontier
         return adjacency
 
+    def all_edges(self, edge_filter: EdgeFilter) -> list[tuple[str, str]]:
+        """Every (subject, object) pair joined by one of the filter's predicates, for whole-graph views."""
+        query = f"SELECT DISTINCT ?s ?o WHERE {{ ?s ?p ?o . {predicate_filter(edge_filter.predicates)} FILTER(isIRI(?s) && isIRI(?o)) }}"
+        return [(s.value, o.value) for s, o in self.backend.query(query)]
+
     # -- evidence -------------------------------------------------------------------------------
     def evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
         """For each edge (s, o): ``[(predicate, Evidence tuple), ...]`` of the qualifying claims.
