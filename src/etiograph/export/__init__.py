@@ -32,9 +32,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import write_bytes_atomic
-from .datafiles import read_rdflib
-from .vocab import DCTERMS, ETIO, NP, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, VOID, XSD
+from ..atomic import write_bytes_atomic
+from ..datafiles import read_rdflib
+from ..vocab import DCTERMS, ETIO, NP, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
