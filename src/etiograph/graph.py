@@ -129,7 +129,8 @@ class KnowledgeGraph:
         for term in terms.values():
             if wanted in (term.notation.lower(), term.label.lower(), term.iri.lower()):
                 return term.iri
-        choices = ", ".join(sorted(t.notation for t in terms.values()))
+        ordered = sorted(terms.values(), key=lambda t: (-(t.rank or 0), t.notation))  # certainty: rank order
+        choices = ", ".join(t.notation for t in ordered)
         raise EtiographError(f"unknown {scheme} {name!r}; choose one of: {choices}")
 
     # -- causal paths ---------------------------------------------------------------------------
@@ -143,24 +144,32 @@ class KnowledgeGraph:
         mechanism: str | None = None,
         min_certainty: str | None = None,
         include_counteracting: bool = False,
+        mechanism_hops: str = "every",
     ) -> PathsResult:
         """Every simple causal path from ``source`` to ``target``, shortest and strongest first.
 
         Only positive causal relations (sub-properties of etio:causesOrContributesTo) are
-        followed unless ``include_counteracting``. ``mechanism`` keeps hops whose claims belong
-        to it; ``min_certainty`` keeps hops with a claim at least that certain.
+        followed unless ``include_counteracting``. ``mechanism`` keeps paths whose every hop has a
+        claim of that mechanism (``mechanism_hops="every"``, a route inside the mechanism: what
+        the per-mechanism diagrams draw) or at least one such hop (``"any"``, routes that involve
+        it: what ``etiograph paths --mechanism`` asks). ``min_certainty`` keeps hops with a claim
+        at least that certain.
         """
         if max_hops < 1:
             raise EtiographError("--max-hops must be at least 1")
         if limit is not None and limit < 0:
             raise EtiographError("--limit must be 0 or more")
+        if mechanism_hops not in ("every", "any"):
+            raise EtiographError(f"mechanism_hops is 'every' or 'any', not {mechanism_hops!r}")
+        every_hop = mechanism_hops == "every"
         start, end = self.resolve(source), self.resolve(target)
         mechanism_iri = self.mechanism(mechanism) if mechanism else None
+        mechanism_name = self.edges.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None
         edge_filter = EdgeFilter(
             predicates=self.edges.causal_predicates(include_counteracting),
-            mechanism=mechanism_iri,
+            mechanism=mechanism_iri if every_hop else None,
             min_rank=self.certainty_rank(min_certainty) if min_certainty else None,
-            mechanism_name=self.edges.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None,
+            mechanism_name=mechanism_name if every_hop else None,
         )
         adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
         node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
@@ -181,8 +190,12 @@ class KnowledgeGraph:
                 hops.append(Hop(u, v, labels[u], labels[v], predicate, all_claims or claims))
             else:
                 built.append(CausalPath(tuple(hops)))
+        if mechanism_name and not every_hop:  # the path goes through the mechanism somewhere
+            built = [p for p in built if any(mechanism_name in e.mechanisms for h in p.hops for e in h.evidence)]
         built.sort(key=order_key)
         filters = {k: v for k, v in (("mechanism", mechanism), ("min_certainty", min_certainty)) if v}
+        if mechanism and not every_hop:
+            filters["mechanism_hops"] = "any"
         if include_counteracting:
             filters["include_counteracting"] = "true"
         return PathsResult(

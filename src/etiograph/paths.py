@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .vocab import predicate_label
+
 Adjacency = Mapping[str, set[str]]
 
 
@@ -27,6 +29,11 @@ class Evidence:
     quotes: tuple[str, ...]
     section: str | None = None
 
+    @property
+    def predicate_label(self) -> str:
+        """The claim's relation in words (``contributes to``)."""
+        return predicate_label(self.predicate)
+
 
 @dataclass(frozen=True)
 class Hop:
@@ -38,6 +45,15 @@ class Hop:
     object_label: str
     predicate: str
     evidence: tuple[Evidence, ...]
+
+    @property
+    def predicate_label(self) -> str:
+        """The relation in words, as the CLI prints it.
+
+        >>> Hop("kg:a", "kg:b", "fever", "dehydration", "https://w3id.org/etiograph/ontology#contributesTo", ()).predicate_label
+        'contributes to'
+        """
+        return predicate_label(self.predicate)
 
     @property
     def rank(self) -> int:

@@ -101,3 +101,15 @@ def shorten(iri: str) -> str:
             if local and all(c.isalnum() or c in "-_." for c in local):
                 best = prefix
     return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+
+
+def predicate_label(iri: str) -> str:
+    """A relation as words, from its IRI's local name: what the CLI prints between two concepts.
+
+    >>> predicate_label("https://w3id.org/etiograph/ontology#increasesRiskOf")
+    'increases risk of'
+    >>> predicate_label("http://www.w3.org/2004/02/skos/core#prefLabel")
+    'pref label'
+    """
+    local = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return "".join(" " + c.lower() if c.isupper() else c for c in local).strip().replace("_", " ")
