@@ -1,25 +1,100 @@
-"""Write outputs atomically: a reader sees the old file or the new one, never half of one."""
+"""Write outputs atomically: a reader sees the old file or the new one, never half of one.
+
+Only a *regular* file is replaced by rename. Anything else a user can name with ``-o`` is written
+through, because replacing it would destroy it: a device node (``/dev/null``, ``/dev/full``), a FIFO,
+``/dev/stdout`` (a symlink to ``/proc/self/fd/1``). A symlink to a regular file has its *target*
+replaced atomically, so the link survives. Every failure becomes an :class:`OutputError` (one line,
+exit 2) and leaves the previous file as it was. A missing output folder is made, as ``mkdir -p`` would.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
+from .errors import EtiographError
+
+#: Temporary files being written right now, so an interrupted command can remove them before it exits.
+_pending: set[str] = set()
+
+
+class OutputError(EtiographError):
+    """An output that cannot be written: a folder, a missing or read-only folder, a full disk."""
+
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path``: ``-`` is standard output, a special file is written through,
+    anything else is written to a temporary file in the same folder and renamed over ``path``.
 
-    ``-`` writes to standard output instead.
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_bytes_atomic(folder / "a.txt", b"one")
+    >>> (folder / "a.txt").read_bytes()
+    b'one'
+    >>> write_bytes_atomic(folder, b"two")
+    Traceback (most recent call last):
+    ...
+    etiograph.atomic.OutputError: cannot write ...: it is a folder; name a file inside it
     """
     if str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        _write_stdout(data)
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = os.stat(target).st_mode  # follows symlinks: what the name really points at
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise _output_error(target, error) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {target}: it is a folder; name a file inside it")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(target, data)
+        return
+    if target.is_symlink():
+        if mode is None:
+            raise OutputError(f"cannot write {target}: it is a symlink to {os.readlink(target)}, which does not exist")
+        target = Path(os.path.realpath(target))
+    _replace(target, data)
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """UTF-8 text version of :func:`write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Device nodes, FIFOs and terminals are opened and written, never replaced."""
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except OSError as error:
+        raise _output_error(target, error) from None
+
+
+def _replace(target: Path, data: bytes) -> None:
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # like `mkdir -p`: a new output folder is made
+    except FileExistsError:
+        raise OutputError(f"cannot write {target}: {folder} is not a folder") from None
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: cannot make the folder {folder}: {_reason(error)}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise _output_error(target, error) from None
+    _pending.add(tmp)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -29,11 +104,33 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise _output_error(target, error) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _pending.discard(tmp)
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """UTF-8 text version of :func:`write_bytes_atomic`."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+def discard_pending() -> None:
+    """Remove half-written temporary files (called when Ctrl-C ends the process from another thread)."""
+    for tmp in list(_pending):
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _output_error(target: Path, error: OSError) -> OutputError:
+    return OutputError(f"cannot write {target}: {_reason(error)}")
+
+
+def _reason(error: OSError) -> str:
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "no space left on the device",
+        errno.EISDIR: "it is a folder; name a file inside it",
+        errno.ENOTDIR: "a part of the path is not a folder",
+    }
+    return reasons.get(error.errno or 0, error.strerror or str(error))

@@ -20,8 +20,15 @@ if TYPE_CHECKING:
 
 #: Commands that live in their own modules: each provides ``configure(parser)`` and ``run(args)``.
 PLUGIN_COMMANDS = {
+    "paths": ("etiograph.commands.paths", "Causal paths between two concepts: the best first, each hop with its evidence."),
+    "upstream": ("etiograph.commands.reach", "Everything that can lead to a concept, nearest first."),
+    "downstream": ("etiograph.commands.reach", "Everything a concept can lead to, nearest first."),
+    "explain": ("etiograph.commands.explain", "A concept's mechanisms, causes, effects, counter-measures and hubs."),
+    "queries": ("etiograph.commands.queries", "List the named SPARQL queries."),
+    "query": ("etiograph.commands.query", "Run a named query, a .rq file or SPARQL text."),
     "viz": ("etiograph.viz.command", "Draw interactive causal-path diagrams (self-contained, offline HTML)."),
     "serve": ("etiograph.server.command", "Serve the graph as a read-only SPARQL 1.1 endpoint with a query page."),
+    "build": ("etiograph.commands.build", "Compile the claim sheets (graph/sources/*/claims.tsv, graph/concepts.tsv) into the graph's Turtle."),
 }
 
 
@@ -83,84 +90,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- paths and reach ----------------------------------------------------------------------------------
-def cmd_paths(args: argparse.Namespace) -> int:
-    from . import report
-
-    kg = open_graph(args)
-    result = kg.paths(
-        args.source,
-        args.target,
-        max_hops=args.max_hops,
-        limit=args.limit,
-        mechanism=args.mechanism,
-        min_certainty=args.min_certainty,
-        include_counteracting=args.include_counteracting,
-    )
-    if args.format == "turtle":
-        emit(args, report.paths_turtle(kg, result))
-    else:
-        emit(args, {"text": report.paths_text, "json": report.paths_json, "csv": report.paths_csv}[args.format](result))
-    return 0
-
-
-def cmd_reach(args: argparse.Namespace) -> int:
-    from . import report
-
-    kg = open_graph(args)
-    method = kg.upstream if args.command == "upstream" else kg.downstream
-    result = method(args.concept, max_hops=args.max_hops, limit=args.limit)
-    emit(args, {"text": report.reach_text, "json": report.reach_json, "csv": report.reach_csv}[args.format](result))
-    return 0
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    from . import report
-
-    kg = open_graph(args)
-    explanation = kg.explain(args.concept)
-    emit(args, report.explain_json(explanation) if args.format == "json" else report.explain_text(explanation))
-    return 0
-
-
-# -- SPARQL -------------------------------------------------------------------------------------------
-def cmd_queries(args: argparse.Namespace) -> int:
-    from .named_queries import all_queries
-
-    queries = all_queries()
-    width = max(len(n) for n in queries)
-    for name, query in queries.items():
-        params = " ".join(f"--param {p.name}=…" for p in query.parameters)
-        print(f"{name.ljust(width)}  {query.title}" + (f"  [{params}]" if params else ""))
-    print(f"\nRun one: etiograph query NAME [--param name=value]. Files: {next(iter(queries.values())).path.parent}")
-    return 0
-
-
-def cmd_query(args: argparse.Namespace) -> int:
-    from .named_queries import bind_parameters, get_query
-    from .results_formats import write_result
-
-    params: dict[str, str] = {}
-    for item in args.param or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise EtiographError(f"--param takes name=value, got {item!r}")
-        params[name.strip()] = value
-    kg = open_graph(args)
-    looks_like_sparql = any(k in args.query.upper() for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")) and (
-        "{" in args.query
-    )
-    if looks_like_sparql:
-        if params:
-            raise EtiographError("--param works with named queries and .rq files; write values into ad-hoc queries")
-        result = kg.query(args.query)
-    else:
-        named = get_query(args.query)
-        result = kg.backend.query(named.text, bind_parameters(named, params, kg))
-    emit(args, write_result(result, args.format))
-    return 0
-
-
 # -- parser -------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -188,52 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("paths", help="causal paths between two concepts, each hop with its evidence")
-    p.add_argument("source", help="label, alt label, CURIE (kg:fever, mesh:D014552) or IRI")
-    p.add_argument("target")
-    p.add_argument("--max-hops", type=int, default=6, metavar="N", help="longest path, in hops (default 6)")
-    p.add_argument("--limit", type=int, metavar="K", help="at most K paths (shortest and strongest first)")
-    p.add_argument("--mechanism", metavar="NAME", help="only hops of this mechanism (e.g. medication, electrolytes)")
-    p.add_argument("--min-certainty", metavar="LEVEL", help="only hops at least this certain (e.g. can, may)")
-    p.add_argument("--include-counteracting", action="store_true", help="also follow treats/prevents/... edges")
-    p.add_argument("--format", choices=["text", "json", "csv", "turtle"], default="text")
-    p.add_argument("-o", "--output", metavar="FILE")
-    add_data_options(p)
-    p.set_defaults(handler=cmd_paths)
-
-    for name, helptext in (
-        ("upstream", "everything that can lead to a concept, with distance"),
-        ("downstream", "everything a concept can lead to, with distance"),
-    ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("concept")
-        p.add_argument("--max-hops", type=int, metavar="N", help="how far to look (default: no bound)")
-        p.add_argument("--limit", type=int, default=1000, metavar="K", help="at most K concepts (default 1000; 0: all)")
-        p.add_argument("--format", choices=["text", "json", "csv"], default="text")
-        p.add_argument("-o", "--output", metavar="FILE")
-        add_data_options(p)
-        p.set_defaults(handler=cmd_reach)
-
-    p = sub.add_parser("explain", help="a concept's mechanisms, causes, effects, mediators and counter-measures")
-    p.add_argument("concept")
-    p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("-o", "--output", metavar="FILE")
-    add_data_options(p)
-    p.set_defaults(handler=cmd_explain)
-
-    p = sub.add_parser("queries", help="list the named SPARQL queries")
-    p.set_defaults(handler=cmd_queries)
-
-    p = sub.add_parser("query", help="run a named query, a .rq file or SPARQL text")
-    p.add_argument("query", help="a name from `etiograph queries`, a .rq file, or SPARQL text")
-    p.add_argument("--param", action="append", metavar="NAME=VALUE", help="bind a parameter of a named query")
-    p.add_argument(
-        "--format", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"], default="table"
-    )
-    p.add_argument("-o", "--output", metavar="FILE")
-    add_data_options(p)
-    p.set_defaults(handler=cmd_query)
-
     for name, (module, helptext) in PLUGIN_COMMANDS.items():
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.set_defaults(plugin=module)
@@ -252,16 +135,24 @@ def _plugin(module: str, attribute: str) -> Callable | None:
         raise
 
 
+#: Commands whose work runs in a helper thread so that Ctrl-C ends them at once: pyoxigraph evaluates a
+#: query without returning to the interpreter, so the main thread would only see the signal afterwards.
+INTERRUPTIBLE = frozenset({"query", "paths", "upstream", "downstream", "explain", "export", "validate"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    undecodable = _first_undecodable(arguments)
+    if undecodable is not None:
+        shown = undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        print(f"etiograph: error: argument {shown!r} is not valid UTF-8 text", file=sys.stderr)
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
-        if getattr(args, "plugin", None):
-            run = _plugin(args.plugin, "run")
-            if run is None:
-                parser.error(f"{args.command} is not available in this installation")
-            return int(run(args) or 0)
-        return int(args.handler(args) or 0)
+        if args.command in INTERRUPTIBLE:
+            return _run_interruptibly(lambda: _dispatch(parser, args))
+        return _dispatch(parser, args)
     except EtiographError as error:
         print(f"etiograph: error: {error}", file=sys.stderr)
         return error.exit_code
@@ -269,3 +160,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if getattr(args, "plugin", None):
+        run = _plugin(args.plugin, "run")
+        if run is None:
+            parser.error(f"{args.command} is not available in this installation")
+        return int(run(args) or 0)
+    return int(args.handler(args) or 0)
+
+
+def _first_undecodable(arguments: Sequence[str]) -> str | None:
+    """Python decodes a non-UTF-8 argument with lone surrogates; printing it later would raise."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return argument
+    return None
+
+
+def _run_interruptibly(work: Callable[[], int]) -> int:
+    """Run ``work`` in a daemon thread; on Ctrl-C remove half-written outputs and exit 130 at once."""
+    import os
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["code"] = work()
+        except BaseException as error:  # re-raised in the main thread, where main() translates it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="etiograph-command", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        from .atomic import discard_pending
+
+        discard_pending()
+        print("etiograph: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(130)  # the thread may be inside the engine: only leaving the process stops it
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return int(outcome.get("code") or 0)

@@ -111,6 +111,8 @@ def query_syntax_error(error: SyntaxError) -> QueryError:
     message = str(error.args[0]) if error.args else str(error)
     found = re.search(r"error at (\d+):(\d+)", message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    text = re.sub(r"^error at \d+:\d+: ", "", message)
+    from ..diagnostics import tidy_engine_message
+
+    text = tidy_engine_message(re.sub(r"^error at \d+:\d+: ", "", message))
     where = f"line {line}, column {column}: " if line else ""
     return QueryError(f"SPARQL syntax error at {where}{text}", line, column)
