@@ -21,13 +21,32 @@ if TYPE_CHECKING:
 
 def graph_sources(data: Sequence[str | Path] | None = None, *, with_ontology: bool = True) -> list[Path]:
     """The files to load: the ontology (unless told not to) then the user's files or the bundled graph."""
-    files = [Path(p) for p in data] if data else resources.graph_files()
+    files = sheet_folders_as_turtle([Path(p) for p in data]) if data else resources.graph_files()
     for path in files:
         if not path.is_file():
             raise DataError(path, "no such file (pass a Turtle file to --data)")
     ontology = resources.ontology_file()
     head = [ontology] if with_ontology and ontology not in files else []
     return head + files
+
+
+def sheet_folders_as_turtle(paths: Sequence[Path]) -> list[Path]:
+    """``--data`` may name a folder of claim sheets (``concepts.tsv``, ``sources/``, or one source's
+    ``source.yaml`` + ``claims.tsv``): such folders are compiled together into cached Turtle files."""
+    from .curation.sheets import is_sheet_folder
+
+    folders = [path for path in paths if is_sheet_folder(path)]
+    if not folders:
+        return list(paths)
+    from .curation.build import compiled_turtle
+
+    out: list[Path] = []
+    for path in paths:
+        if path not in folders:
+            out.append(path)
+        elif path == folders[0]:
+            out += compiled_turtle(folders)
+    return out
 
 
 _PYOX_POSITION = re.compile(r"line (\d+) column (\d+)")
