@@ -81,8 +81,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .datafiles import graph_sources
-    from .export import serialize
+    from .export import networks, serialize
 
+    if args.format in networks.FORMATS:  # kgx, kgx-tsv, graphml, cytoscape, cx2: etiograph.export.networks
+        return networks.run(args)
+    networks.check_options(args)
     data = serialize(graph_sources(args.data, with_ontology=not args.no_ontology), args.format)
     emit(args, data)
     if args.output and args.output != "-":
@@ -112,9 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write ontology + claims as one deterministic file (turtle, nt, jsonld, trig)")
     add_data_options(p, remote=False)
-    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "trig"], default="turtle")
+    from .export import networks
+
+    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "trig", *networks.FORMATS], default="turtle")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
     p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
+    networks.add_options(p)
     p.set_defaults(handler=cmd_export)
 
     for name, (module, helptext) in PLUGIN_COMMANDS.items():
