@@ -92,10 +92,16 @@ class EdgeSource:
         self.backend = backend
         self._subproperties: dict[str, set[str]] | None = None
         self._schemes: dict[str, dict[str, SchemeTerm]] | None = None
+        self._closures: dict[str, tuple[str, ...]] = {}
 
     # -- ontology-level lookups -------------------------------------------------------------------
     def predicates(self, top: str) -> tuple[str, ...]:
-        """``top`` and all its sub-properties, transitively."""
+        """``top`` and all its sub-properties, transitively (computed once per ``top``)."""
+        if top not in self._closures:
+            self._closures[top] = self._closure(top)
+        return self._closures[top]
+
+    def _closure(self, top: str) -> tuple[str, ...]:
         if self._subproperties is None:
             children: dict[str, set[str]] = {}
             for p, t in self.backend.query(_SUBPROPERTIES):
@@ -226,6 +232,7 @@ class EdgeSource:
             for s, p, o, claim in self.backend.query(query):
                 if p.value in wanted:
                     claims_of.setdefault((s.value, p.value, o.value), set()).add(claim.value)
+        triples = self._most_specific(triples)
         attributes = self._claim_attributes(sorted({c for cs in claims_of.values() for c in cs}))
         out: dict[tuple[str, str], list] = {}
         for s, p, o in sorted(triples):
@@ -236,6 +243,24 @@ class EdgeSource:
             if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
                 out.setdefault((s, o), []).append((p, tuple(qualifying)))
         return out
+
+    def _most_specific(self, triples: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Drop the spine triples (``s etio:causesOrContributesTo o``) that a more specific one entails.
+
+        ``graph/spine.ttl`` materialises the super-property triples; the evidence of an edge is the
+        direct claim, so ``causes`` must not appear beside its own entailed ``causesOrContributesTo``.
+        A super-property triple with no sub-property triple under it (asserted by the data) stays.
+        """
+        by_pair: dict[tuple[str, str], set[str]] = {}
+        for s, p, o in triples:
+            by_pair.setdefault((s, o), set()).add(p)
+        kept = set()
+        for (s, o), found in by_pair.items():
+            for p in found:
+                below = set(self.predicates(p)) - {p}
+                if not below & found:
+                    kept.add((s, p, o))
+        return kept
 
     def _claim_attributes(self, claims: Sequence[str]) -> dict[str, dict[str, list[str]]]:
         """Certainty, mechanisms, section and quotes of each claim, keyed by claim then attribute."""

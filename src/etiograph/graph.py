@@ -14,10 +14,11 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -29,6 +30,10 @@ from .errors import EtiographError, QueryError
 from .paths import Hop, PathsResult, order_key, simple_paths
 from .paths import Path as CausalPath
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
+
+if TYPE_CHECKING:
+    from .causal.index import CausalIndex
+    from .causal.lookup import StoreLookup
 
 #: How many simple paths the search enumerates before ordering; beyond it, results say truncated.
 ENUMERATION_CAP = 20_000
@@ -82,12 +87,29 @@ def _shift_lines(error: QueryError, lines: int) -> QueryError:
 
 
 class KnowledgeGraph:
-    """A causal knowledge graph behind one backend."""
+    """A causal knowledge graph behind one backend.
 
-    def __init__(self, backend: Backend):
+    Over a pyoxigraph store, paths, reach and explanations walk a compact causal index
+    (:mod:`etiograph.causal.index`, built once per store) and read evidence by pattern lookups;
+    over rdflib or a remote endpoint (or with ``index=False``) they run SPARQL, frontier by frontier.
+    Both give the same answers.
+    """
+
+    def __init__(self, backend: Backend, *, index: bool = True):
         self.backend = backend
         self.resolver = ConceptResolver(backend)
         self.edges = EdgeSource(backend)
+        self._use_index = index
+        self._index: tuple[CausalIndex, StoreLookup] | None = None
+
+    def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
+        """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
+        if self._index is None and self._use_index:
+            from .causal.store import index_for
+
+            self._index = index_for(self.backend, self.edges)
+            self._use_index = self._index is not None
+        return self._index
 
     @classmethod
     def load(
@@ -171,13 +193,18 @@ class KnowledgeGraph:
             min_rank=self.certainty_rank(min_certainty) if min_certainty else None,
             mechanism_name=mechanism_name if every_hop else None,
         )
-        adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
-        node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
+        indexed = self.causal_index()
+        if indexed is not None:
+            node_paths, evidence, labels = self._indexed_paths(*indexed, start.iri, end.iri, edge_filter, max_hops)
+        else:
+            adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
+            node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
         truncated = len(node_paths) > ENUMERATION_CAP
         node_paths = node_paths[:ENUMERATION_CAP]
-        used_edges = {(u, v) for nodes in node_paths for u, v in pairwise(nodes)}
-        evidence = self.edges.evidence(used_edges, edge_filter)
-        labels = self.edges.labels({n for nodes in node_paths for n in nodes})
+        if indexed is None:
+            used_edges = {(u, v) for nodes in node_paths for u, v in pairwise(nodes)}
+            evidence = self.edges.evidence(used_edges, edge_filter)
+            labels = self.edges.labels({n for nodes in node_paths for n in nodes})
         built = []
         for nodes in node_paths:
             hops = []
@@ -210,6 +237,52 @@ class KnowledgeGraph:
             filters=filters,
         )
 
+    def _indexed_paths(
+        self,
+        index: CausalIndex,
+        lookup: StoreLookup,
+        source: str,
+        target: str,
+        edge_filter: EdgeFilter,
+        max_hops: int,
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], list], dict[str, str]]:
+        """Paths over the causal index: up to ENUMERATION_CAP + 1, with evidence and labels for their hops.
+
+        With a mechanism or certainty filter, an edge is followed only if it has a qualifying claim,
+        checked (and its evidence kept) the first time a path could use it.
+        """
+        u, v = index.find(source), index.find(target)
+        if u is None or v is None:
+            return [], {}, {}
+        mask = _mask(index, edge_filter)
+        evidence: dict[tuple[str, str], list] = {}
+        accept = None
+        if edge_filter.mechanism is not None or edge_filter.min_rank is not None:
+            checked: dict[int, bool] = {}
+
+            def accept(edge: int) -> bool:
+                if edge not in checked:
+                    a, b = index.edge_ends(edge)
+                    pair = (index.iri(a), index.iri(b))
+                    found = lookup.evidence([pair], edge_filter, {pair: (index.out_degree(a), index.in_degree(b))})
+                    evidence.update(found)
+                    checked[edge] = pair in found
+                return checked[edge]
+
+        found_paths = list(islice(index.simple_paths(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
+        names = {n: index.iri(n) for nodes in found_paths for n in nodes}
+        node_paths = [tuple(names[n] for n in nodes) for nodes in found_paths]
+        degrees = {
+            (names[a], names[b]): (index.out_degree(a), index.in_degree(b))
+            for nodes in found_paths[:ENUMERATION_CAP]
+            for a, b in pairwise(nodes)
+        }
+        missing = degrees.keys() - evidence.keys()
+        if missing:
+            evidence.update(lookup.evidence(missing, edge_filter, degrees))
+        labels = lookup.labels({n for nodes in node_paths[:ENUMERATION_CAP] for n in nodes})
+        return node_paths, evidence, labels
+
     # -- reach ----------------------------------------------------------------------------------
     def upstream(self, concept: str, *, max_hops: int | None = None, limit: int | None = REACH_LIMIT) -> ReachResult:
         """Everything that can lead to ``concept`` along causal relations, nearest first."""
@@ -222,9 +295,9 @@ class KnowledgeGraph:
     def _reach(self, concept: str, forward: bool, max_hops: int | None, limit: int | None) -> ReachResult:
         start = self.resolve(concept)
         edge_filter = EdgeFilter(self.edges.causal_predicates())
-        distance, _, truncated = self.edges.expand(start.iri, edge_filter, forward, max_hops, limit or None)
+        distance, _, truncated = self._expand(start.iri, edge_filter, forward, max_hops, limit or None)
         distance.pop(start.iri, None)
-        labels = self.edges.labels(distance)
+        labels = self._labels(distance)
         reached = sorted(
             (Reach(iri, labels[iri], d) for iri, d in distance.items()), key=lambda r: (r.distance, r.label)
         )
@@ -239,12 +312,12 @@ class KnowledgeGraph:
         target = self.resolve(concept)
         causal = EdgeFilter(self.edges.causal_predicates())
         counter = EdgeFilter(self.edges.predicates(COUNTERACTS))
-        incoming = self.edges.neighbours([target.iri], causal, forward=False)
-        outgoing = self.edges.neighbours([target.iri], causal, forward=True)
+        incoming = self._neighbours([target.iri], causal, forward=False)
+        outgoing = self._neighbours([target.iri], causal, forward=True)
         causes = self._hops(incoming, causal)
         effects = self._hops(outgoing, causal)
         steps_nodes = {h.subject for h in causes} | {target.iri}
-        counter_edges = self.edges.neighbours(steps_nodes, counter, forward=False)
+        counter_edges = self._neighbours(steps_nodes, counter, forward=False)
         counter_hops = self._hops(counter_edges, counter)
         by_object: dict[str, list[Hop]] = {}
         for hop in counter_hops:
@@ -259,9 +332,59 @@ class KnowledgeGraph:
             mediators=tuple(self._mediators_upstream(target.iri, causal)),
         )
 
+    # -- structure, from the index or by SPARQL -------------------------------------------------
+    def _expand(
+        self, start: str, edge_filter: EdgeFilter, forward: bool, max_hops: int | None, limit: int | None
+    ) -> tuple[dict[str, int], dict[str, set[str]], bool]:
+        """Breadth-first reach as ``EdgeSource.expand``: distances, edges seen, cut short by ``limit``."""
+        indexed = self.causal_index()
+        if indexed is None:
+            return self.edges.expand(start, edge_filter, forward, max_hops, limit)
+        index = indexed[0]
+        node = index.find(start)
+        if node is None:
+            return {start: 0}, {}, False
+        found, edges, truncated = index.reach(node, _mask(index, edge_filter), forward, max_hops, limit)
+        iri = index.iri
+        adjacency: dict[str, set[str]] = {}
+        for u, v in edges:
+            adjacency.setdefault(iri(u), set()).add(iri(v))
+        return {iri(n): d for n, d in found.items()}, adjacency, truncated
+
+    def _neighbours(self, nodes: Iterable[str], edge_filter: EdgeFilter, forward: bool) -> list[tuple[str, str]]:
+        """Edges leaving (forward) or entering ``nodes``."""
+        indexed = self.causal_index()
+        if indexed is None:
+            return self.edges.neighbours(nodes, edge_filter, forward)
+        index = indexed[0]
+        mask = _mask(index, edge_filter)
+        iri = index.iri
+        out = []
+        for name in sorted(set(nodes)):
+            node = index.find(name)
+            if node is None:
+                continue
+            if forward:
+                out.extend((name, iri(v)) for v in index.successors(node, mask))
+            else:
+                out.extend((iri(u), name) for u in index.predecessors(node, mask))
+        return out
+
+    def _evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+        indexed = self.causal_index()
+        if indexed is None:
+            return self.edges.evidence(edges, edge_filter)
+        index, lookup = indexed
+        edges = set(edges)
+        return lookup.evidence(edges, edge_filter, _fan(index, edges))
+
+    def _labels(self, iris: Iterable[str]) -> dict[str, str]:
+        indexed = self.causal_index()
+        return self.edges.labels(iris) if indexed is None else indexed[1].labels(iris)
+
     def _hops(self, edges: Sequence[tuple[str, str]], edge_filter: EdgeFilter) -> list[Hop]:
-        evidence = self.edges.evidence(edges, edge_filter)
-        labels = self.edges.labels({n for e in edges for n in e})
+        evidence = self._evidence(edges, edge_filter)
+        labels = self._labels({n for e in edges for n in e})
         hops = []
         for (u, v), options in evidence.items():
             for predicate, claims in options:
@@ -272,9 +395,9 @@ class KnowledgeGraph:
         """Upstream concepts ranked by betweenness toward ``target``: where causal routes converge."""
         from .analysis import betweenness_toward
 
-        _, adjacency, _ = self.edges.expand(target, edge_filter, forward=False, max_hops=max_hops, limit=REACH_LIMIT)
+        _, adjacency, _ = self._expand(target, edge_filter, forward=False, max_hops=max_hops, limit=REACH_LIMIT)
         scores = betweenness_toward(adjacency, target)
-        labels = self.edges.labels(scores)
+        labels = self._labels(scores)
         return [(labels[n], round(s, 4)) for n, s in scores.items() if s > 0][:10]
 
     # -- SPARQL ---------------------------------------------------------------------------------
@@ -324,3 +447,24 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def _mask(index: CausalIndex, edge_filter: EdgeFilter) -> int:
+    """The index flags standing for the filter's predicates (causal, counteracting or both)."""
+    from .causal.index import CAUSAL, COUNTERACTING
+
+    wanted = set(edge_filter.predicates)
+    mask = CAUSAL if wanted & set(index.predicates["causal"]) else 0
+    if wanted & set(index.predicates["counteracting"]):
+        mask |= COUNTERACTING
+    return mask
+
+
+def _fan(index: CausalIndex, edges: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """For each edge, how many edges leave its subject and enter its object: where its claims are fewer."""
+    out = {}
+    for s, o in edges:
+        u, v = index.find(s), index.find(o)
+        if u is not None and v is not None:
+            out[(s, o)] = (index.out_degree(u), index.in_degree(v))
+    return out

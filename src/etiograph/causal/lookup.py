@@ -1,0 +1,155 @@
+"""Evidence and labels read straight from a pyoxigraph store, for the hops an answer returns.
+
+Same answers as :class:`etiograph.edges.EdgeSource` (its SPARQL is the reference, and the tests
+compare the two), but through ``quads_for_pattern``: each lookup is an index seek, with no query to
+parse or plan. For a 4-hop answer at a million claims that is ~0.1 ms instead of ~2 ms of SPARQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..edges import EdgeFilter, EdgeSource
+from ..vocab import ETIO, OA, PREF_LABEL, RDF
+
+_SUBJECT = ox.NamedNode(RDF + "subject")
+_PREDICATE = ox.NamedNode(RDF + "predicate")
+_OBJECT = ox.NamedNode(RDF + "object")
+_ATTRIBUTES = {
+    "certainty": ox.NamedNode(ETIO + "certainty"),
+    "mechanism": ox.NamedNode(ETIO + "mechanism"),
+    "inSection": ox.NamedNode(ETIO + "inSection"),
+}
+_EVIDENCE = ox.NamedNode(ETIO + "evidence")
+_SELECTOR = ox.NamedNode(OA + "hasSelector")
+_EXACT = ox.NamedNode(OA + "exact")
+_LABEL = ox.NamedNode(PREF_LABEL)
+_DEFAULT_GRAPH = ox.DefaultGraph
+#: Up to this many edges, both ends' claims are read and intersected rather than checked one by one.
+_SMALL = 16
+
+
+class StoreLookup:
+    """Pattern lookups on one pyoxigraph store; ontology-level facts come from ``edges``."""
+
+    def __init__(self, store: ox.Store, edges: EdgeSource):
+        self.store = store
+        self.edges = edges
+
+    # Patterns are matched in every graph and the default graph kept here: pyoxigraph 0.5 answers a
+    # pattern restricted to the default graph ~3x slower (5 µs against 1.5 µs per lookup).
+    def _quads(self, subject, predicate, obj) -> Iterator[ox.Quad]:
+        for quad in self.store.quads_for_pattern(subject, predicate, obj):
+            if type(quad.graph_name) is _DEFAULT_GRAPH:
+                yield quad
+
+    def _objects(self, subject, predicate) -> list:
+        return [
+            q.object
+            for q in self.store.quads_for_pattern(subject, predicate, None)
+            if type(q.graph_name) is _DEFAULT_GRAPH
+        ]
+
+    def _subjects(self, predicate, obj) -> list:
+        return [
+            q.subject
+            for q in self.store.quads_for_pattern(None, predicate, obj)
+            if type(q.graph_name) is _DEFAULT_GRAPH
+        ]
+
+    def evidence(
+        self,
+        edges: Iterable[tuple[str, str]],
+        edge_filter: EdgeFilter,
+        degrees: dict[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> dict[tuple[str, str], list]:
+        """For each edge (s, o): ``[(predicate, Evidence tuple), ...]``, as ``EdgeSource.evidence``.
+
+        ``degrees[(s, o)]`` (edges of s, edges of o, from the index) picks the side to find claims from:
+        a hub's thousands of claims are then never read.
+        """
+        wanted = set(edge_filter.predicates)
+        triples: set[tuple[str, str, str]] = set()
+        claims_of: dict[tuple[str, str, str], set[str]] = {}
+        attributes: dict[str, dict[str, list[str]]] = {}
+        for s, o in sorted(set(edges)):
+            s_node, o_node = ox.NamedNode(s), ox.NamedNode(o)
+            for quad in self._quads(s_node, None, o_node):
+                if quad.predicate.value in wanted:
+                    triples.add((s, quad.predicate.value, o))
+            for claim in self._claims(s_node, o_node, (degrees or {}).get((s, o))):
+                statements = self._statements(claim)
+                for p in statements.get(_PREDICATE.value, ()):
+                    if p.value in wanted:
+                        claims_of.setdefault((s, p.value, o), set()).add(claim.value)
+                        if claim.value not in attributes:
+                            attributes[claim.value] = self._attributes(statements)
+        triples = self.edges._most_specific(triples)
+        out: dict[tuple[str, str], list] = {}
+        for s, p, o in sorted(triples):
+            found = [
+                self.edges._evidence(claim, p, attributes.get(claim, {}))
+                for claim in sorted(claims_of.get((s, p, o), ()))
+            ]
+            qualifying = [e for e in found if edge_filter.accepts(e)]
+            if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
+                out.setdefault((s, o), []).append((p, tuple(qualifying)))
+        return out
+
+    def _claims(self, s_node: ox.NamedNode, o_node: ox.NamedNode, degrees: tuple[int, int] | None) -> list:
+        """Claims with rdf:subject s and rdf:object o, read from the side with fewer edges."""
+        if degrees is None or degrees[0] <= _SMALL or degrees[0] <= degrees[1]:
+            far_predicate, far = _OBJECT, o_node
+            candidates = self._subjects(_SUBJECT, s_node)
+        else:
+            far_predicate, far = _SUBJECT, s_node
+            candidates = self._subjects(_OBJECT, o_node)
+        if len(candidates) <= 1:
+            return [c for c in candidates if self._has(c, far_predicate, far)]
+        if degrees is not None and max(degrees) <= _SMALL:  # both sides small: one read of each, intersected
+            others = {c.value for c in self._subjects(far_predicate, far)}
+            return [c for c in candidates if c.value in others]
+        return [c for c in candidates if self._has(c, far_predicate, far)]
+
+    def _statements(self, claim) -> dict[str, list]:
+        """Every (predicate → objects) of a claim node, in one lookup."""
+        out: dict[str, list] = {}
+        for quad in self._quads(claim, None, None):
+            out.setdefault(quad.predicate.value, []).append(quad.object)
+        return out
+
+    def _has(self, subject, predicate, obj) -> bool:
+        return next(self._quads(subject, predicate, obj), None) is not None
+
+    def _attributes(self, statements: dict[str, list]) -> dict[str, list[str]]:
+        """Certainty, mechanisms, section and quotes, as ``EdgeSource._claim_attributes`` gives them."""
+        found: dict[str, list[str]] = {}
+        for name, predicate in _ATTRIBUTES.items():
+            for value in statements.get(predicate.value, ()):
+                values_of = found.setdefault(name, [])
+                if value.value not in values_of:
+                    values_of.append(value.value)
+        for evidence in statements.get(_EVIDENCE.value, ()):
+            if isinstance(evidence, ox.Literal):
+                continue
+            for selector in self._objects(evidence, _SELECTOR):
+                if isinstance(selector, ox.Literal):
+                    continue
+                for value in self._objects(selector, _EXACT):
+                    values_of = found.setdefault("exact", [])
+                    if value.value not in values_of:
+                        values_of.append(value.value)
+        return found
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Preferred labels (English or untagged first), falling back to the IRI's last segment."""
+        out = {}
+        for iri in sorted(set(iris)):
+            options = [
+                (getattr(label, "language", None) not in (None, "en"), label.value)
+                for label in self._objects(ox.NamedNode(iri), _LABEL)
+            ]
+            out[iri] = (min(options)[1] if options else None) or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return out

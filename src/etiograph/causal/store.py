@@ -1,0 +1,52 @@
+"""Which causal index serves a backend: built once per pyoxigraph store, saved with a persistent one.
+
+Only pyoxigraph stores get an index: its pattern lookups make building it and reading evidence
+cheap. rdflib and remote endpoints keep the SPARQL path (an endpoint's data is not ours to copy).
+"""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+
+from ..backends import Backend
+from ..edges import EdgeSource
+from ..vocab import COUNTERACTS
+from .index import INDEX_FILE, CausalIndex, load_or_build
+from .lookup import StoreLookup
+
+#: One index per open backend, shared by every KnowledgeGraph over it.
+_BUILT: weakref.WeakKeyDictionary[object, CausalIndex] = weakref.WeakKeyDictionary()
+
+
+def store_key(backend: object) -> str | None:
+    """What a saved index must match: the persistent store's file fingerprint (None in memory)."""
+    from ..backends import oxigraph_backend as ob
+
+    if getattr(backend, "path", None) is None:
+        return None
+    held = list(backend.store.quads_for_pattern(None, ob._MANIFEST_PREDICATE, None, ob._MANIFEST_GRAPH))
+    return held[0].object.value if held else None
+
+
+def index_for(backend: Backend, edges: EdgeSource) -> tuple[CausalIndex, StoreLookup] | None:
+    """The causal index of ``backend`` and pattern lookups on it, or None for non-pyoxigraph backends."""
+    from ..backends.oxigraph_backend import OxigraphBackend
+
+    if not isinstance(backend, OxigraphBackend):
+        return None
+    index = _BUILT.get(backend)
+    causal = edges.causal_predicates()
+    counteracting = edges.predicates(COUNTERACTS)
+    if index is None:
+        key = store_key(backend)
+        folder: Path | None = backend.path
+        index = load_or_build(
+            folder / INDEX_FILE if folder is not None and key is not None else None,
+            key,
+            lambda: CausalIndex.from_store(backend.store, causal, counteracting),
+        )
+        if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
+            index = CausalIndex.from_store(backend.store, causal, counteracting)
+        _BUILT[backend] = index
+    return index, StoreLookup(backend.store, edges)
