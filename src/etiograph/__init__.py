@@ -30,7 +30,39 @@ __all__ = [
     "__version__",
 ]
 
-from .concepts import Concept
+from typing import TYPE_CHECKING
+
 from .errors import DataError, EtiographError, QueryError, UnknownConceptError
-from .graph import Explanation, KnowledgeGraph, Reach, ReachResult
-from .paths import Evidence, Hop, Path, PathsResult
+
+if TYPE_CHECKING:
+    from .concepts import Concept
+    from .graph import Explanation, KnowledgeGraph, Reach, ReachResult
+    from .paths import Evidence, Hop, Path, PathsResult
+
+#: Where each public name lives; imported on first use (PEP 562), so ``etiograph --help`` does not
+#: load pyoxigraph and the query layer (~0.1 s) it never uses.
+_LAZY = {
+    "Concept": "concepts",
+    "Explanation": "graph",
+    "KnowledgeGraph": "graph",
+    "Reach": "graph",
+    "ReachResult": "graph",
+    "Evidence": "paths",
+    "Hop": "paths",
+    "Path": "paths",
+    "PathsResult": "paths",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -13,10 +13,19 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Diagram, build_diagram
-
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
+    from .model import Diagram, build_diagram
+
+
+def __getattr__(name: str) -> object:
+    """``Diagram`` and ``build_diagram`` load the model (and pyoxigraph) on first use, not on
+    ``import etiograph.viz``: ``etiograph --help`` imports this package to list the ``viz`` command."""
+    if name in ("Diagram", "build_diagram"):
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["DEFAULT_OUTPUT", "Diagram", "build_diagram", "diagram_html", "diagram_iframe", "write_gallery"]
 
@@ -47,6 +56,7 @@ def diagram_html(
     page scopes its styles and finds its own container). Raises ``UnknownConceptError`` (with
     suggestions) for a name that matches no concept.
     """
+    from .model import build_diagram
     from .page import render
 
     diagram = build_diagram(
