@@ -1,0 +1,70 @@
+"""The import graph of a cold start: what ``etiograph --help`` and ``etiograph paths`` load.
+
+Each command runs in a fresh interpreter (``python -c``) and reports ``sys.modules`` afterwards;
+heavy libraries must appear only in the commands that use them. Times are measured by
+``benchmarks/bench_cold_start.py``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph")
+
+PROBE = """
+import contextlib, io, json, os, sys
+from etiograph.cli import main
+devnull = os.open(os.devnull, os.O_WRONLY)
+saved = os.dup(1)
+os.dup2(devnull, 1)
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+finally:
+    sys.stdout.flush()
+    os.dup2(saved, 1)
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def modules_after(*argv: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["code"], {name.split(".")[0] for name in report["modules"]} | set(report["modules"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--help",),
+        ("paths", "UTI", "leg cramps"),
+        ("upstream", "leg cramps"),
+        ("downstream", "UTI", "--max-hops", "2"),
+        ("explain", "leg cramps"),
+        ("query", "infection-comparison"),
+    ],
+    ids=["help", "paths", "upstream", "downstream", "explain", "query"],
+)
+def test_article_commands_load_no_heavy_library(argv: tuple[str, ...]):
+    code, modules = modules_after(*argv)
+    assert code in (0, None)
+    assert sorted(modules & set(HEAVY)) == []
+
+
+def test_help_does_not_load_the_query_layer():
+    _, modules = modules_after("--help")
+    assert not modules & {"pyoxigraph", "etiograph.graph", "etiograph.edges", "etiograph.causal.index"}
+
+
+def test_paths_uses_the_causal_index_on_the_default_store():
+    code, modules = modules_after("paths", "UTI", "leg cramps")
+    assert code == 0
+    assert {"etiograph.causal.index", "etiograph.causal.lookup"} <= modules
