@@ -118,18 +118,49 @@ def display(term: Term | None) -> str:
     return term.value
 
 
-def to_table(result: SelectResult | AskResult, max_width: int = 60) -> str:
-    """An aligned plain-text table with a row count, for terminals."""
+def to_table(result: SelectResult | AskResult, columns: int | None = None) -> str:
+    """An aligned plain-text table with a row count; fitted to ``columns`` by wrapping cells, never cutting.
+
+    Rows too wide for readable columns turn into a record view (see :func:`to_records`); None
+    (a pipe or a file) keeps every row on one line.
+
+    >>> import pyoxigraph as ox
+    >>> result = SelectResult(("concept", "quote"), [(ox.NamedNode("https://w3id.org/etiograph/kg/fever"),
+    ...     ox.Literal("Kidney infections provoke systemic inflammatory responses."))])
+    >>> print(to_table(result, columns=40), end="")
+    concept   quote
+    --------  ------------------------------
+    kg:fever  Kidney infections provoke
+              systemic inflammatory
+              responses.
+    (1 row)
+    """
+    from .render.terminal import table
+
     if isinstance(result, AskResult):
         return ("yes" if result.value else "no") + "\n"
     cells = [[display(t) for t in row] for row in result.rows]
-    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
-    widths = [len(v) for v in result.variables]
-    for row in clipped:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in clipped]
+    lines = table(list(result.variables), cells, columns)
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def to_records(result: SelectResult | AskResult, columns: int | None = None) -> str:
+    """One block per row, ``variable  value`` per line: for rows with many or long columns.
+
+    >>> import pyoxigraph as ox
+    >>> print(to_records(SelectResult(("c", "label"), [(ox.NamedNode("https://w3id.org/etiograph/kg/fever"),
+    ...     ox.Literal("fever"))]), columns=30), end="")
+    -[ 1 ]------------------------
+    c      kg:fever
+    label  fever
+    (1 row)
+    """
+    from .render.terminal import records
+
+    if isinstance(result, AskResult):
+        return ("yes" if result.value else "no") + "\n"
+    lines = records(list(result.variables), [[display(t) for t in row] for row in result.rows], columns)
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
@@ -147,14 +178,17 @@ def graph_to(result: GraphResult, fmt: str) -> bytes:
     return ox.serialize(triples, format=formats[fmt], prefixes=PREFIXES)
 
 
-def write_result(result: QueryResult, fmt: str) -> bytes:
-    """Serialise any query result in ``fmt`` (select formats, or graph formats for CONSTRUCT)."""
+def write_result(result: QueryResult, fmt: str, columns: int | None = None) -> bytes:
+    """Serialise any query result in ``fmt`` (select formats, or graph formats for CONSTRUCT).
+
+    ``columns`` is the width ``table`` and ``records`` fit (None: a pipe or file, not wrapped).
+    """
     if isinstance(result, GraphResult):
-        if fmt in SELECT_FORMATS and fmt != "table":
+        if fmt in SELECT_FORMATS and fmt not in ("table", "records"):
             raise EtiographError(
                 f"{fmt} is a format for SELECT/ASK results; write CONSTRUCT/DESCRIBE as turtle, nt or jsonld"
             )
-        return graph_to(result, "turtle" if fmt == "table" else fmt)
+        return graph_to(result, "turtle" if fmt in ("table", "records") else fmt)
     if fmt in GRAPH_FORMATS:
         raise EtiographError(
             f"{fmt} is for CONSTRUCT/DESCRIBE results; write SELECT/ASK as table, csv, tsv, json or xml"
@@ -168,5 +202,7 @@ def write_result(result: QueryResult, fmt: str) -> bytes:
             return f"_askResult\r\n{'true' if result.value else 'false'}\r\n".encode()
         return (to_csv(result) if fmt == "csv" else to_tsv(result)).encode()
     if fmt == "table":
-        return to_table(result).encode()
+        return to_table(result, columns).encode()
+    if fmt == "records":
+        return to_records(result, columns).encode()
     raise ValueError(f"unknown results format {fmt!r}")
