@@ -1,0 +1,356 @@
+"""The causal index (``etiograph.causal.index``) gives the same answers as the SPARQL implementation.
+
+Three references for every answer:
+
+* ``KnowledgeGraph(backend, index=False)``: today's SPARQL path, frontier by frontier (the source of
+  truth), on the article, a synthetic graph from ``benchmarks/generate.py`` and hypothesis graphs;
+* networkx (``all_simple_paths``, shortest path lengths, betweenness) on the same edges;
+* the synthetic graph's sidecar, which states how many paths and ancestors there are.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import data
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_paths import CAUSAL_LOCAL, random_graphs, turtle
+from test_paths import node as node_iri
+
+from etiograph import KnowledgeGraph
+from etiograph.analysis import betweenness_toward
+from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def sparql_twin(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The same store, answered by SPARQL only."""
+    return KnowledgeGraph(kg.backend, index=False)
+
+
+# -- the index structure against networkx ---------------------------------------------------------
+
+small_edges = st.lists(
+    st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from([CAUSAL, COUNTERACTING, CAUSAL | COUNTERACTING])),
+    max_size=30,
+)
+
+
+def name(i: int) -> str:
+    return f"urn:n:{i}"
+
+
+def as_nx(edges, mask: int) -> nx.DiGraph:
+    digraph = nx.DiGraph()
+    digraph.add_nodes_from(name(i) for i in range(8))
+    merged: dict[tuple[int, int], int] = {}
+    for u, v, flag in edges:
+        merged[(u, v)] = merged.get((u, v), 0) | flag
+    digraph.add_edges_from((name(u), name(v)) for (u, v), flag in merged.items() if flag & mask)
+    return digraph
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=small_edges,
+    source=st.integers(0, 7),
+    target=st.integers(0, 7),
+    max_hops=st.integers(1, 6),
+    mask=st.sampled_from([CAUSAL, CAUSAL | COUNTERACTING]),
+)
+def test_simple_paths_equal_networkx_in_iri_order(edges, source, target, max_hops, mask):
+    index = CausalIndex.from_edges([(name(u), name(v), f) for u, v, f in edges])
+    s, t = index.find(name(source)), index.find(name(target))
+    found = (
+        []
+        if s is None or t is None
+        else [tuple(index.iri(n) for n in p) for p in index.simple_paths(s, t, max_hops, mask)]
+    )
+    digraph = as_nx(edges, mask)
+    expected = (
+        [] if source == target else list(nx.all_simple_paths(digraph, name(source), name(target), cutoff=max_hops))
+    )
+    assert sorted(found) == sorted(tuple(p) for p in expected)
+    assert found == sorted(found, key=lambda p: [index.find(n) for n in p])  # depth-first in IRI order
+
+
+@settings(max_examples=150, deadline=None)
+@given(edges=small_edges, start=st.integers(0, 7), max_hops=st.none() | st.integers(0, 5), forward=st.booleans())
+def test_reach_distances_equal_networkx(edges, start, max_hops, forward):
+    index = CausalIndex.from_edges([(name(u), name(v), f) for u, v, f in edges])
+    node = index.find(name(start))
+    digraph = as_nx(edges, CAUSAL)
+    if not forward:
+        digraph = digraph.reverse(copy=False)
+    expected = nx.single_source_shortest_path_length(digraph, name(start), cutoff=max_hops)
+    if node is None:
+        assert expected == {name(start): 0}
+        return
+    distance, seen, truncated = index.reach(node, CAUSAL, forward, max_hops)
+    assert {index.iri(n): d for n, d in distance.items()} == expected
+    assert not truncated
+    assert all(index.edge_id(u, v) is not None for u, v in seen)
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=small_edges, start=st.integers(0, 7), limit=st.integers(0, 6))
+def test_reach_limit_cuts_after_limit_plus_one(edges, start, limit):
+    index = CausalIndex.from_edges([(name(u), name(v), f) for u, v, f in edges])
+    node = index.find(name(start))
+    if node is None:
+        return
+    everything, _, _ = index.reach(node, CAUSAL | COUNTERACTING, True, None)
+    cut, _, truncated = index.reach(node, CAUSAL | COUNTERACTING, True, None, limit)
+    assert truncated == (len(everything) - 1 > limit)
+    if truncated:
+        assert len(cut) - 1 == limit + 1
+        assert max(cut.values()) <= max(everything.values())
+    else:
+        assert cut == everything
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=small_edges)
+def test_saved_index_reads_back_identical(edges):
+    index = CausalIndex.from_edges([(name(u), name(v), f) for u, v, f in edges], {"causal": ["p"], "counteracting": []})
+    copy = CausalIndex.from_bytes(index.to_bytes("key-1"), "key-1")
+    assert copy is not None
+    assert copy.to_bytes("key-1") == index.to_bytes("key-1")
+    assert [copy.iri(i) for i in range(len(copy))] == [index.iri(i) for i in range(len(index))]
+    assert CausalIndex.from_bytes(index.to_bytes("key-1"), "key-2") is None
+    assert CausalIndex.from_bytes(b"not an index", "key-1") is None
+
+
+def test_edge_ids_map_back_to_their_ends():
+    index = CausalIndex.from_edges([("a", "c", CAUSAL), ("c", "a", CAUSAL), ("a", "b", COUNTERACTING), ("d", "a", 1)])
+    for u in range(len(index)):
+        for v in range(len(index)):
+            edge = index.edge_id(u, v)
+            if edge is not None:
+                assert index.edge_ends(edge) == (u, v)
+    assert index.find("zz") is None and index.find("") is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=small_edges, target=st.integers(0, 7))
+def test_betweenness_equals_networkx(edges, target):
+    adjacency: dict[str, set[str]] = {}
+    for u, v, _ in edges:
+        if u != v:
+            adjacency.setdefault(name(u), set()).add(name(v))
+    ours = betweenness_toward(adjacency, name(target))
+    digraph = nx.DiGraph([(u, v) for u, vs in adjacency.items() for v in vs])
+    if name(target) not in digraph:
+        assert ours == {}
+        return
+    sources = [n for n in digraph if n != name(target) and nx.has_path(digraph, n, name(target))]
+    theirs = nx.betweenness_centrality_subset(digraph, sources=sources, targets=[name(target)], normalized=False)
+    theirs.pop(name(target))
+    top = max(theirs.values(), default=0) or 1
+    assert ours.keys() == theirs.keys()
+    for n, score in theirs.items():
+        assert ours[n] == pytest.approx(score / top)
+
+
+# -- the article: index against SPARQL -------------------------------------------------------------
+
+ARTICLE_PAIRS = [
+    ("UTI", "leg cramps"),
+    ("pyelonephritis", "leg cramps"),
+    ("fever", "muscle spasms"),
+    ("hydration", "leg cramps"),
+    ("leg cramps", "UTI"),
+    ("caffeine", "leg cramps"),
+]
+
+
+@pytest.mark.parametrize("max_hops", [1, 3, 6])
+@pytest.mark.parametrize(("source", "target"), ARTICLE_PAIRS)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"include_counteracting": True},
+        {"mechanism": "medication"},
+        {"mechanism": "electrolytes"},
+        {"min_certainty": "can"},
+    ],
+    ids=["plain", "counteracting", "medication", "electrolytes", "can"],
+)
+def test_article_paths_equal_sparql(kg: KnowledgeGraph, source, target, max_hops, filters):
+    assert kg.causal_index() is not None
+    assert kg.paths(source, target, max_hops=max_hops, **filters) == sparql_twin(kg).paths(
+        source, target, max_hops=max_hops, **filters
+    )
+
+
+@pytest.mark.parametrize("concept", ["leg cramps", "UTI", "dehydration", "fever", "hydration", "antibiotics"])
+def test_article_reach_and_explain_equal_sparql(kg: KnowledgeGraph, concept: str):
+    twin = sparql_twin(kg)
+    assert kg.upstream(concept, limit=0) == twin.upstream(concept, limit=0)
+    assert kg.downstream(concept, limit=0) == twin.downstream(concept, limit=0)
+    assert kg.downstream(concept, max_hops=2) == twin.downstream(concept, max_hops=2)
+    assert kg.explain(concept) == twin.explain(concept)
+
+
+def test_article_index_holds_each_causal_pair_once(kg: KnowledgeGraph, causal_predicates, counteracting_predicates):
+    index, _ = kg.causal_index()
+    pairs = set()
+    for u in range(len(index)):
+        for v in index.successors(u, CAUSAL):
+            pairs.add((index.iri(u), index.iri(v)))
+    expected = {
+        (s.value, o.value)
+        for s, o in kg.backend.query(
+            "SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) "
+            f"VALUES ?p {{ {' '.join(f'<{p}>' for p in sorted(causal_predicates))} }} }}"
+        )
+    }
+    assert pairs == expected
+    assert data.ELECTROLYTE_CHAIN[:2] in {pair for pair in pairs}
+
+
+# -- a synthetic graph from the benchmark's generator --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> tuple[KnowledgeGraph, dict]:
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCHMARKS / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    path = tmp_path_factory.mktemp("synthetic") / "claims-3000.nt"
+    meta = generate.generate(3000, path)
+    return KnowledgeGraph.load(data=[path]), meta
+
+
+def test_synthetic_planted_paths_equal_sparql_and_the_sidecar(synthetic):
+    kg, meta = synthetic
+    source, target = meta["source"]["iri"], meta["target"]["iri"]
+    found = kg.paths(source, target, max_hops=meta["paths_max_hops"])
+    assert found == sparql_twin(kg).paths(source, target, max_hops=meta["paths_max_hops"])
+    by_length = dict.fromkeys(range(1, meta["paths_max_hops"] + 1), 0)
+    for path in found.paths:
+        by_length[path.length] += 1
+    assert by_length == {int(k): v for k, v in meta["expected_paths"].items()}
+
+
+@pytest.mark.parametrize("max_hops", [2, 3, 5])
+def test_synthetic_paths_from_hubs_equal_sparql(synthetic, max_hops: int):
+    kg, meta = synthetic
+    hub = meta["hubs"][0]["iri"]
+    for source in (meta["source"]["iri"], meta["small_upstream"]["iri"]):
+        ours = kg.paths(source, hub, max_hops=max_hops, limit=50)
+        assert ours == sparql_twin(kg).paths(source, hub, max_hops=max_hops, limit=50)
+
+
+def test_synthetic_reach_equals_sparql(synthetic):
+    kg, meta = synthetic
+    twin = sparql_twin(kg)
+    small = meta["small_upstream"]
+    assert kg.upstream(small["iri"]) == twin.upstream(small["iri"])
+    assert len(kg.upstream(small["iri"]).reached) == small["ancestors"]
+    large = meta["large_upstream"]
+    everything = kg.upstream(large["iri"], limit=0)
+    assert everything == twin.upstream(large["iri"], limit=0)
+    assert len(everything.reached) == large["ancestors"]
+    cut = kg.upstream(large["iri"], limit=100)
+    reference = twin.upstream(large["iri"], limit=100)
+    # Cut short, both keep every concept nearer than the last level reached; within that level the
+    # SPARQL engine's row order picks which ones, the index takes them in IRI order.
+    assert cut.truncated and reference.truncated and len(cut.reached) == len(reference.reached) == 100
+    last = max(r.distance for r in cut.reached)
+    assert [r for r in cut.reached if r.distance < last] == [r for r in reference.reached if r.distance < last]
+    assert {r.distance for r in cut.reached} == {r.distance for r in reference.reached}
+
+
+def test_synthetic_explain_equals_sparql(synthetic):
+    kg, meta = synthetic
+    for concept in (meta["target"]["iri"], meta["small_upstream"]["iri"]):
+        assert kg.explain(concept) == sparql_twin(kg).explain(concept)
+
+
+# -- hypothesis graphs written as Turtle -----------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=random_graphs())
+def test_random_graphs_index_equals_sparql(case):
+    n, edges, s, t, max_hops, mechanism, level = case
+    source, target = node_iri(s), node_iri(t)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "graph.ttl"
+        path.write_text(turtle(n, edges), encoding="utf-8")
+        kg = KnowledgeGraph.load(data=[path])
+        twin = sparql_twin(kg)
+        for filters in ({}, {"include_counteracting": True}, {"mechanism": mechanism}, {"min_certainty": level}):
+            assert kg.paths(source, target, max_hops=max_hops, **filters) == twin.paths(
+                source, target, max_hops=max_hops, **filters
+            )
+        assert kg.upstream(target, limit=0) == twin.upstream(target, limit=0)
+        assert kg.downstream(source, max_hops=max_hops, limit=0) == twin.downstream(source, max_hops=max_hops, limit=0)
+        assert kg.explain(target) == twin.explain(target)
+        causal = nx.DiGraph([(node_iri(u), node_iri(v)) for u, v, p, *_ in edges if p in CAUSAL_LOCAL])
+        expected = (
+            {tuple(p) for p in nx.all_simple_paths(causal, source, target, cutoff=max_hops)}
+            if source in causal and target in causal
+            else set()
+        )
+        assert {p.nodes for p in kg.paths(source, target, max_hops=max_hops).paths} == expected
+
+
+# -- a persistent store keeps its index -----------------------------------------------------------
+
+
+@pytest.mark.external
+def test_persistent_store_saves_its_index_and_reads_it_back(tmp_path: Path):
+    folder = tmp_path / "store"
+    command = [sys.executable, "-m", "etiograph", "paths", "UTI", "leg cramps", "--store", f"oxigraph:{folder}"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    saved = folder / INDEX_FILE
+    written = saved.stat().st_mtime_ns
+    reopened = KnowledgeGraph.load(store=f"oxigraph:{folder}")
+    index, _ = reopened.causal_index()
+    fresh = CausalIndex.from_store(
+        reopened.backend.store, index.predicates["causal"], index.predicates["counteracting"]
+    )
+    assert index.to_bytes("k") == fresh.to_bytes("k")
+    assert saved.stat().st_mtime_ns == written  # read back, not rebuilt
+    assert reopened.paths("UTI", "leg cramps") == sparql_twin(reopened).paths("UTI", "leg cramps")
+    in_memory = subprocess.run(command[:-2], capture_output=True, text=True, timeout=120, check=False)
+    assert first.stdout == in_memory.stdout
+
+
+@pytest.mark.external
+def test_a_reloaded_store_rebuilds_its_index(tmp_path: Path):
+    data_file = tmp_path / "graph.ttl"
+    edges = [(0, 1, "causes", "medication", "can", True), (1, 2, "causes", "medication", "can", True)]
+    data_file.write_text(turtle(3, edges), encoding="utf-8")
+    folder = tmp_path / "store"
+    command = [sys.executable, "-m", "etiograph", "paths", node_iri(0), node_iri(2), "--format", "json"]
+    command += ["--data", str(data_file), "--store", f"oxigraph:{folder}"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["total"] == 1
+    edges.append((0, 2, "contributesTo", "medication", "may", True))
+    data_file.write_text(turtle(3, edges), encoding="utf-8")
+    second = KnowledgeGraph.load(data=[data_file], store=f"oxigraph:{folder}")
+    assert [p.nodes for p in second.paths(node_iri(0), node_iri(2)).paths] == [
+        (node_iri(0), node_iri(2)),
+        (node_iri(0), node_iri(1), node_iri(2)),
+    ]
+    second.close()
+
+
+def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):
+    assert rdflib_kg.causal_index() is None
+    assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)
