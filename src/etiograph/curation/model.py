@@ -101,6 +101,11 @@ def kebab(name: str) -> str:
     return re.sub(r"[A-Z]", lambda m: "-" + m.group(0).lower(), name)
 
 
+def _same_concept(a: ConceptRow, b: ConceptRow) -> bool:
+    fields = ("id", "pref_label", "alt_labels", "kind", "definition", "exact_match", "close_match", "broader")
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
 class ConceptIndex:
     """Concept ids, labels and alt labels (case-insensitive) → concept ids."""
 
@@ -160,7 +165,9 @@ def compile_workspace(
             continue
         if row.id in concepts:
             first = concepts[row.id]
-            problem("error", "duplicate-concept", row.path, row.row, "id", f"concept {row.id!r} is declared twice (first at {first.path}:{first.row})")
+            if _same_concept(first, row):
+                continue  # the same concept copied into a second sheet (a standalone source's concepts.tsv)
+            problem("error", "duplicate-concept", row.path, row.row, "id", f"concept {row.id!r} is declared twice, differently (first at {first.path}:{first.row})")
             continue
         kind = vocab.lookup("kinds", row.kind)
         if kind is None:

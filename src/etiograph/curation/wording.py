@@ -20,7 +20,7 @@ ASSOCIATION = re.compile(r"\b(?:linked (?:to|with)|associated with|tied to|corre
 #: predicate local name → words that express it
 VERBS: dict[str, str] = {
     "causes": r"caus\w*|lead\w* to|led to|trigger\w*|result\w* in|bring\w* (?:on|about)|induc\w*|provok\w*|produc\w*|responsible|due to|because|through|via|from|develop\w*|creat\w*|generat\w*",
-    "contributesTo": r"contribut\w*|factor\w*|role|add\w* to|part of|through|via|due to|because",
+    "contributesTo": r"contribut\w*|factor\w*|role|add\w* to|part of|lead\w* to|through|via|due to|because",
     "increasesRiskOf": r"risk\w*|increas\w*|rais\w*|more likely|likel\w*|predispos\w*|susceptib\w*|vulnerab\w*|prone|chances?|higher",
     "exacerbates": r"wors\w*|aggravat\w*|exacerbat\w*|intensif\w*|heighten\w*|increas\w*",
     "progressesTo": r"spread\w*|progress\w*|ascend\w*|reach\w*|escalat\w*|develop\w* into|travel\w*|mov\w* up",
