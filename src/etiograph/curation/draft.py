@@ -144,8 +144,8 @@ def draft_sentence(sentence: str, matcher: Matcher, context: Sequence[Mention] =
     >>> c = [ConceptRow(Path("c.tsv"), 2, "fever", "fever", (), "SignOrSymptom", "", (), (), ()),
     ...      ConceptRow(Path("c.tsv"), 3, "fluid-loss", "fluid loss", (), "PhysiologicalProcess", "", (), (), ())]
     >>> for r in draft_sentence("Fever can lead to fluid loss.", Matcher(c)):
-    ...     print(r.subject, r.predicate, r.object, r.certainty, "weak" if "weak" in r.note else "")
-    fever causes fluid-loss can
+    ...     print(r.subject, r.predicate, r.object, r.certainty, "weak" if "weak" in r.note else "strong")
+    fever causes fluid-loss can strong
     fluid-loss causes fever can weak
     """
     cues = causal_cues(sentence)
