@@ -91,7 +91,8 @@ PREDICATES: dict[str, str] = {
     ETIO + "progressesTo": "biolink:develops_from",  # inverted: Biolink's canonical direction
     ETIO + "hasAdverseEffect": "biolink:has_side_effect",
     ETIO + "promptsUseOf": "biolink:related_to_at_instance_level",
-    ETIO + "treats": "biolink:treats",
+    ETIO
+    + "treats": "biolink:ameliorates_condition",  # biolink:treats is a mixin in 4.4.6 and asks for approval-level evidence
     ETIO + "prevents": "biolink:preventative_for_condition",
     ETIO + "reducesRiskOf": "biolink:preventative_for_condition",
     ETIO + "alleviates": "biolink:ameliorates_condition",
