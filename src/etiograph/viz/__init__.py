@@ -1,9 +1,11 @@
 """Interactive causal-path diagrams: one self-contained HTML page per diagram, offline.
 
-``diagram_html(kg, "UTI", "leg cramps")`` draws every causal path between two concepts,
-left to right, coloured by mechanism, dashed where the text hedges, each arrow carrying the
-sentence behind it; ``diagram_html(kg)`` draws the whole graph. ``write_gallery`` writes a
-small static site for a class. Pages inline vis-network (from pyvis's package files), so they
+``diagram_html(kg, "UTI", "leg cramps")`` draws the most informative causal paths between two
+concepts (all of them one click away), left to right, coloured by mechanism, dashed where the
+text hedges, each arrow carrying the sentence behind it, with a story mode that tells one path a
+step at a time; ``diagram_html(kg)`` is an overview of the whole graph by mechanism.
+``write_gallery`` writes a small static site for a class; :mod:`etiograph.viz.static` and
+:mod:`etiograph.viz.handout` give slide images and printable handouts. Pages inline vis-network (from pyvis's package files), so they
 open from a USB stick, an e-mail attachment or a notebook without any network.
 """
 
@@ -27,10 +29,21 @@ def __getattr__(name: str) -> object:
         return getattr(model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["DEFAULT_OUTPUT", "Diagram", "build_diagram", "diagram_html", "diagram_iframe", "write_gallery"]
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "DEFAULT_OUTPUT",
+    "Diagram",
+    "build_diagram",
+    "diagram_html",
+    "diagram_iframe",
+    "write_gallery",
+]
 
 #: Where ``etiograph viz`` writes when no ``-o`` is given.
 DEFAULT_OUTPUT = "etiograph-diagram.html"
+#: Paths a path diagram draws when it opens (the most informative ones); the rest on request.
+DEFAULT_LIMIT = 8
 
 
 def diagram_html(
@@ -42,14 +55,21 @@ def diagram_html(
     title: str | None = None,
     *,
     data_date: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    story: bool = False,
+    whole: bool = False,
 ) -> str:
     """A complete, self-contained HTML document drawing a diagram of ``kg``.
 
     With ``source`` and ``target`` (labels, alt labels, CURIEs or IRIs), the causal paths of
-    at most ``max_hops`` hops between them, as ``kg.paths`` finds them; with neither, every
-    concept joined by a causal or counteracting claim. ``mechanism`` (a notation such as
-    ``medication``) keeps only claims of that mechanism. ``title`` replaces the default
-    heading; ``data_date`` the date the caption gives (default: the dataset's own).
+    at most ``max_hops`` hops between them, as ``kg.paths`` finds them: the ``limit`` most
+    informative drawn when the page opens (``None``: all), the others listed behind "N more";
+    ``story`` opens the page telling the first path one step at a time. With neither, an
+    overview of the whole graph by mechanism (a panel per mechanism, each opening its diagram),
+    or with ``whole=True`` every concept joined by a causal or counteracting claim in one
+    drawing. ``mechanism`` (a notation such as ``medication``) keeps only claims of that
+    mechanism. ``title`` replaces the default heading; ``data_date`` the date the caption gives
+    (default: the dataset's own).
 
     The string needs no other file and no network: write it to a ``.html`` file, or show it
     in a notebook with ``IPython.display.HTML(diagram_iframe(html))`` (or ``HTML(html)``, as the
@@ -59,10 +79,14 @@ def diagram_html(
     from .model import build_diagram
     from .page import render
 
+    if source is None and target is None and mechanism is None and not whole:
+        from .overview import overview_html
+
+        return overview_html(kg, title=title, data_date=data_date)
     diagram = build_diagram(
-        kg, source, target, max_hops=max_hops, mechanism=mechanism, title=title, data_date=data_date
+        kg, source, target, max_hops=max_hops, mechanism=mechanism, title=title, data_date=data_date, limit=limit
     )
-    return render(diagram)
+    return render(diagram, story=story)
 
 
 def diagram_iframe(html: str, *, height: int = 660) -> str:
@@ -86,9 +110,9 @@ def write_gallery(
     max_hops: int = 6,
     data_date: str | None = None,
 ) -> list[Path]:
-    """Write a static site into ``directory``: ``index.html``, the whole graph, the headline paths
-    (``source`` → ``target``, left out when the data lacks either concept) and one diagram per
-    mechanism, all linked to each other by relative links. Returns the files written."""
+    """Write a static site into ``directory``: ``index.html``, the overview by mechanism, the
+    headline paths (``source`` → ``target``, left out when the data lacks either concept) and one
+    diagram per mechanism, all linked to each other by relative links. Returns the files written."""
     from .gallery import write_gallery as write
 
     return write(kg, Path(directory), source=source, target=target, max_hops=max_hops, data_date=data_date)

@@ -36,6 +36,9 @@ class Layout:
     positions: dict[str, tuple[float, float]]
     layers: dict[str, int]
     backward: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    #: For an edge (u, v) that skips layers: the points of the lane it reserved in each layer it
+    #: crosses, left to right (a page routes the edge through them, clear of the concepts there).
+    lanes: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
 
 
 def layered_layout(
@@ -49,6 +52,8 @@ def layered_layout(
     node_gap: float = NODE_GAP,
     aspect: float = ASPECT,
     heights: Mapping[str, float] | None = None,
+    anchored: Iterable[str] = (),
+    wrap: bool = True,
 ) -> Layout:
     """Positions for ``nodes``: ``edges`` point left to right; ``weak_edges`` only attract.
 
@@ -59,6 +64,9 @@ def layered_layout(
     spread apart (up to twice ``node_gap``) until the drawing is about ``aspect`` times as
     wide as high; edges that skip layers reserve a thin lane in each layer they cross.
     ``heights`` gives a node's height in rows (default 1), for labels that wrap onto more lines.
+    ``anchored`` root causes (infections, conditions) stay in the first layer rather than moving
+    right to their first effect: the story starts at the left. ``wrap=False`` keeps every layer
+    in one column however tall (long edges then get lanes; for diagrams small enough to route).
 
     >>> layout = layered_layout(["a", "b", "c"], [("a", "b"), ("b", "c"), ("c", "a")], first="a")
     >>> [layout.layers[n] for n in "abc"], sorted(layout.backward)
@@ -73,6 +81,7 @@ def layered_layout(
     both = nx.Graph(strong)
     both.add_edges_from(weak)
     order = {n: i for i, n in enumerate(nodes)}
+    anchored = set(anchored)
 
     components = sorted(
         nx.connected_components(both), key=lambda c: (first not in c, -len(c), min(order[n] for n in c))
@@ -87,7 +96,7 @@ def layered_layout(
         back = _back_edges(sub, members, first)
         dag = nx.DiGraph(sub)
         dag.remove_edges_from(back)
-        comp_layers = _longest_path_layers(dag, keep={first})
+        comp_layers = _longest_path_layers(dag, keep={first, *anchored})
         _place_weak(comp_layers, [(u, v) for u, v in weak if u in component], sub, keep={first})
         if last in component and sub.in_degree(last):
             comp_layers[last] = max(comp_layers.values())
@@ -103,8 +112,9 @@ def layered_layout(
     spans = max((max(c.values()) for _, c in placed), default=0)
     size = dict(heights or {})
     tallest = max((_rows_height(ranks, size) for ranks, _ in placed), default=1.0)
-    columns = _columns(spans, tallest, layer_gap, node_gap, aspect)
+    columns = _columns(spans, tallest, layer_gap, node_gap, aspect) if wrap else 1
     positions: dict[str, tuple[float, float]] = {}
+    lane_points: dict[str, tuple[float, float]] = {}
     offset = 0.0
     if columns == 1:
         gap = min(max(node_gap, spans * layer_gap / aspect / max(tallest - 1, 1)), 2 * node_gap)
@@ -116,6 +126,8 @@ def layered_layout(
                     unit = LANE if node.startswith(_DUMMY) else size.get(node, 1.0)
                     if not node.startswith(_DUMMY):
                         positions[node] = (layer * layer_gap, y + unit / 2 * gap)
+                    else:
+                        lane_points[node] = (layer * layer_gap, y + unit / 2 * gap)
                     y += unit * gap
             offset += height * gap + COMPONENT_GAP
     else:  # huge layers: each wraps, in order, into side-by-side columns (row by row)
@@ -134,7 +146,12 @@ def layered_layout(
         ys = [y for _, y in positions.values()]
         shift = (max(ys) + min(ys)) / 2
         positions = {n: (x, round(y - shift, 1)) for n, (x, y) in positions.items()}
-    return Layout(positions, layers, frozenset(backward))
+        lane_points = {n: (x, round(y - shift, 1)) for n, (x, y) in lane_points.items()}
+    lanes: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for name, point in sorted(lane_points.items(), key=lambda item: item[1][0]):
+        u, v, _ = name[len(_DUMMY) :].split("\x00")
+        lanes.setdefault((u, v), []).append(point)
+    return Layout(positions, layers, frozenset(backward), lanes)
 
 
 def _columns(spans: int, tallest: float, layer_gap: float, node_gap: float, aspect: float) -> int:
@@ -231,14 +248,14 @@ def _order_layers(
         ranks.setdefault(layers[node], []).append(node)
     preds: dict[str, list[str]] = {n: [] for n in members}
     succs: dict[str, list[str]] = {n: [] for n in members}
-    for index, (u, v) in enumerate(links):
+    for u, v in links:
         if layers[u] == layers[v]:
             continue
         low, high = (u, v) if layers[u] < layers[v] else (v, u)
         chain = [low]
         if lanes:
             for layer in range(layers[low] + 1, layers[high]):
-                lane = f"{_DUMMY}{index}:{layer}"
+                lane = f"{_DUMMY}{u}\x00{v}\x00{layer}"
                 ranks[layer].append(lane)
                 preds[lane], succs[lane] = [], []
                 chain.append(lane)

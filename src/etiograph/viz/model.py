@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..edges import EdgeFilter, chunks, values
+from ..edges import EdgeFilter, chunks, predicate_filter, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
 from ..paths import Evidence
 from ..vocab import COUNTERACTS, SPARQL_PROLOGUE, shorten
-from . import style
+from . import DEFAULT_LIMIT, select, style
+
+#: Paths ranked by the informative-first choice; beyond, the engine's order (shortest first).
+SELECTED = 300
+#: Concepts whose counteracting claims a story's last step can show.
+LISTED_COUNTERS = 400
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,34 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One hop of a path as story mode tells it: the claim the CLI shows for that hop."""
+
+    link: str
+    predicate_label: str
+    certainty: str | None
+    mechanisms: tuple[str, ...]
+    quote: str | None
+
+
+@dataclass(frozen=True)
 class PathSummary:
     labels: tuple[str, ...]
     links: tuple[str, ...]
     certainty: str | None
+    steps: tuple[Step, ...] = ()
+    nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Something the source says counteracts a concept (for the last step of a story)."""
+
+    source_label: str
+    predicate_label: str
+    target: str
+    certainty: str | None
+    quote: str | None
 
 
 @dataclass
@@ -102,6 +131,25 @@ class Diagram:
     mechanism: str | None = None
     mechanism_labels: dict[str, str] = field(default_factory=dict)
     data_date: str | None = None
+    #: Paths (indexes into ``paths``) drawn when the page opens; the others come with "N more".
+    drawn: int = 0
+    #: What counteracts each concept on the listed paths, keyed by concept IRI.
+    counters: dict[str, list[Counter]] = field(default_factory=dict)
+    #: Where the claims come from (the dataset's source document), for handouts.
+    citation: str | None = None
+
+    @property
+    def drawn_links(self) -> set[str]:
+        """Links of the paths drawn when the page opens (every link outside path diagrams)."""
+        if self.mode != "paths" or self.drawn >= len(self.paths):
+            return {link.id for link in self.links}
+        return {link for p in self.paths[: self.drawn] for link in p.links}
+
+    @property
+    def drawn_nodes(self) -> set[str]:
+        ids = self.drawn_links
+        ends = {n for link in self.links if link.id in ids for n in (link.source, link.target)}
+        return ends | {n.iri for n in (self.source, self.target) if n is not None}
 
 
 _DESCRIBE = """SELECT ?c ?kind ?alt ?match ?definition WHERE {{ {values}
@@ -136,8 +184,12 @@ def build_diagram(
     mechanism: str | None = None,
     title: str | None = None,
     data_date: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> Diagram:
-    """The concepts and links to draw: the causal paths source → target, or the whole graph."""
+    """The concepts and links to draw: the causal paths source → target, or the whole graph.
+
+    A path diagram lists every path, most informative first (:mod:`etiograph.viz.select`), and
+    draws the first ``limit`` of them when the page opens (all of them with ``limit=None``)."""
     if (source is None) != (target is None):
         raise EtiographError("give both a source and a target concept, or neither (to draw the whole graph)")
     notation = None
@@ -147,7 +199,9 @@ def build_diagram(
     mechanism_labels = {t.notation: t.label for t in kg.edges.scheme("mechanisms").values()}
     data_date = data_date or dataset_date(kg)
     if source is not None and target is not None:
-        diagram = _paths_view(kg, source, target, max_hops, notation)
+        if limit is not None and limit < 1:
+            raise EtiographError(f"--limit must be at least 1 (got {limit}); use --all to draw every path")
+        diagram = _paths_view(kg, source, target, max_hops, notation, limit)
     else:
         diagram = _graph_view(kg, notation)
     diagram.mechanism = notation
@@ -155,16 +209,23 @@ def build_diagram(
     diagram.data_date = data_date
     diagram.title = title or diagram.title
     diagram.caption = _caption(diagram)
+    diagram.citation = citation(kg)
     return diagram
 
 
 # -- the two views ------------------------------------------------------------------------------------
-def _paths_view(kg: KnowledgeGraph, source: str, target: str, max_hops: int, notation: str | None) -> Diagram:
+def _paths_view(
+    kg: KnowledgeGraph, source: str, target: str, max_hops: int, notation: str | None, limit: int | None
+) -> Diagram:
     result = kg.paths(source, target, max_hops=max_hops, mechanism=notation)
     start, end = kg.resolve(source), kg.resolve(target)
+    claims = {e.claim for p in result.paths for h in p.hops for e in h.evidence}
+    shortcuts = select.shortcut_hops(result.paths, select.summary_claims(kg, claims))
+    ranked = [result.paths[i] for i in select.informative(result.paths[:SELECTED], None, shortcuts)]
+    ranked += list(result.paths[SELECTED:])
     order: dict[str, None] = {start.iri: None}
     hops: dict[tuple[str, str], tuple[str, tuple[Evidence, ...]]] = {}
-    for path in result.paths:
+    for path in ranked:
         for hop in path.hops:
             hops.setdefault((hop.subject, hop.object), (hop.predicate, hop.evidence))
             order.update(dict.fromkeys((hop.subject, hop.object)))
@@ -176,16 +237,30 @@ def _paths_view(kg: KnowledgeGraph, source: str, target: str, max_hops: int, not
         for (s, o), (p, evidence) in hops.items()
     ]
     nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
+    predicate_labels = names.labels({h.best.predicate if h.best else h.predicate for p in ranked for h in p.hops})
     summaries = [
         PathSummary(
-            p.labels, tuple(ids[(h.subject, h.object)] for h in p.hops), p.weakest.certainty if p.weakest else None
+            p.labels,
+            tuple(ids[(h.subject, h.object)] for h in p.hops),
+            p.weakest.certainty if p.weakest else None,
+            tuple(
+                Step(
+                    ids[(h.subject, h.object)],
+                    predicate_labels[h.best.predicate if h.best else h.predicate],
+                    h.certainty,
+                    h.best.mechanisms if h.best else (),
+                    h.quote,
+                )
+                for h in p.hops
+            ),
+            p.nodes,
         )
-        for p in result.paths
+        for p in ranked
     ]
     by_iri = {n.iri: n for n in nodes}
     return Diagram(
         mode="paths",
-        title=f"How can {start.label} lead to {end.label}?",
+        title=f"How can {_article(start.label)} lead to {end.label}?",
         caption="",
         nodes=nodes,
         links=links,
@@ -194,7 +269,54 @@ def _paths_view(kg: KnowledgeGraph, source: str, target: str, max_hops: int, not
         source=by_iri[start.iri],
         target=by_iri[end.iri],
         max_hops=max_hops,
+        drawn=len(summaries) if limit is None else min(limit, len(summaries)),
+        counters=_counters(kg, names, list(order)[:LISTED_COUNTERS]),
     )
+
+
+def _article(label: str) -> str:
+    """A label as the subject of a question: "a UTI", "an infection", but "dehydration" and "UTIs".
+
+    >>> _article("UTI"), _article("urinary tract infection"), _article("dehydration"), _article("Kegel exercises")
+    ('a UTI', 'a urinary tract infection', 'dehydration', 'Kegel exercises')
+    """
+    countable = label.endswith(("infection", "disease", "condition", "drug", "injury")) or (
+        label.isupper() and len(label) <= 6
+    )
+    if not countable or label.endswith("s"):
+        return label
+    return ("an " if label[0].lower() in "aeio" and not label.isupper() else "a ") + label
+
+
+def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[str, list[Counter]]:
+    """What the data says counteracts each of ``concepts`` (treats, prevents, eases...), with a quote."""
+    counter = tuple(sorted(kg.edges.predicates(COUNTERACTS)))
+    if not concepts or not counter:
+        return {}
+    edges: list[tuple[str, str]] = []
+    for batch in chunks(concepts):
+        query = (
+            f"SELECT DISTINCT ?s ?o WHERE {{ {values('o', (ox.NamedNode(c) for c in batch))} ?s ?p ?o . "
+            f"{predicate_filter(counter)} FILTER(isIRI(?s)) }}"
+        )
+        edges += [(s.value, o.value) for s, o in kg.backend.query(query)]
+    evidence = kg.edges.evidence(edges, EdgeFilter(counter))
+    labels = kg.edges.labels({s for s, _ in evidence})
+    out: dict[str, list[Counter]] = {}
+    for (s, o), options in sorted(evidence.items()):
+        claims = names.claims(c for _, cs in options for c in cs)
+        best = max(claims, key=lambda c: (c.rank, len(c.quotes)), default=None)
+        predicate = best.predicate_label if best else names.labels([options[0][0]])[options[0][0]]
+        out.setdefault(o, []).append(
+            Counter(
+                labels[s],
+                predicate,
+                o,
+                best.certainty if best else None,
+                best.quotes[0] if best and best.quotes else None,
+            )
+        )
+    return out
 
 
 def _graph_view(kg: KnowledgeGraph, notation: str | None) -> Diagram:
@@ -227,6 +349,26 @@ def all_evidence(kg: KnowledgeGraph, edge_filter: EdgeFilter) -> dict[tuple[str,
 
 def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.predicate for e in evidence))
+
+
+def citation(kg: KnowledgeGraph) -> str | None:
+    """The source document the dataset derives from: “title” (publisher, date), address, and the
+    retrieval note when the data gives no address; None when the data names no source."""
+    query = SPARQL_PROLOGUE + (
+        "SELECT ?title ?page ?publisher ?date ?note WHERE { ?d a void:Dataset ; prov:wasDerivedFrom ?doc . "
+        "?doc dcterms:title ?title . OPTIONAL { ?doc dcterms:source|dcterms:identifier ?page } "
+        "OPTIONAL { ?doc dcterms:publisher ?publisher } OPTIONAL { ?doc dcterms:issued|dcterms:date ?date } "
+        "OPTIONAL { ?doc etio:retrievalNote ?note } } ORDER BY ?title LIMIT 1"
+    )
+    rows = list(kg.backend.query(query))
+    if not rows:
+        return None
+    title, page, publisher, date, note = (term.value if term is not None else None for term in rows[0])
+    extra = ", ".join(x for x in (publisher, date and date[:10]) if x)
+    text = f"\u201c{title}\u201d" + (f" ({extra})" if extra else "")
+    if page:
+        return f"{text}, {page}"
+    return f"{text}. {note}" if note else text
 
 
 def dataset_title(kg: KnowledgeGraph) -> str | None:
@@ -294,13 +436,12 @@ class _Names:
         labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
         out = []
         for e in evidence:
-            term = self.certainty.get(e.certainty or "")
             out.append(
                 Claim(
                     predicate=e.predicate,
                     predicate_label=labels[e.predicate],
                     certainty=e.certainty,
-                    certainty_label=term.label if term else e.certainty,
+                    certainty_label=e.certainty,  # the CLI's word (skos:notation), not the prefLabel
                     rank=e.rank,
                     mechanisms=e.mechanisms,
                     quotes=e.quotes,

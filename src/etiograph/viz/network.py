@@ -8,13 +8,18 @@ Bootstrap and vis-network from CDNs, and switch to an innerHTML popup when a tit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
-from . import style
-from .layout import LAYER_GAP, NODE_GAP, Layout, layered_layout
+from . import geometry, style
+from .layout import NODE_GAP, Layout, layered_layout
 from .model import Diagram
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Between layers: room for a 190-unit box and the curves between boxes.
+LAYER_GAP = 235.0
+#: Mechanism and whole-graph pages: denser, and opened on a readable part when too big; more room for turns.
+GRAPH_LAYER_GAP = 300.0
 #: Above this many edges, straight lines (curves cost too much to draw) and no edges while dragging.
 LARGE = 600
 
@@ -25,105 +30,284 @@ class VisData:
     edges: list[dict[str, Any]]
     options: dict[str, Any]
     layout: Layout
+    #: Positions and curve shapes with every listed path drawn ("N more"), when that differs.
+    expanded: dict[str, Any] | None = None
+    #: Edges no curve shape could keep clear of foreign concepts (empty unless the graph is huge).
+    blocked: tuple[str, ...] = ()
+    #: Estimated box sizes (canvas units), for static images.
+    sizes: dict[str, tuple[float, float]] | None = None
+
+
+#: Label font sizes (canvas units): at the smallest scale a page opens on, 14 px on screen or more.
+FONT_SIZE = 22
+ROLE_FONT_SIZE = 25
+#: Widest label line, canvas units.
+LABEL_WIDTH = 170
+#: Above this many links, no edge routing (it is quadratic); such pages open on a readable part.
+ROUTED = 600
 
 
 def vis_data(diagram: Diagram) -> VisData:
-    """vis-network nodes (with precomputed positions), edges and options for ``diagram``."""
+    """vis-network nodes (with precomputed positions), edges and options for ``diagram``.
+
+    Links that skip layers are drawn through the lanes the layout reserved for them: invisible
+    waypoint nodes (``waypoint: true``) joined by segments (``partOf``: the link's id); the last
+    segment keeps the link's id and its arrowhead. With "N more", the page moves every concept
+    to ``expanded`` positions and draws each link as one curve again.
+    """
     from pyvis.edge import Edge
     from pyvis.network import Network
     from pyvis.node import Node
 
-    order = [n.iri for n in diagram.nodes]
-    layout = layered_layout(
-        order,
-        [(link.source, link.target) for link in diagram.links if not link.counteracting],
-        weak_edges=[(link.source, link.target) for link in diagram.links if link.counteracting],
-        first=diagram.source.iri if diagram.source else None,
-        last=diagram.target.iri if diagram.target else None,
-        heights={node.iri: _rows(node) for node in diagram.nodes},
-    )
-    if diagram.source and diagram.target and not diagram.links:  # nothing joins them: side by side
-        positions = {diagram.source.iri: (0.0, 0.0), diagram.target.iri: (2 * LAYER_GAP, 0.0)}
-        layout = Layout(positions, {diagram.source.iri: 0, diagram.target.iri: 2})
+    drawn_links = diagram.drawn_links
+    drawn_nodes = diagram.drawn_nodes
+    sizes = node_sizes(diagram)
+    placed = _placed(diagram, drawn_links, sizes)
+    expanded = None
+    if len(drawn_links) < len(diagram.links):
+        every = _placed(diagram, {link.id for link in diagram.links}, sizes, lanes=False)
+        expanded = {"positions": {n: [x, y] for n, (x, y) in every.positions.items()}, "smooth": every.smooth}
     large = len(diagram.links) > LARGE
     net = Network(directed=True, cdn_resources="in_line")
-    for node in diagram.nodes:
-        x, y = layout.positions[node.iri]
+
+    def add_node(options: dict[str, Any]) -> None:
         # What Network.add_node does, without its scan of the node list per node (quadratic).
+        net.nodes.append(options)
+        net.node_ids.append(options["id"])
+        net.node_map[options["id"]] = options
+
+    for node in diagram.nodes:
+        x, y = placed.positions.get(node.iri, (0.0, 0.0))
         look = _node_options(node)
         options = Node(node.iri, look.pop("shape"), label=node.label, x=x, y=y, **look).options
-        net.nodes.append(options)
-        net.node_ids.append(node.iri)
-        net.node_map[node.iri] = options
-    colours = style.mechanism_colours({m for link in diagram.links for m in link.mechanisms})
+        if node.iri not in drawn_nodes:
+            options["hidden"] = True
+        add_node(options)
+    looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
     for link in diagram.links:
-        options = _edge_options(link, diagram.mechanism, colours)
-        if (link.source, link.target) in layout.backward and not large:
+        options = _edge_options(link, diagram.mechanism, looks)
+        hidden = link.id not in drawn_links
+        points = placed.waypoints.get(link.id, [])
+        if points:
+            names = [waypoint_id(link.id, i) for i in range(len(points))]
+            for name, (x, y) in zip(names, points, strict=True):
+                add_node(_waypoint(name, x, y, link.id))
+            chain = [link.source, *names, link.target]
+            ids = segment_ids(link.id, len(points))
+            middle = len(ids) // 2
+            for index, (edge_id, (a, b)) in enumerate(zip(ids, pairwise(chain), strict=True)):
+                part = dict(options, id=edge_id, smooth=placed.smooth.get(edge_id, geometry.CANDIDATES[0]))
+                arrows = {"to": dict(options["arrows"]["to"], enabled=edge_id == link.id)}
+                if index == middle and "middle" in options["arrows"]:
+                    arrows["middle"] = options["arrows"]["middle"]
+                part["arrows"] = arrows
+                if edge_id != link.id:
+                    part["partOf"] = link.id
+                else:
+                    part["origin"] = link.source
+                if hidden:
+                    part["hidden"] = True
+                net.edges.append(Edge(a, b, directed=True, **part).options)
+            continue
+        if link.id in placed.smooth:
+            options["smooth"] = placed.smooth[link.id]
+        elif (link.source, link.target) in placed.layout.backward and not large:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.28}
+        if hidden:
+            options["hidden"] = True
         # Network.add_edge scans the node list for both ends (quadratic on big graphs); the ends exist.
         net.edges.append(Edge(link.source, link.target, directed=True, **options).options)
     net.options = _options(len(diagram.nodes), large)
     nodes, edges, *_ = net.get_network_data()
-    return VisData(list(nodes), list(edges), net.options, layout)
+    return VisData(list(nodes), list(edges), net.options, placed.layout, expanded, tuple(placed.blocked), sizes)
 
 
-#: Characters per line of a wrapped label (font 19 px, at most 160 px wide), and its line height.
-CHARS_PER_LINE = 16
-LINE_HEIGHT = 23.0
+def _waypoint(name: str, x: float, y: float, link_id: str) -> dict[str, Any]:
+    """An invisible point a long link passes through (not a concept: no label, no tooltip)."""
+    clear = "rgba(0,0,0,0)"
+    return {
+        "id": name,
+        "shape": "dot",
+        "size": 0.5,
+        "x": x,
+        "y": y,
+        "borderWidth": 0,
+        "color": {"background": clear, "border": clear, "highlight": clear, "hover": clear},
+        "chosen": False,
+        "waypoint": True,
+        "partOf": link_id,
+        "label": " ",
+        "font": {"size": 1},
+    }
 
 
-def _rows(node) -> float:
-    """How many layout rows a node takes: more when its label wraps, most when it hangs below a shape."""
-    lines = max(1, -(-len(node.label) // CHARS_PER_LINE))
-    look = style.node_style(node.kind)
-    height = lines * LINE_HEIGHT + (18 if look.label_inside else 2 * 15 + 6)
-    return max(1.0, (height + 48) / NODE_GAP)
+def node_sizes(diagram: Diagram) -> dict[str, tuple[float, float]]:
+    """Estimated box sizes of the diagram's concepts (canvas units)."""
+    sizes = {}
+    for n in diagram.nodes:
+        width, height = geometry.box_size(n.label, ROLE_FONT_SIZE if n.role else FONT_SIZE, LABEL_WIDTH)
+        sizes[n.iri] = (width + 8, height + 14) if n.role else (width, height)  # thick border, larger font
+    return sizes
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where everything goes for one set of links: concept positions, lane points of long links
+    (``waypoints[link id]``, in order), and a curve shape per drawn edge or edge segment."""
+
+    positions: dict[str, tuple[float, float]]
+    layout: Layout
+    smooth: dict[str, dict]
+    blocked: list[str]
+    waypoints: dict[str, list[tuple[float, float]]]
+
+
+def segment_ids(link_id: str, count: int) -> list[str]:
+    """Edge ids of a link drawn through ``count`` lane points: the last keeps the link's own id.
+
+    >>> segment_ids("e4", 2)
+    ['e4~0', 'e4~1', 'e4']
+    """
+    return [f"{link_id}~{i}" for i in range(count)] + [link_id]
+
+
+def waypoint_id(link_id: str, index: int) -> str:
+    return f"{link_id}~w{index}"
+
+
+def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, float]], lanes: bool = True) -> Placed:
+    """Layout and routed curves of the diagram's concepts joined by ``link_ids``."""
+    links = [link for link in diagram.links if link.id in link_ids]
+    ends = {n for link in links for n in (link.source, link.target)}
+    ends |= {n.iri for n in (diagram.source, diagram.target) if n is not None}
+    order = [n.iri for n in diagram.nodes if n.iri in ends or diagram.mode != "paths"]
+    anchored = {n.iri for n in diagram.nodes if n.kind in style.ORIGIN_KINDS}
+    layout = layered_layout(
+        order,
+        [(link.source, link.target) for link in links if not link.counteracting],
+        weak_edges=[(link.source, link.target) for link in links if link.counteracting],
+        first=diagram.source.iri if diagram.source else None,
+        last=diagram.target.iri if diagram.target else None,
+        heights={iri: (sizes[iri][1] + 34) / NODE_GAP for iri in order},
+        layer_gap=LAYER_GAP if diagram.mode == "paths" else GRAPH_LAYER_GAP,
+        anchored=anchored,
+        wrap=len(links) > ROUTED,
+    )
+    if diagram.source and diagram.target and not links:  # nothing joins them: side by side
+        positions = {diagram.source.iri: (0.0, 0.0), diagram.target.iri: (2 * LAYER_GAP, 0.0)}
+        layout = Layout(positions, {diagram.source.iri: 0, diagram.target.iri: 2})
+    if len(links) > ROUTED:
+        return Placed(layout.positions, layout, {}, [], {})
+    chains: dict[str, list[tuple[float, float]]] = {}  # link id -> the points it passes through
+    preferred: dict[str, dict] = {}
+    for link in links:
+        points = layout.lanes.get((link.source, link.target), []) if lanes else []
+        if (link.source, link.target) in layout.backward:
+            preferred[link.id] = {"enabled": True, "type": "curvedCW", "roundness": 0.28}
+            points = []
+        start_x = layout.positions[link.source][0]
+        chains[link.id] = sorted(points, key=lambda p: abs(p[0] - start_x))
+
+    def attempt(rounds: int):
+        positions = dict(layout.positions)
+        all_sizes = dict(sizes)
+        pieces = []
+        for link in links:
+            names = [waypoint_id(link.id, i) for i in range(len(chains[link.id]))]
+            for name, point in zip(names, chains[link.id], strict=True):
+                positions[name] = point
+                all_sizes[name] = (0.0, 0.0)
+            chain = [link.source, *names, link.target]
+            ids = segment_ids(link.id, len(names))
+            pieces += [(edge, a, b) for edge, (a, b) in zip(ids, pairwise(chain), strict=True)]
+        owners = {
+            edge: (link.source, link.target) for link in links for edge in segment_ids(link.id, len(chains[link.id]))
+        }
+        return geometry.route(
+            positions, all_sizes, pieces, preferred=preferred, obstacles=order, owners=owners, rounds=rounds
+        )
+
+    moved, smooth, blocked = attempt(0)
+    if blocked:  # leave and enter blocked segments level with their ends, beside the columns
+        _add_ports(chains, blocked, {link.id: link for link in links}, layout.positions, sizes)
+        moved, smooth, blocked = attempt(8)
+    waypoints = {
+        link_id: [moved[waypoint_id(link_id, i)] for i in range(len(points))]
+        for link_id, points in chains.items()
+        if points
+    }
+    concepts = {n: p for n, p in moved.items() if n in layout.positions}
+    return Placed(concepts, layout, smooth, blocked, waypoints)
+
+
+def _add_ports(chains, blocked, links, positions, sizes) -> None:
+    """For each blocked segment a → b: two more points, level with a just right of a's column and
+    level with b just left of b's column, so the turn happens between the columns, where no
+    concept stands (columns never overlap: the layer gap is wider than any box)."""
+    half: dict[float, float] = {}
+    for name, (x, _) in positions.items():
+        half[x] = max(half.get(x, 0.0), sizes[name][0] / 2)
+    for piece in sorted(blocked, reverse=True):  # later segments first: indexes stay valid
+        link_id, _, index = piece.partition("~")
+        link = links[link_id]
+        points = chains[link_id]
+        position = len(points) if not index else int(index)
+        chain = [positions[link.source], *points, positions[link.target]]
+        (ax, ay), (bx, by) = chain[position], chain[position + 1]
+        if ax == bx:
+            continue
+        step = 1 if bx > ax else -1
+        out_x = ax + step * (half.get(ax, 0.0) + 8)
+        in_x = bx - step * (half.get(bx, 0.0) + 8)
+        if (in_x - out_x) * step <= 0:
+            continue
+        points[position:position] = [(out_x, ay), (in_x, by)]
 
 
 def _node_options(node) -> dict[str, Any]:
     look = style.node_style(node.kind)
     fill = style.HIGHLIGHT_FILL.get(node.role or "", look.fill)
     border = style.SOURCE_BORDER if node.role else look.border
-    options: dict[str, Any] = {
-        "shape": look.shape,
+    return {
+        "shape": "box",
         "color": {
             "background": fill,
             "border": border,
             "highlight": {"background": fill, "border": "#111827"},
             "hover": {"background": fill, "border": "#111827"},
         },
-        "borderWidth": 3.5 if node.role else 1.5,
-        "font": {"size": 23 if node.role else 19, "color": "#111827" if node.role else "#1F2933"},
+        "borderWidth": 3.5 if node.role else look.border_width,
+        "font": {"size": ROLE_FONT_SIZE if node.role else FONT_SIZE, "color": "#111827" if node.role else "#1F2933"},
+        "shapeProperties": {"borderDashes": [5, 3] if look.dashed_border else False, "borderRadius": look.radius},
     }
-    if look.dashed_border or look.rounded:
-        options["shapeProperties"] = {"borderDashes": [5, 3] if look.dashed_border else False}
-        if look.rounded:
-            options["shapeProperties"]["borderRadius"] = 12
-    if not look.label_inside:
-        options["size"] = 20 if node.role else 15
-    return options
 
 
-def _edge_options(link, mechanism: str | None, colours: dict[str, str]) -> dict[str, Any]:
+def _edge_options(link, mechanism: str | None, looks: dict[str, tuple[str, str | None]]) -> dict[str, Any]:
     best = link.best
     line = style.line_style(best.certainty if best else None, best.rank if best else 0)
+    marker = None
+    colour = style.NO_MECHANISM_COLOUR
     if link.counteracting:
         colour = style.COUNTERACTING_COLOUR
     else:
         name = link.mechanism(mechanism)
-        colour = colours.get(name, style.NO_MECHANISM_COLOUR) if name else style.NO_MECHANISM_COLOUR
+        if name in looks:
+            colour, marker = looks[name]
+    arrows: dict[str, Any] = {
+        "to": {
+            "enabled": True,
+            "type": "bar" if link.counteracting else "arrow",
+            "scaleFactor": 0.9 if link.counteracting else 0.75,
+        }
+    }
+    if marker:
+        arrows["middle"] = {"enabled": True, "type": marker, "scaleFactor": 0.55}
     return {
         "id": link.id,
-        "color": {"color": colour, "highlight": colour, "hover": colour, "inherit": False, "opacity": 0.92},
+        "color": {"color": colour, "highlight": colour, "hover": colour, "inherit": False, "opacity": 0.95},
         "width": line.width,
         "dashes": list(line.dashes) if line.dashes else False,
-        "arrows": {
-            "to": {
-                "enabled": True,
-                "type": "bar" if link.counteracting else "arrow",
-                "scaleFactor": 0.9 if link.counteracting else 0.7,
-            }
-        },
+        "arrows": arrows,
     }
 
 
@@ -142,9 +326,9 @@ def _options(node_count: int, large: bool) -> dict[str, Any]:
             "multiselect": False,
         },
         "nodes": {
-            "font": {"face": FONT, "size": 19, "color": "#1F2933"},
+            "font": {"face": FONT, "size": FONT_SIZE, "color": "#1F2933"},
             "margin": {"top": 8, "bottom": 8, "left": 10, "right": 10},
-            "widthConstraint": {"maximum": 160},
+            "widthConstraint": {"maximum": LABEL_WIDTH + 20},
             "shadow": False,
         },
         "edges": {

@@ -29,6 +29,11 @@ LISTED_PATHS = 300
 #: (in a 10,000-link overview they take ~90% of each frame and are too small to see).
 DETAIL_LINKS = 2000
 DETAIL_SCALE = 0.4
+#: Smallest on-screen label size a page opens on (CSS px): 14 px on a 1366×768 projector, 16 px
+#: from WIDE_SCREEN px wide (1920×1080). A diagram too big for that opens on a readable part.
+READABLE_PX = 14
+READABLE_WIDE_PX = 16
+WIDE_SCREEN = 1800
 #: The vis-network release pyvis bundles, preferred when several are present.
 VIS_VERSION = "9.1.2"
 
@@ -93,8 +98,11 @@ def script_json(value: Any) -> str:
     return text
 
 
-def render(diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
-    """The page for ``diagram``; ``nav`` adds links (text, relative href, is-current) under the caption."""
+def render(diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = (), *, story: bool = False) -> str:
+    """The page for ``diagram``; ``nav`` adds links (text, relative href, is-current) under the caption.
+
+    ``story`` opens the page in story mode (path diagrams): the first path, one hop at a time.
+    """
     data = vis_data(diagram)
     vis_js, vis_css = vis_assets()
     runtime_js, runtime_css = runtime_assets()
@@ -119,34 +127,67 @@ def render(diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
 <script>{vis_js}</script>
 </head>
 <body style="margin:0">
-<div class="etiograph-diagram" data-mode="{escape(diagram.mode)}">
-<header class="etg-header">
-<h1>{title}</h1>
-<p class="etg-caption">{escape(diagram.caption)}</p>
-{nav_html}
-</header>
-<div class="etg-body">
-<div class="etg-network" role="img" aria-label="{escape(diagram.caption)}"><noscript>This diagram needs JavaScript.</noscript></div>
-<aside class="etg-side">
-{legend(diagram, data)}
-<section class="etg-paths" hidden></section>
-<p class="etg-help">Hover over an arrow to read the sentence behind it, over a concept for its other names and identifiers. Drag to move, scroll to zoom.</p>
-</aside>
-</div>
-<script type="application/json" class="etiograph-data">{script_json(page_data(diagram, data))}</script>
-<script>{runtime_js}</script>
-</div>
+{diagram_div(diagram, data, nav_html=nav_html, story=story, script=runtime_js)}
 </body>
 </html>
 """
+
+
+def diagram_div(diagram: Diagram, data: VisData, *, nav_html: str = "", story: bool = False, script: str = "") -> str:
+    """The diagram's own element: header, drawing, story panel, side panel, handout and data;
+    ``script`` (the runtime, once per page) goes last inside it so it finds its container."""
+    title = escape(diagram.title)
+    tools = ['<button type="button" class="etg-print">Print handout</button>']
+    if diagram.mode == "paths" and diagram.paths:
+        tools.insert(
+            0, '<button type="button" class="etg-story-start" aria-pressed="false">Tell it as a story</button>'
+        )
+    runtime = f"<script>{script}</script>" if script else ""
+    return f"""<div class="etiograph-diagram" data-mode="{escape(diagram.mode)}"{' data-story="1"' if story else ""}>
+<header class="etg-header">
+<div class="etg-titles"><h1>{title}</h1>
+<p class="etg-caption">{escape(diagram.caption)}</p>
+{nav_html}</div>
+<div class="etg-tools">{"".join(tools)}</div>
+</header>
+<div class="etg-body">
+<div class="etg-main">
+<div class="etg-network" role="img" aria-label="{escape(diagram.caption)}"><noscript>This diagram needs JavaScript.</noscript></div>
+<section class="etg-story" aria-label="Story" hidden>
+<div class="etg-story-text" aria-live="polite" aria-atomic="true"></div>
+<div class="etg-story-controls"><button type="button" class="etg-story-back">\u2190 Back</button>
+<span class="etg-story-count"></span>
+<button type="button" class="etg-story-next">Next \u2192</button>
+<button type="button" class="etg-story-exit">Close story</button></div>
+</section>
+</div>
+<aside class="etg-side">
+{legend(diagram, data)}
+<section class="etg-paths" hidden></section>
+<p class="etg-help">{escape(_help(diagram))}</p>
+</aside>
+</div>
+{handout_section(diagram, data)}
+<script type="application/json" class="etiograph-data">{script_json(page_data(diagram, data))}</script>
+{runtime}
+</div>"""
+
+
+def _help(diagram: Diagram) -> str:
+    text = "Hover over an arrow to read the sentence behind it, over a concept for its other names and identifiers. Drag to move, scroll to zoom."
+    if diagram.mode == "paths" and diagram.paths:
+        text += " Story mode: \u2192 or Page Down for the next step, \u2190 or Page Up to go back, Esc to close."
+    return text
 
 
 def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
     """The JSON the page's script reads: vis nodes, edges and options, and the text of every tooltip."""
     labels = {n.iri: n.label for n in diagram.nodes}
     mechanism_label = diagram.mechanism_labels
+    listed = diagram.paths[:LISTED_PATHS]
+    on_paths = {n for p in listed for n in p.nodes}
     return {
-        "version": 1,
+        "version": 2,
         "mode": diagram.mode,
         "title": diagram.title,
         "caption": diagram.caption,
@@ -156,7 +197,19 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
         "nodes": data.nodes,
         "edges": data.edges,
         "options": data.options,
+        "expanded": data.expanded,
+        "readable": {"px": READABLE_PX, "wide": READABLE_WIDE_PX, "wideFrom": WIDE_SCREEN},
         "detail": {"minScale": DETAIL_SCALE} if len(diagram.links) > DETAIL_LINKS else None,
+        "certaintySentences": {
+            **style.CERTAINTY_SENTENCES,
+            **{
+                c.certainty: style.certainty_sentence(c.certainty)
+                for link in diagram.links
+                for c in link.claims
+                if c.certainty
+            },
+        },
+        "mechanismLabels": mechanism_label,
         "info": {
             "nodes": {
                 n.iri: {
@@ -189,10 +242,34 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
             },
         },
         "paths": [
-            {"labels": list(p.labels), "edges": list(p.links), "certainty": p.certainty}
-            for p in diagram.paths[:LISTED_PATHS]
+            {
+                "labels": list(p.labels),
+                "edges": list(p.links),
+                "nodes": list(p.nodes),
+                "certainty": p.certainty,
+                "steps": [
+                    {
+                        "edge": step.link,
+                        "predicate": step.predicate_label,
+                        "certainty": step.certainty,
+                        "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
+                        "quote": step.quote,
+                    }
+                    for step in p.steps
+                ],
+            }
+            for p in listed
         ],
+        "drawn": min(diagram.drawn, len(listed)),
         "totalPaths": diagram.total_paths,
+        "counters": {
+            iri: [
+                {"from": c.source_label, "predicate": c.predicate_label, "certainty": c.certainty, "quote": c.quote}
+                for c in counters
+            ]
+            for iri, counters in diagram.counters.items()
+            if iri in on_paths
+        },
     }
 
 
@@ -206,17 +283,19 @@ def legend(diagram: Diagram, data: VisData) -> str:
             (diagram.target, style.HIGHLIGHT_FILL["target"]),
         ):
             look = style.node_style(node.kind)
-            icon = style.shape_icon(style.NodeStyle(look.shape, fill, style.SOURCE_BORDER, rounded=look.rounded))
+            icon = style.shape_icon(style.NodeStyle(fill, style.SOURCE_BORDER, radius=look.radius, border_width=2.4))
             role = "start" if node.role == "source" else "end"
             parts.append(f"<li>{icon}<span>{role}: {escape(node.label)}</span></li>")
         parts.append("</ul>")
+    drawn = diagram.drawn_nodes
     kinds: dict[str | None, str] = {}
     for node in diagram.nodes:
-        kinds.setdefault(node.kind, node.kind_label or "other concept")
+        if node.iri in drawn or diagram.mode != "paths":
+            kinds.setdefault(node.kind, node.kind_label or "other concept")
     ordered = sorted(
         kinds, key=lambda k: (list(style.NODE_STYLES).index(k) if k in style.NODE_STYLES else 99, kinds[k])
     )
-    parts.append("<h2>Concepts (shape)</h2><ul>")
+    parts.append("<h2>Concepts (box)</h2><ul>")
     parts += [f"<li>{style.shape_icon(style.node_style(k))}<span>{escape(kinds[k])}</span></li>" for k in ordered]
     parts.append("</ul>")
 
@@ -225,12 +304,14 @@ def legend(diagram: Diagram, data: VisData) -> str:
         return "".join(parts)
     causal = [link for link in diagram.links if not link.counteracting]
     names = sorted({link.mechanism(diagram.mechanism) or "" for link in causal}, key=style.mechanism_order)
-    colours = style.mechanism_colours({m for link in diagram.links for m in link.mechanisms})
-    parts.append("<h2>Mechanism (arrow colour)</h2><ul>")
+    looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
+    parts.append("<h2>Mechanism (colour and mark)</h2><ul>")
     for name in names:
-        colour = colours.get(name, style.NO_MECHANISM_COLOUR) if name else style.NO_MECHANISM_COLOUR
+        colour, marker = (
+            looks.get(name, (style.NO_MECHANISM_COLOUR, None)) if name else (style.NO_MECHANISM_COLOUR, None)
+        )
         label = diagram.mechanism_labels.get(name, name) if name else "no mechanism given"
-        parts.append(f"<li>{style.line_icon(colour)}<span>{escape(label)}</span></li>")
+        parts.append(f"<li>{style.line_icon(colour, marker=marker)}<span>{escape(label)}</span></li>")
     if any(link.counteracting for link in diagram.links):
         parts.append(
             f"<li>{style.line_icon(style.COUNTERACTING_COLOUR, counteracting=True)}"
@@ -242,12 +323,20 @@ def legend(diagram: Diagram, data: VisData) -> str:
     for link in diagram.links:
         best = link.best
         used.add(style.line_style(best.certainty if best else None, best.rank if best else 0).key)
-    parts.append("<h2>How firmly the text says it (line)</h2><ul>")
+    parts.append("<h2>Certainty, in the article's words (line)</h2><ul>")
     for line in style.LINE_STYLES:
         if line.key in used:
             parts.append(f"<li>{style.line_icon('#4A5563', line)}<span>{escape(line.label)}</span></li>")
     parts.append("</ul></section>")
     return "".join(parts)
+
+
+def handout_section(diagram: Diagram, data: VisData) -> str:
+    """What printing the page gives (hidden on screen): the diagram as a static image, then each
+    listed path as numbered steps with its sentence and certainty, then the source."""
+    from .handout import handout_body
+
+    return f'<section class="etg-handout" aria-hidden="true">{handout_body(diagram, data)}</section>'
 
 
 def _nothing_drawn(diagram: Diagram) -> str:

@@ -10,20 +10,35 @@ from dataclasses import dataclass
 
 from ..vocab import ETIO
 
-# -- mechanisms: edge colours (Okabe-Ito and Tol hues, none of them the counteracting green) ------
+# -- mechanisms: edge colour (Okabe-Ito) and a marker halfway along the arrow -------------------
+#: Okabe & Ito's colour-vision-safe palette. Yellow is left out (invisible on white under a
+#: projector) and green is the counteracting colour, so the seventh mechanism is neutral grey.
 MECHANISM_COLOURS: dict[str, str] = {
-    "inflammation": "#D55E00",
-    "electrolytes": "#0072B2",
-    "medication": "#AA4499",
-    "kidney": "#882255",
-    "referred-pain": "#E69F00",
-    "lifestyle": "#999933",
-    "infection-risk": "#44546A",
+    "inflammation": "#D55E00",  # vermillion
+    "electrolytes": "#0072B2",  # blue
+    "medication": "#CC79A7",  # reddish purple
+    "kidney": "#56B4E9",  # sky blue
+    "referred-pain": "#E69F00",  # orange
+    "lifestyle": "#000000",  # black
+    "infection-risk": "#7A7A7A",  # grey
+}
+#: The second cue: every mechanism also has its own marker halfway along its arrows (vis-network
+#: "middle" arrow types), so vermillion/orange and blue/sky blue stay apart on a washed-out
+#: projector and for readers who cannot tell the hues apart. Only direction-free or forward shapes.
+MECHANISM_MARKERS: dict[str, str | None] = {
+    "inflammation": "circle",
+    "electrolytes": "box",
+    "medication": "diamond",
+    "kidney": "bar",
+    "referred-pain": "triangle",
+    "lifestyle": "vee",
+    "infection-risk": None,
 }
 #: For mechanisms a user's data adds: assigned in order of first appearance.
-EXTRA_COLOURS = ("#56B4E9", "#CC6677", "#332288", "#44AA99", "#DDCC77", "#6F4E37")
+EXTRA_COLOURS = ("#332288", "#882255", "#117733", "#44AA99", "#AA4499", "#6F4E37")
+EXTRA_MARKERS = ("circle", "box", "diamond", "bar", "triangle", "vee")
 NO_MECHANISM_COLOUR = "#8A8F98"
-COUNTERACTING_COLOUR = "#1B9E4B"
+COUNTERACTING_COLOUR = "#009E73"  # Okabe-Ito bluish green, with a bar instead of an arrowhead
 MUTED_TEXT = "#4A5563"
 
 
@@ -35,18 +50,52 @@ def mechanism_order(notation: str) -> tuple[int, str]:
 
 def mechanism_colours(notations: list[str] | set[str] | tuple[str, ...]) -> dict[str, str]:
     """A colour for each mechanism notation, stable for the known ones."""
-    out: dict[str, str] = {}
+    return {name: look[0] for name, look in mechanism_looks(notations).items()}
+
+
+def mechanism_looks(notations: list[str] | set[str] | tuple[str, ...]) -> dict[str, tuple[str, str | None]]:
+    """(colour, marker) for each mechanism notation, stable for the known ones."""
+    out: dict[str, tuple[str, str | None]] = {}
     extra = 0
     for name in sorted(set(notations), key=mechanism_order):
         if name in MECHANISM_COLOURS:
-            out[name] = MECHANISM_COLOURS[name]
+            out[name] = (MECHANISM_COLOURS[name], MECHANISM_MARKERS[name])
         else:
-            out[name] = EXTRA_COLOURS[extra % len(EXTRA_COLOURS)]
+            out[name] = (EXTRA_COLOURS[extra % len(EXTRA_COLOURS)], EXTRA_MARKERS[extra % len(EXTRA_MARKERS)])
             extra += 1
     return out
 
 
-# -- certainty: line style ---------------------------------------------------------------------------
+# -- certainty: the CLI's words, a sentence a student can read aloud, and a line style --------------
+#: How each certainty level (its skos:notation, the word `etiograph paths` prints and
+#: ``--min-certainty`` takes) reads in a sentence; ``{}`` is the level's own word, shown emphasised.
+CERTAINTY_SENTENCES: dict[str, str] = {
+    "asserted": "The article states this as a fact ({}).",
+    "often": "The article says this {} happens.",
+    "can": "The article says this {} happen.",
+    "recommended": "The article gives this as advice ({}).",
+    "may": "The article says this {} happen.",
+    "linked": "The article says these are {}, not that one causes the other.",
+    "sometimes": "The article says this {} happens.",
+    "occasionally": "The article says this happens {}.",
+    "less-common": "The article says this is {} (less common).",
+    "rare": "The article says this is {}.",
+}
+
+
+def certainty_sentence(certainty: str | None) -> str:
+    """A sentence giving a certainty level in words; ``{}`` marks where the level's word goes.
+
+    >>> certainty_sentence("may").format("may")
+    'The article says this may happen.'
+    >>> certainty_sentence(None)
+    'The article gives no certainty for this.'
+    """
+    if certainty is None:
+        return "The article gives no certainty for this."
+    return CERTAINTY_SENTENCES.get(certainty, "The article's wording: {}.")
+
+
 @dataclass(frozen=True)
 class LineStyle:
     key: str
@@ -55,15 +104,17 @@ class LineStyle:
     dashes: tuple[int, ...] | None  # None: solid
 
 
-FIRM = LineStyle("firm", "stated, often, can", 3.2, None)
-HEDGED = LineStyle("hedged", "may, associated, sometimes, recommended", 2.4, (9, 6))
-WEAK = LineStyle("weak", "occasionally, less common, rare", 1.3, (3, 5))
-UNRATED = LineStyle("unrated", "certainty not given", 1.8, (1, 5))
-LINE_STYLES = (FIRM, HEDGED, WEAK, UNRATED)
+FIRM = LineStyle("firm", "asserted, often, can", 4.0, None)
+ADVICE = LineStyle("advice", "recommended (advice)", 4.0, None)
+HEDGED = LineStyle("hedged", "may, linked, sometimes", 3.0, (10, 6))
+WEAK = LineStyle("weak", "occasionally, less-common, rare", 2.2, (3, 5))
+UNRATED = LineStyle("unrated", "certainty not given", 2.0, (1, 5))
+LINE_STYLES = (FIRM, ADVICE, HEDGED, WEAK, UNRATED)
 
 _BY_NOTATION = {
     **dict.fromkeys(("asserted", "often", "can"), FIRM),
-    **dict.fromkeys(("may", "linked", "sometimes", "recommended"), HEDGED),
+    "recommended": ADVICE,  # advice is not a hedge: drawn solid
+    **dict.fromkeys(("may", "linked", "sometimes"), HEDGED),
     **dict.fromkeys(("occasionally", "less-common", "rare"), WEAK),
 }
 
@@ -77,35 +128,41 @@ def line_style(certainty: str | None, rank: int = 0) -> LineStyle:
     return FIRM if rank >= 6 else HEDGED if rank >= 3 else WEAK
 
 
-# -- concept kinds: node shapes and fills --------------------------------------------------------------
+# -- concept kinds: box outline, fill and border ---------------------------------------------------------
 @dataclass(frozen=True)
 class NodeStyle:
-    shape: str  # a vis-network shape
+    """Every concept is a box with its label inside (readable from the back of a room, and a
+    predictable size for edge routing); kinds differ by corner radius, fill and border."""
+
     fill: str
     border: str
+    radius: int = 3  # corner radius: 3 square-ish, 10 rounded, 22 a pill
     dashed_border: bool = False
-    rounded: bool = False
+    border_width: float = 1.6
+    shape: str = "box"
 
     @property
     def label_inside(self) -> bool:
-        return self.shape in ("box", "ellipse", "circle", "database", "text")
+        return True
 
 
 #: Most specific first: a concept typed Infection and Condition is drawn as an infection.
 NODE_STYLES: dict[str, NodeStyle] = {
-    ETIO + "Infection": NodeStyle("ellipse", "#F9D5D3", "#B23A32"),
-    ETIO + "Condition": NodeStyle("ellipse", "#FBE7E5", "#B23A32", dashed_border=True),
-    ETIO + "SignOrSymptom": NodeStyle("box", "#FFF1CC", "#A86B00"),
-    ETIO + "PhysiologicalState": NodeStyle("box", "#DDEBFA", "#2F5F98", rounded=True),
-    ETIO + "PhysiologicalProcess": NodeStyle("box", "#EAF2FC", "#2F5F98", dashed_border=True, rounded=True),
-    ETIO + "AnatomicalEntity": NodeStyle("database", "#EEE6F7", "#6B4E99"),
-    ETIO + "DrugClass": NodeStyle("hexagon", "#F4DDEE", "#8E3B7D"),
-    ETIO + "Nutrient": NodeStyle("dot", "#E3F1D7", "#4E7A27"),
-    ETIO + "Food": NodeStyle("star", "#E3F1D7", "#4E7A27"),
-    ETIO + "Behaviour": NodeStyle("triangle", "#ECEDEF", "#5B6573"),
-    ETIO + "Intervention": NodeStyle("square", "#D8F0E1", "#1B7A3D"),
+    ETIO + "Infection": NodeStyle("#F9D5D3", "#B23A32", radius=22, border_width=2.4),
+    ETIO + "Condition": NodeStyle("#FBE7E5", "#B23A32", radius=22, dashed_border=True),
+    ETIO + "SignOrSymptom": NodeStyle("#FFF1CC", "#A86B00", radius=3),
+    ETIO + "PhysiologicalState": NodeStyle("#DDEBFA", "#2F5F98", radius=10),
+    ETIO + "PhysiologicalProcess": NodeStyle("#EAF2FC", "#2F5F98", radius=10, dashed_border=True),
+    ETIO + "AnatomicalEntity": NodeStyle("#EEE6F7", "#6B4E99", radius=3, dashed_border=True),
+    ETIO + "DrugClass": NodeStyle("#F4DDEE", "#8E3B7D", radius=3, border_width=2.8),
+    ETIO + "Nutrient": NodeStyle("#E3F1D7", "#4E7A27", radius=22),
+    ETIO + "Food": NodeStyle("#E3F1D7", "#4E7A27", radius=3, dashed_border=True),
+    ETIO + "Behaviour": NodeStyle("#ECEDEF", "#5B6573", radius=3),
+    ETIO + "Intervention": NodeStyle("#D8F0E1", "#1B7A3D", radius=3, border_width=2.8),
 }
-OTHER_KIND = NodeStyle("box", "#F4F5F7", "#5B6573")
+OTHER_KIND = NodeStyle("#F4F5F7", "#5B6573")
+#: Kinds that start a story: kept in the first layer, left of everything they cause.
+ORIGIN_KINDS = frozenset({ETIO + "Infection", ETIO + "Condition"})
 SOURCE_BORDER = "#111827"
 HIGHLIGHT_FILL = {"source": "#FFE08A", "target": "#FFB4A8"}
 
@@ -124,26 +181,32 @@ def node_style(kind: str | None) -> NodeStyle:
 
 # -- legend icons (static SVG: no user text ever goes in here) -----------------------------------------
 def shape_icon(style: NodeStyle) -> str:
-    """A 28x20 inline SVG of a node shape, as the legend shows it."""
-    fill, stroke = style.fill, style.border
+    """A 28x20 inline SVG of a concept's box, as the legend shows it."""
     dash = ' stroke-dasharray="3 2"' if style.dashed_border else ""
-    common = f'fill="{fill}" stroke="{stroke}" stroke-width="1.6"{dash}'
-    shapes = {
-        "ellipse": f'<ellipse cx="14" cy="10" rx="12" ry="7.5" {common}/>',
-        "box": f'<rect x="2.5" y="3" width="23" height="14" rx="{6 if style.rounded else 2}" {common}/>',
-        "database": f'<path d="M5 5 v10 a9 3 0 0 0 18 0 v-10 a9 3 0 0 0 -18 0 a9 3 0 0 0 18 0" {common}/>',
-        "hexagon": f'<polygon points="8,2.5 20,2.5 25.5,10 20,17.5 8,17.5 2.5,10" {common}/>',
-        "dot": f'<circle cx="14" cy="10" r="6.5" {common}/>',
-        "star": f'<polygon points="14,1.8 16.4,7.2 22.2,7.6 17.8,11.4 19.2,17.2 14,14.1 8.8,17.2 10.2,11.4 5.8,7.6 11.6,7.2" {common}/>',
-        "triangle": f'<polygon points="14,2.5 22.5,17.5 5.5,17.5" {common}/>',
-        "square": f'<rect x="7.5" y="3.5" width="13" height="13" {common}/>',
-    }
-    body = shapes.get(style.shape, shapes["box"])
+    radius = min(style.radius, 22) * 7 / 22
+    body = (
+        f'<rect x="2" y="3" width="24" height="14" rx="{radius:.1f}" fill="{style.fill}" stroke="{style.border}" '
+        f'stroke-width="{min(style.border_width, 2.4)}"{dash}/>'
+    )
     return f'<svg class="etg-icon" width="28" height="20" viewBox="0 0 28 20" aria-hidden="true">{body}</svg>'
 
 
-def line_icon(colour: str, style: LineStyle = FIRM, counteracting: bool = False) -> str:
-    """A 44x14 inline SVG of an edge: its colour, dashes and head (arrow, or a bar for counteracting)."""
+def marker_svg(marker: str | None, x: float, y: float, colour: str, size: float = 5.0) -> str:
+    """The mid-arrow marker of a mechanism at (x, y), pointing right (static SVG, no user text)."""
+    s = size
+    shapes = {
+        "circle": f'<circle cx="{x}" cy="{y}" r="{s * 0.8:.1f}" fill="{colour}"/>',
+        "box": f'<rect x="{x - s * 0.75:.1f}" y="{y - s * 0.75:.1f}" width="{s * 1.5:.1f}" height="{s * 1.5:.1f}" fill="{colour}"/>',
+        "diamond": f'<polygon points="{x - s},{y} {x},{y - s} {x + s},{y} {x},{y + s}" fill="{colour}"/>',
+        "bar": f'<rect x="{x - 1.4:.1f}" y="{y - s * 1.2:.1f}" width="2.8" height="{s * 2.4:.1f}" fill="{colour}"/>',
+        "triangle": f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s},{y + s}" fill="{colour}"/>',
+        "vee": f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s * 0.3:.1f},{y} {x - s},{y + s}" fill="{colour}"/>',
+    }
+    return shapes.get(marker or "", "")
+
+
+def line_icon(colour: str, style: LineStyle = FIRM, counteracting: bool = False, marker: str | None = None) -> str:
+    """A 44x14 inline SVG of an edge: its colour, dashes, mid marker and head (arrow, or a bar for counteracting)."""
     dash = f' stroke-dasharray="{" ".join(map(str, style.dashes))}"' if style.dashes else ""
     width = max(style.width * 0.8, 1.2)
     line = f'<line x1="2" y1="7" x2="{33 if counteracting else 34}" y2="7" stroke="{colour}" stroke-width="{width}"{dash}/>'
@@ -151,4 +214,7 @@ def line_icon(colour: str, style: LineStyle = FIRM, counteracting: bool = False)
         head = f'<line x1="37" y1="1" x2="37" y2="13" stroke="{colour}" stroke-width="3"/>'
     else:
         head = f'<polygon points="42,7 33,2.5 33,11.5" fill="{colour}"/>'
-    return f'<svg class="etg-icon" width="44" height="14" viewBox="0 0 44 14" aria-hidden="true">{line}{head}</svg>'
+    mid = marker_svg(marker, 17, 7, colour, 4.2)
+    return (
+        f'<svg class="etg-icon" width="44" height="14" viewBox="0 0 44 14" aria-hidden="true">{line}{mid}{head}</svg>'
+    )

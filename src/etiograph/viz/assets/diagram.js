@@ -1,15 +1,18 @@
 /* etiograph diagram runtime. Reads the JSON block next to it, draws it with vis-network, and
-   builds every tooltip and list entry with textContent: no text from the data ever reaches
-   innerHTML. Finds its own container, so several diagrams can share a notebook page. */
+   builds every tooltip, list entry and story caption with textContent: no text from the data ever
+   reaches innerHTML. Finds its own container, so several diagrams can share a notebook page. */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var root = script && script.closest ? script.closest(".etiograph-diagram") : null;
-  if (!root) {
+  var first = script && script.closest ? script.closest(".etiograph-diagram") : null;
+  if (!first) {
     var pending = document.querySelectorAll(".etiograph-diagram:not([data-started])");
-    root = pending[pending.length - 1];
+    first = pending[pending.length - 1];
   }
-  if (!root || root.getAttribute("data-started")) { return; }
+  /* Start one diagram (a page may hold several: notebook cells, or the overview's mechanism pages,
+     which call window.etiographStart when a teacher opens one). */
+  function start(root) {
+  if (!root || root.getAttribute("data-started") || !root.querySelector("script.etiograph-data")) { return; }
   root.setAttribute("data-started", "1");
   var data = JSON.parse(root.querySelector("script.etiograph-data").textContent);
   var container = root.querySelector(".etg-network");
@@ -48,9 +51,32 @@
     if (!info.claims.length) { box.appendChild(el("div", "etg-tip-row", "no claim recorded for this relation")); }
     return box;
   }
+  /* "The article says this may happen." with the certainty word emphasised. */
+  function certaintyLine(certainty) {
+    var p = el("p", "etg-story-certainty");
+    var template = (certainty && data.certaintySentences[certainty]) || (certainty ? "The article's wording: {}." : "The article gives no certainty for this.");
+    var parts = template.split("{}");
+    p.appendChild(document.createTextNode(parts[0]));
+    if (parts.length > 1) {
+      p.appendChild(el("em", null, certainty));
+      p.appendChild(document.createTextNode(parts.slice(1).join(certainty)));
+    }
+    return p;
+  }
 
-  data.nodes.forEach(function (node) { node.title = nodeTitle(data.info.nodes[node.id]); });
-  data.edges.forEach(function (edge) { edge.title = edgeTitle(data.info.edges[edge.id]); });
+  // Long links pass through invisible waypoints: segments (partOf: the link) and the last one,
+  // which keeps the link's id. parts[link id] lists a link's edges; wayOf[link id] its waypoints.
+  var parts = {}, wayOf = {};
+  data.edges.forEach(function (edge) {
+    var link = edge.partOf || edge.id;
+    (parts[link] = parts[link] || []).push(edge.id);
+  });
+  data.nodes.forEach(function (node) {
+    if (node.waypoint) { (wayOf[node.partOf] = wayOf[node.partOf] || []).push(node.id); }
+  });
+  function isConcept(node) { return !node.waypoint; }
+  data.nodes.forEach(function (node) { if (isConcept(node)) { node.title = nodeTitle(data.info.nodes[node.id]); } });
+  data.edges.forEach(function (edge) { edge.title = edgeTitle(data.info.edges[edge.partOf || edge.id]); });
 
   // Level of detail for big graphs: zoomed out, dashes and arrowheads cost most of a frame and
   // cannot be seen anyway; they come back when the view is zoomed in past data.detail.minScale.
@@ -73,73 +99,307 @@
     if (help) { help.appendChild(document.createTextNode(" Zoom in to see arrowheads and dashed (hedged) links.")); }
   }
 
+  // -- readable at the back of a room: never open on a zoomed-out hairball ------------------------
+  var notice = el("p", "etg-notice");
+  notice.hidden = true;
+  container.appendChild(notice);
+  function readablePx() {
+    var r = data.readable || { px: 14, wide: 16, wideFrom: 1800 };
+    return window.innerWidth >= r.wideFrom ? r.wide : r.px;
+  }
+  function visibleIds() { return nodes.getIds({ filter: function (n) { return !n.hidden && !n.waypoint; } }); }
+  function smallestFont(ids) {
+    var least = Infinity;
+    ids.forEach(function (id) {
+      var n = nodes.get(id);
+      var size = (n.font && n.font.size) || (data.options.nodes.font.size);
+      if (size < least) { least = size; }
+    });
+    return least === Infinity ? data.options.nodes.font.size : least;
+  }
+  /* Fit ``ids`` (default: every visible concept); if their labels would come out smaller than the
+     readable size, zoom to that size instead and show the start (leftmost concepts) with a note. */
+  /* Bounds of ``ids`` (concept boxes) and of the visible waypoints their links pass through. */
+  function bounds(ids) {
+    var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) { return; }
+      box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+      box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+    });
+    nodes.get({ filter: function (n) { return n.waypoint && !n.hidden; } }).forEach(function (n) {
+      var p = network.getPosition(n.id);
+      box.left = Math.min(box.left, p.x - 12); box.right = Math.max(box.right, p.x + 12);
+      box.top = Math.min(box.top, p.y - 12); box.bottom = Math.max(box.bottom, p.y + 12);
+    });
+    return box;
+  }
+  function fit(ids) {
+    ids = ids || visibleIds();
+    var box = bounds(ids);
+    var width = container.clientWidth, height = container.clientHeight;
+    if (!ids.length || !isFinite(box.left) || !width || !height) {
+      network.fit({ nodes: ids, animation: false });
+    } else {
+      var scale = Math.min(width / (1.04 * (box.right - box.left) + 24), height / (1.04 * (box.bottom - box.top) + 24));
+      network.moveTo({ position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 }, scale: scale, animation: false });
+    }
+    if (network.getScale() > 1.25) { network.moveTo({ scale: 1.25, animation: false }); }
+    var least = smallestFont(ids);
+    var needed = readablePx() / least;
+    notice.hidden = true;
+    if (network.getScale() < needed - 1e-6) {
+      var positions = network.getPositions(ids);
+      var left = Infinity, focus = null;
+      ids.forEach(function (id) {
+        var p = positions[id];
+        if (p && (p.x < left || (id === data.source))) { left = id === data.source ? -Infinity : p.x; focus = p; }
+      });
+      var width = container.clientWidth, height = container.clientHeight;
+      var x = focus ? focus.x + (width / 2 - 120) / needed : 0;
+      network.moveTo({ position: { x: x, y: focus ? focus.y : 0 }, scale: needed, animation: false });
+      notice.textContent = "Shown at a readable size: drag to see the rest" + (storyButton ? ", or tell it as a story." : ".");
+      notice.hidden = false;
+    }
+  }
+
   function ready() {
     root.setAttribute("data-ready", "1");
     window.__etiographReady = true;
     root.dispatchEvent(new CustomEvent("etiograph:ready", { bubbles: true }));
   }
-  function fit() {
-    network.fit({ animation: false });
-    if (network.getScale() > 1) { network.moveTo({ scale: 1, animation: false }); }  // a few concepts: no giant boxes
+
+  // -- paths: list the drawn ones, "N more" draws and lists the rest; click one to highlight it ---
+  var panel = root.querySelector(".etg-paths");
+  var storyButton = root.querySelector(".etg-story-start");
+  var selected = null;
+  var expanded = false;
+  var original = {};
+  data.edges.forEach(function (edge) { original[edge.id] = { color: edge.color, width: edge.width, hidden: !!edge.hidden, smooth: edge.smooth }; });
+  var nodeOriginal = {};
+  data.nodes.forEach(function (node) { nodeOriginal[node.id] = { opacity: node.opacity === undefined ? 1 : node.opacity, hidden: !!node.hidden, x: node.x, y: node.y }; });
+  var buttons = [];
+  var allButton = null;
+  var list = null;
+  var moreButton = null;
+
+  function show(index) {
+    selected = index;
+    var on = {}, onNodes = {};
+    if (index !== null) {
+      var path = data.paths[index];
+      path.edges.forEach(function (id) { on[id] = true; });
+      path.nodes.forEach(function (id) { onNodes[id] = true; });
+    }
+    edges.update(data.edges.map(function (edge) {
+      var keep = index === null || on[edge.partOf || edge.id];
+      var base = original[edge.id];
+      var colour = Object.assign({}, base.color, { opacity: keep ? base.color.opacity : 0.12 });
+      return { id: edge.id, color: colour, width: keep && index !== null ? base.width + 1.5 : base.width };
+    }));
+    nodes.update(data.nodes.filter(isConcept).map(function (node) {
+      return { id: node.id, opacity: index === null || onNodes[node.id] ? nodeOriginal[node.id].opacity : 0.25 };
+    }));
+    buttons.forEach(function (button, i) { button.setAttribute("aria-pressed", String(i === index)); });
+    if (allButton) { allButton.setAttribute("aria-pressed", String(index === null)); }
   }
-  network.once("afterDrawing", function () {
+  function pathButton(i) {
+    var path = data.paths[i];
+    var item = el("li");
+    var button = el("button", null, (i + 1) + ". " + path.labels.join(" \u2192 ") + (path.certainty ? "  (weakest link: " + path.certainty + ")" : ""));
+    button.type = "button";
+    button.addEventListener("click", function () { show(i); });
+    buttons[i] = button;
+    item.appendChild(button);
+    list.appendChild(item);
+  }
+  /* Draw every listed path: the second layout (computed in Python for all of them) replaces the first. */
+  function expand() {
+    if (expanded || !data.expanded) { return; }
+    expanded = true;
+    var moved = data.expanded.positions;
+    nodes.update(data.nodes.map(function (node) {
+      var p = moved[node.id];
+      nodeOriginal[node.id].hidden = !p;
+      return p ? { id: node.id, x: p[0], y: p[1], hidden: false } : { id: node.id, hidden: true };
+    }));
+    // every link becomes one curve again: segments and waypoints go, the last segment starts at the source
+    edges.update(data.edges.map(function (edge) {
+      var segment = !!edge.partOf;
+      original[edge.id].hidden = segment;
+      original[edge.id].smooth = data.expanded.smooth[edge.id] || { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 };
+      var update = { id: edge.id, hidden: segment, smooth: original[edge.id].smooth };
+      if (edge.origin) { update.from = edge.origin; update.arrows = Object.assign({}, edge.arrows, { middle: (data.edges.filter(function (e) { return e.partOf === edge.id && e.arrows.middle; })[0] || edge).arrows.middle }); }
+      return update;
+    }));
+    for (var i = data.drawn; i < data.paths.length; i++) { pathButton(i); }
+    if (moreButton) { moreButton.remove(); moreButton = null; }
     fit();
+  }
+  if (panel && data.paths && data.paths.length) {
+    var heading = data.drawn < data.totalPaths
+      ? data.drawn + " of " + data.totalPaths + " paths (the most informative)"
+      : (data.totalPaths === 1 ? "1 path" : data.totalPaths + " paths");
+    panel.appendChild(el("h2", null, heading));
+    allButton = el("button", "etg-all", "Show all drawn paths");
+    allButton.type = "button";
+    allButton.addEventListener("click", function () { show(null); });
+    panel.appendChild(allButton);
+    list = el("ol");
+    panel.appendChild(list);
+    for (var i = 0; i < Math.min(data.drawn, data.paths.length); i++) { pathButton(i); }
+    var hiddenCount = data.paths.length - data.drawn;
+    if (hiddenCount > 0 && data.expanded) {
+      moreButton = el("button", "etg-more-button", hiddenCount + " more");
+      moreButton.type = "button";
+      moreButton.setAttribute("aria-label", "Draw and list " + hiddenCount + " more paths");
+      moreButton.addEventListener("click", expand);
+      panel.appendChild(moreButton);
+    }
+    if (data.totalPaths > data.paths.length) {
+      panel.appendChild(el("p", "etg-more", (data.totalPaths - data.paths.length) + " more paths not listed (etiograph paths lists them all)"));
+    }
+    panel.hidden = false;
+  }
+
+  // -- story mode: one hop at a time, the sentence large, in a live region ---------------------------
+  var storyBox = root.querySelector(".etg-story");
+  var storyText = root.querySelector(".etg-story-text");
+  var storyCount = root.querySelector(".etg-story-count");
+  var story = null; // {path: index, step: 0..hops+1}
+  function storySteps(path) { return path.steps.length + 2; }
+  function renderStory() {
+    var path = data.paths[story.path];
+    var hops = path.steps.length;
+    var k = story.step;
+    var shownEdges = {}, shownNodes = {};
+    shownNodes[path.nodes[0]] = true;
+    for (var i = 0; i < Math.min(k, hops); i++) {
+      shownEdges[path.steps[i].edge] = true;
+      shownNodes[path.nodes[i + 1]] = true;
+    }
+    if (k > hops) { path.nodes.forEach(function (id) { shownNodes[id] = true; }); path.edges.forEach(function (id) { shownEdges[id] = true; }); }
+    var current = k >= 1 && k <= hops ? path.steps[k - 1].edge : null;
+    edges.update(data.edges.map(function (edge) {
+      var base = original[edge.id];
+      var link = edge.partOf || edge.id;
+      return { id: edge.id, hidden: base.hidden || !shownEdges[link], width: link === current ? base.width + 2.5 : base.width,
+               color: Object.assign({}, base.color, { opacity: current && link !== current ? 0.55 : base.color.opacity }) };
+    }));
+    nodes.update(data.nodes.map(function (node) {
+      var on = node.waypoint ? shownEdges[node.partOf] && !nodeOriginal[node.id].hidden : shownNodes[node.id];
+      return { id: node.id, hidden: !on, opacity: 1 };
+    }));
+    storyText.textContent = "";
+    if (k === 0) {
+      storyText.appendChild(el("p", "etg-story-head", "Path " + (story.path + 1) + ": how " + path.labels[0] + " can lead to " + path.labels[path.labels.length - 1]));
+      storyText.appendChild(el("p", "etg-story-quote", "It starts with " + path.labels[0] + ". " + hops + (hops === 1 ? " step" : " steps") + " follow: press \u2192 or Next."));
+    } else if (k <= hops) {
+      var step = path.steps[k - 1];
+      storyText.appendChild(el("p", "etg-story-head", "Step " + k + ": " + path.labels[k - 1] + " " + step.predicate + " " + path.labels[k]));
+      storyText.appendChild(el("blockquote", "etg-story-quote", step.quote ? "\u201c" + step.quote + "\u201d" : "(no sentence recorded for this step)"));
+      var line = certaintyLine(step.certainty);
+      if (step.mechanisms.length) { line.appendChild(document.createTextNode(" Mechanism: " + step.mechanisms.join(", ") + ".")); }
+      storyText.appendChild(line);
+    } else {
+      storyText.appendChild(el("p", "etg-story-head", "The whole path: " + path.labels.join(" \u2192 ")));
+      var counters = [];
+      path.nodes.forEach(function (id) { (data.counters[id] || []).forEach(function (c) { counters.push([id, c]); }); });
+      if (counters.length) {
+        storyText.appendChild(el("p", "etg-story-sub", "What counteracts each step:"));
+        var ul = el("ul", "etg-story-counters");
+        counters.forEach(function (pair) {
+          var c = pair[1];
+          ul.appendChild(el("li", null, c.from + " " + c.predicate + " " + data.info.nodes[pair[0]].label + " (" + (c.certainty || "certainty not given") + ")"));
+        });
+        storyText.appendChild(ul);
+      } else {
+        storyText.appendChild(el("p", "etg-story-sub", "The article names nothing that counteracts these steps."));
+      }
+    }
+    storyCount.textContent = (k + 1) + " / " + storySteps(path);
+    root.querySelector(".etg-story-back").disabled = k === 0;
+    root.querySelector(".etg-story-next").disabled = k === storySteps(path) - 1;
+    root.setAttribute("data-story-step", String(k));
+  }
+  function startStory(index) {
+    if (!data.paths.length) { return; }
+    if (index >= data.drawn) { expand(); }
+    story = { path: index, step: 0 };
+    root.classList.add("etg-storying");
+    storyBox.hidden = false;
+    if (storyButton) { storyButton.setAttribute("aria-pressed", "true"); }
+    network.redraw();
+    renderStory();
+    window.requestAnimationFrame(function () {
+      network.setSize(container.clientWidth + "px", container.clientHeight + "px");
+      fit(data.paths[index].nodes);
+    });
+    root.querySelector(".etg-story-next").focus({ preventScroll: true });
+  }
+  function move(delta) {
+    if (!story) { return; }
+    var last = storySteps(data.paths[story.path]) - 1;
+    var next = Math.max(0, Math.min(last, story.step + delta));
+    if (next !== story.step) { story.step = next; renderStory(); }
+  }
+  function stopStory() {
+    if (!story) { return; }
+    story = null;
+    root.classList.remove("etg-storying");
+    storyBox.hidden = true;
+    root.removeAttribute("data-story-step");
+    if (storyButton) { storyButton.setAttribute("aria-pressed", "false"); storyButton.focus({ preventScroll: true }); }
+    edges.update(data.edges.map(function (edge) { return { id: edge.id, hidden: original[edge.id].hidden }; }));
+    nodes.update(data.nodes.map(function (node) { return { id: node.id, hidden: nodeOriginal[node.id].hidden }; }));
+    show(selected);
+    window.requestAnimationFrame(function () { network.setSize(container.clientWidth + "px", container.clientHeight + "px"); fit(); });
+  }
+  if (storyBox && storyButton) {
+    storyButton.addEventListener("click", function () { if (story) { stopStory(); } else { startStory(selected === null ? 0 : selected); } });
+    root.querySelector(".etg-story-next").addEventListener("click", function () { move(1); });
+    root.querySelector(".etg-story-back").addEventListener("click", function () { move(-1); });
+    root.querySelector(".etg-story-exit").addEventListener("click", stopStory);
+    storyText.addEventListener("click", function () { move(1); });
+    document.addEventListener("keydown", function (event) {
+      if (!story || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var active = document.activeElement;
+      if (active && active !== document.body && !root.contains(active)) { return; }
+      var key = event.key;
+      if (key === "ArrowRight" || key === "PageDown" || key === "ArrowDown" || key === " ") { move(1); }
+      else if (key === "ArrowLeft" || key === "PageUp" || key === "ArrowUp") { move(-1); }
+      else if (key === "Home") { move(-1000); }
+      else if (key === "End") { move(1000); }
+      else if (key === "Escape") { stopStory(); }
+      else { return; }
+      event.preventDefault();
+    });
+  }
+  var printButton = root.querySelector(".etg-print");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
+
+  network.once("afterDrawing", function () {
+    if (data.paths && data.paths.length && (root.getAttribute("data-story") === "1" || /(^|[#&])story\b/.test(window.location.hash))) {
+      startStory(0);
+    } else {
+      fit();
+    }
     if (data.detail) { detail(network.getScale()); }
     ready();
   });
   fit();
+  show(null);
 
-  // -- paths: list them, click one to highlight it -----------------------------------------------
-  var panel = root.querySelector(".etg-paths");
-  if (panel && data.paths && data.paths.length) {
-    var original = {};
-    data.edges.forEach(function (edge) { original[edge.id] = { color: edge.color, width: edge.width }; });
-    var nodeOriginal = {};
-    data.nodes.forEach(function (node) { nodeOriginal[node.id] = node.opacity === undefined ? 1 : node.opacity; });
-    var buttons = [];
-    var show = function (index) {
-      var on = {}, onNodes = {};
-      if (index !== null) {
-        var path = data.paths[index];
-        path.edges.forEach(function (id) { on[id] = true; });
-        path.edges.forEach(function (id) { var e = edges.get(id); onNodes[e.from] = true; onNodes[e.to] = true; });
-      }
-      edges.update(data.edges.map(function (edge) {
-        var keep = index === null || on[edge.id];
-        var base = original[edge.id];
-        var colour = Object.assign({}, base.color, { opacity: keep ? base.color.opacity : 0.12 });
-        return { id: edge.id, color: colour, width: keep && index !== null ? base.width + 1.5 : base.width };
-      }));
-      nodes.update(data.nodes.map(function (node) {
-        return { id: node.id, opacity: index === null || onNodes[node.id] ? nodeOriginal[node.id] : 0.25 };
-      }));
-      buttons.forEach(function (button, i) { button.setAttribute("aria-pressed", String(i === index)); });
-      allButton.setAttribute("aria-pressed", String(index === null));
-    };
-    panel.appendChild(el("h2", null, data.totalPaths === 1 ? "1 path" : data.totalPaths + " paths"));
-    var allButton = el("button", null, "Show all paths");
-    allButton.type = "button";
-    allButton.addEventListener("click", function () { show(null); });
-    panel.appendChild(allButton);
-    var list = el("ol");
-    data.paths.forEach(function (path, i) {
-      var item = el("li");
-      var button = el("button", null, (i + 1) + ". " + path.labels.join(" \u2192 ") + (path.certainty ? "  (weakest link: " + path.certainty + ")" : ""));
-      button.type = "button";
-      button.addEventListener("click", function () { show(i); });
-      buttons.push(button);
-      item.appendChild(button);
-      list.appendChild(item);
-    });
-    panel.appendChild(list);
-    if (data.totalPaths > data.paths.length) {
-      panel.appendChild(el("p", "etg-more", (data.totalPaths - data.paths.length) + " more paths drawn but not listed"));
-    }
-    panel.hidden = false;
-    show(null);
-  }
-
-  root.etiograph = { network: network, nodes: nodes, edges: edges, data: data };
+  root.etiograph = {
+    network: network, nodes: nodes, edges: edges, data: data,
+    story: { start: startStory, next: function () { move(1); }, back: function () { move(-1); }, stop: stopStory,
+             state: function () { return story ? { path: story.path, step: story.step } : null; } },
+    expand: expand, fit: fit
+  };
   window.etiographDiagrams = (window.etiographDiagrams || []).concat([root.etiograph]);
   window.etiographNetwork = network;
+  }
+  window.etiographStart = start;
+  start(first);
 })();

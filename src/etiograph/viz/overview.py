@@ -1,0 +1,191 @@
+"""The whole graph as an overview by mechanism: one readable panel per mechanism, each opening
+that mechanism's diagram, instead of every concept in one zoomed-out drawing.
+
+A panel names the mechanism with its colour and mark, counts its concepts and claims, and spells
+out its main chains ("urinary tract infection → fever → dehydration → leg cramps") in text large
+enough for the back of a room. In one self-contained page (``etiograph viz`` with no concepts,
+``serve``'s ``/diagram``) each mechanism's diagram travels in a ``<template>`` and opens in place;
+in a gallery the panels link to the mechanism pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+from itertools import pairwise
+
+import networkx as nx
+
+from ..graph import KnowledgeGraph
+from . import style
+from .layout import _back_edges
+from .model import Diagram, build_diagram, count, dataset_date, dataset_title
+from .network import vis_data
+from .page import _safe_script, diagram_div, runtime_assets, vis_assets
+
+#: Chains shown per panel, and concepts per chain (longer ones are shortened in the middle).
+CHAINS = 3
+CHAIN_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Panel:
+    notation: str
+    label: str
+    diagram: Diagram
+    chains: tuple[tuple[str, ...], ...]
+
+
+def panels(kg: KnowledgeGraph, data_date: str | None) -> list[Panel]:
+    """A panel for each mechanism with at least one claim, in the ontology's order."""
+    out = []
+    schemes = sorted(kg.edges.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
+    for term in schemes:
+        diagram = build_diagram(kg, mechanism=term.notation, data_date=data_date)
+        if diagram.links:
+            diagram.title = f"Mechanism: {term.label}"
+            out.append(Panel(term.notation, term.label, diagram, main_chains(diagram)))
+    return out
+
+
+def main_chains(diagram: Diagram, limit: int = CHAINS) -> tuple[tuple[str, ...], ...]:
+    """The mechanism's main causal chains, as labels: each the root-to-end route covering most
+    arrows not yet told (so the chains differ), longest first."""
+    graph = nx.DiGraph()
+    graph.add_edges_from((link.source, link.target) for link in diagram.links if not link.counteracting)
+    if not graph:
+        return ()
+    members = sorted(graph.nodes)
+    graph.remove_edges_from(_back_edges(graph, members, None))
+    order = list(nx.topological_sort(graph))
+    labels = {n.iri: n.label for n in diagram.nodes}
+    covered: set[tuple[str, str]] = set()
+    chains: list[tuple[str, ...]] = []
+    for _ in range(limit):
+        best: dict[str, tuple[float, list[str]]] = {}
+        for node in reversed(order):  # best route from each node to an end, by new arrows
+            options = [
+                (score + (1.0 if (node, child) not in covered else 0.01), [node, *route])
+                for child in graph.successors(node)
+                for score, route in [best[child]]
+            ]
+            best[node] = max(options, key=lambda o: (o[0], -len(o[1])), default=(0.0, [node]))
+        roots = [n for n in order if graph.in_degree(n) == 0]
+        score, route = max((best[r] for r in roots), key=lambda o: (o[0], len(o[1])), default=(0.0, []))
+        if score < 1 or len(route) < 2:
+            break
+        covered.update(pairwise(route))
+        chains.append(tuple(labels[n] for n in route))
+    return tuple(sorted(chains, key=len, reverse=True))
+
+
+def shorten(chain: Sequence[str], length: int = CHAIN_LENGTH) -> list[str]:
+    """A chain of at most ``length`` labels: the start, "…", the end.
+
+    >>> shorten(list("abcdefgh"), 5)
+    ['a', 'b', '…', 'g', 'h']
+    """
+    if len(chain) <= length:
+        return list(chain)
+    head = (length - 1) // 2
+    return [*chain[:head], "…", *chain[len(chain) - (length - 1 - head) :]]
+
+
+def overview_html(
+    kg: KnowledgeGraph,
+    *,
+    title: str | None = None,
+    data_date: str | None = None,
+    nav: Sequence[tuple[str, str, bool]] = (),
+    links: dict[str, str] | None = None,
+) -> str:
+    """The overview page; ``links`` (mechanism notation → relative href) makes panels link to
+    pages of a gallery instead of carrying their diagrams inside the page."""
+    data_date = data_date or dataset_date(kg)
+    found = panels(kg, data_date)
+    heading = title or dataset_title(kg) or "Causal graph"
+    concepts = {n.iri for p in found for n in p.diagram.nodes}
+    claims = {(link.source, link.target, link.counteracting) for p in found for link in p.diagram.links}
+    caption = (
+        f"{count(len(found), 'mechanism')} · {count(len(concepts), 'concept')} · {count(len(claims), 'link')} · "
+        + (f"data of {data_date}" if data_date else "data date unknown")
+    )
+    looks = style.mechanism_looks([p.notation for p in found])
+    vis_js, vis_css = vis_assets()
+    runtime_js, runtime_css = runtime_assets()
+    items, templates = [], []
+    for panel in found:
+        colour, marker = looks[panel.notation]
+        chains = "".join(
+            "<li>" + " → ".join(escape(label) for label in shorten(chain)) + "</li>" for chain in panel.chains
+        )
+        diagram = panel.diagram
+        causal = sum(not link.counteracting for link in diagram.links)
+        counts = f"{count(len(diagram.nodes), 'concept')} · {count(causal, 'causal link')}"
+        if causal < len(diagram.links):
+            counts += f" · {len(diagram.links) - causal} counteracting"
+        body = (
+            f"<h2>{style.line_icon(colour, marker=marker)}<span>{escape(panel.label)}</span></h2>"
+            f'<p class="etg-panel-count">{escape(counts)}</p>'
+            f'<ol class="etg-chains" aria-label="Main chains">{chains}</ol>'
+            f'<span class="etg-panel-open" aria-hidden="true">Open the diagram →</span>'
+        )
+        notation = escape(panel.notation, quote=True)
+        if links is not None:
+            href = escape(links.get(panel.notation, "#"), quote=True)
+            items.append(f'<li><a class="etg-panel" href="{href}" data-mechanism="{notation}">{body}</a></li>')
+        else:
+            items.append(
+                f'<li><button type="button" class="etg-panel" data-mechanism="{notation}" '
+                f'aria-label="Open the diagram of {escape(panel.label, quote=True)}">{body}</button></li>'
+            )
+            data = vis_data(diagram)
+            templates.append(f'<template data-mechanism="{notation}">{diagram_div(diagram, data)}</template>')
+    nav_html = ""
+    if nav:
+        current_mark = ' aria-current="page"'
+        nav_links = "".join(
+            f'<a href="{escape(href)}"{current_mark if current else ""}>{escape(text)}</a>'
+            for text, href, current in nav
+        )
+        nav_html = f'<nav class="etg-nav" aria-label="Diagrams">{nav_links}</nav>'
+    help_text = (
+        "Each panel is one mechanism the article describes, with its main chains of causes. "
+        "Click a panel (or Tab to it and press Enter) to open its diagram."
+    )
+    overview_js = _safe_script(_overview_js())
+    scripts = f"<script>{vis_js}</script>\n<script>{runtime_js}</script>" if templates else ""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="etiograph">
+<title>{escape(heading)}: overview by mechanism</title>
+<style>{vis_css if templates else ""}</style>
+<style>{runtime_css}</style>
+{scripts}
+</head>
+<body style="margin:0">
+<div class="etiograph-overview">
+<div class="etg-overview-home">
+<header class="etg-header"><div class="etg-titles"><h1>{escape(heading)}</h1>
+<p class="etg-caption">{escape(caption)}</p>{nav_html}</div></header>
+<main class="etg-overview-main">
+<p class="etg-overview-help">{escape(help_text)}</p>
+<ul class="etg-panels">{"".join(items)}</ul>
+</main>
+</div>
+<div class="etg-stage" hidden><div class="etg-stage-bar"><button type="button" class="etg-stage-back">← All mechanisms</button></div></div>
+{"".join(templates)}
+</div>
+<script>{overview_js}</script>
+</body>
+</html>
+"""
+
+
+def _overview_js() -> str:
+    return resources.files("etiograph.viz").joinpath("assets", "overview.js").read_text(encoding="utf-8")

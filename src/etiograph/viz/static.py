@@ -1,0 +1,231 @@
+"""Static images of a diagram for slides and handouts: SVG written from the computed layout, and
+PNG rasterised from that SVG by headless Chromium when it is installed.
+
+The SVG draws exactly what the page draws when it opens (same positions, same curve for each
+arrow, same colours, marks and dashes), sized for a 16:9 slide (1920×1080) with the title on
+top and a one-line legend at the bottom. Every text is escaped; the SVG needs no font file and
+no network.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+from html import escape
+from pathlib import Path
+
+from ..errors import EtiographError
+from . import geometry, style
+from .model import Diagram
+from .network import FONT, FONT_SIZE, LABEL_WIDTH, ROLE_FONT_SIZE, VisData
+
+SLIDE = (1920, 1080)
+TITLE_BAND = 110
+LEGEND_BAND = 70
+PAD = 40
+
+
+def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrome: bool = True) -> str:
+    """The drawing as an SVG document of ``size`` (title and legend included when ``chrome``)."""
+    width, height = size
+    nodes = [n for n in data.nodes if not n.get("hidden")]
+    edges = [e for e in data.edges if not e.get("hidden")]
+    sizes = data.sizes or {}
+    boxes = {}
+    for node in nodes:
+        w, h = sizes.get(node["id"], (LABEL_WIDTH + 20, FONT_SIZE * 2))
+        boxes[node["id"]] = geometry.Box(node["x"], node["y"], w, h)
+    top = TITLE_BAND if chrome else PAD
+    bottom = LEGEND_BAND if chrome else PAD
+    if boxes:
+        left = min(b.x - b.width / 2 for b in boxes.values())
+        right = max(b.x + b.width / 2 for b in boxes.values())
+        upper = min(b.y - b.height / 2 for b in boxes.values())
+        lower = max(b.y + b.height / 2 for b in boxes.values())
+    else:
+        left = upper = 0.0
+        right = lower = 1.0
+    span_x, span_y = max(right - left, 1.0), max(lower - upper, 1.0)
+    scale = min((width - 2 * PAD) / span_x, (height - top - bottom) / span_y, 1.6)
+    offset_x = PAD + (width - 2 * PAD - span_x * scale) / 2 - left * scale
+    offset_y = top + (height - top - bottom - span_y * scale) / 2 - upper * scale
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (round(x * scale + offset_x, 1), round(y * scale + offset_y, 1))
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{escape(FONT, quote=True)}" role="img" aria-label="{escape(diagram.title, quote=True)}">',
+        f"<title>{escape(diagram.title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    if chrome:
+        out.append(
+            f'<text x="{PAD}" y="58" font-size="40" font-weight="650" fill="#1F2933">{escape(diagram.title)}</text>'
+        )
+        out.append(f'<text x="{PAD}" y="94" font-size="22" fill="#52606D">{escape(diagram.caption)}</text>')
+    positions = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    for edge in edges:
+        if edge["from"] not in positions or edge["to"] not in positions:
+            continue
+        out.append(_edge(edge, positions, boxes, at, scale))
+    for node in nodes:
+        out.append(_node(node, boxes[node["id"]], at, scale))
+    if chrome:
+        out.append(_legend(diagram, width, height))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
+    smooth = edge.get("smooth") or geometry.CANDIDATES[0]
+    points = geometry.curve(positions[edge["from"]], positions[edge["to"]], smooth)
+    start, end = boxes[edge["from"]], boxes[edge["to"]]
+    inside = [i for i, (x, y) in enumerate(points) if not start.contains(x, y) and not end.contains(x, y)]
+    if len(inside) < 2:
+        return ""
+    visible = points[inside[0] - 1 if inside[0] else 0 : inside[-1] + 1]
+    colour = edge["color"]["color"]
+    width = max(edge.get("width", 2) * scale, 1.2)
+    dash = ""
+    if edge.get("dashes"):
+        dash = f' stroke-dasharray="{" ".join(str(round(d * scale, 1)) for d in edge["dashes"])}"'
+    path = "M " + " L ".join(f"{x},{y}" for x, y in (at(*p) for p in visible))
+    parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>']
+    (x1, y1), (x2, y2) = at(*visible[-2]), at(*visible[-1])
+    angle = math.atan2(y2 - y1, x2 - x1)
+    head = 16 * scale + 4
+    if edge["arrows"]["to"].get("type") == "bar":
+        dx, dy = -math.sin(angle) * head * 0.7, math.cos(angle) * head * 0.7
+        parts.append(
+            f'<line x1="{x2 + dx:.1f}" y1="{y2 + dy:.1f}" x2="{x2 - dx:.1f}" y2="{y2 - dy:.1f}" stroke="{colour}" stroke-width="{width + 2:.1f}"/>'
+        )
+    else:
+        left = (x2 - head * math.cos(angle - 0.42), y2 - head * math.sin(angle - 0.42))
+        right = (x2 - head * math.cos(angle + 0.42), y2 - head * math.sin(angle + 0.42))
+        parts.append(
+            f'<polygon points="{x2},{y2} {left[0]:.1f},{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}" fill="{colour}"/>'
+        )
+    middle = edge["arrows"].get("middle")
+    if middle:
+        mx, my = at(*points[len(points) // 2])
+        parts.append(
+            _rotated(style.marker_svg(middle["type"], 0, 0, colour, 9 * scale + 3), mx, my, _angle(points, at))
+        )
+    return "".join(parts)
+
+
+def _angle(points, at) -> float:
+    i = len(points) // 2
+    (x1, y1), (x2, y2) = at(*points[i - 1]), at(*points[i + 1])
+    return math.degrees(math.atan2(y2 - y1, x2 - x1))
+
+
+def _rotated(body: str, x: float, y: float, degrees: float) -> str:
+    return f'<g transform="translate({x},{y}) rotate({degrees:.1f})">{body}</g>' if body else ""
+
+
+def _node(node: dict, box: geometry.Box, at, scale: float) -> str:
+    colour = node["color"]
+    shape = node.get("shapeProperties", {})
+    radius = shape.get("borderRadius", 3) * scale
+    dash = ' stroke-dasharray="6 4"' if shape.get("borderDashes") else ""
+    x, y = at(box.x - box.width / 2, box.y - box.height / 2)
+    font = node.get("font", {}).get("size", FONT_SIZE)
+    lines = geometry.wrap(node["label"], font, LABEL_WIDTH)
+    text_x, text_y = at(box.x, box.y)
+    size = font * scale
+    first = text_y - (len(lines) - 1) * size * 1.15 / 2 + size * 0.35
+    tspans = "".join(
+        f'<tspan x="{text_x}" y="{first + i * size * 1.15:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    weight = ' font-weight="600"' if font >= ROLE_FONT_SIZE else ""
+    return (
+        f'<rect x="{x}" y="{y}" width="{box.width * scale:.1f}" height="{box.height * scale:.1f}" rx="{radius:.1f}" '
+        f'fill="{colour["background"]}" stroke="{colour["border"]}" stroke-width="{node.get("borderWidth", 1.5) * scale:.1f}"{dash}/>'
+        f'<text text-anchor="middle" font-size="{size:.1f}" fill="{node.get("font", {}).get("color", "#1F2933")}"{weight}>{tspans}</text>'
+    )
+
+
+def _legend(diagram: Diagram, width: int, height: int) -> str:
+    drawn = diagram.drawn_links
+    links = [link for link in diagram.links if link.id in drawn]
+    names = sorted(
+        {link.mechanism(diagram.mechanism) or "" for link in links if not link.counteracting}, key=style.mechanism_order
+    )
+    looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
+    items = []
+    for name in names:
+        colour, marker = (
+            looks.get(name, (style.NO_MECHANISM_COLOUR, None)) if name else (style.NO_MECHANISM_COLOUR, None)
+        )
+        items.append(
+            (style.line_icon(colour, marker=marker), diagram.mechanism_labels.get(name, name) or "no mechanism")
+        )
+    if any(link.counteracting for link in links):
+        items.append((style.line_icon(style.COUNTERACTING_COLOUR, counteracting=True), "counteracts"))
+    items.append((style.line_icon("#4A5563", style.FIRM), "stated (asserted, often, can)"))
+    items.append((style.line_icon("#4A5563", style.HEDGED), "hedged (may, linked, sometimes)"))
+    x, y = PAD, height - LEGEND_BAND + 22
+    out = ['<g font-size="20" fill="#1F2933">']
+    for icon, label in items:
+        body = icon.split(">", 1)[1].rsplit("</svg>", 1)[0]
+        out.append(f'<g transform="translate({x},{y}) scale(1.3)">{body}</g>')
+        out.append(f'<text x="{x + 64}" y="{y + 15}">{escape(label)}</text>')
+        x += 64 + 11 * len(label) + 36
+        if x > width - 300:
+            x, y = PAD, y + 30
+    out.append("</g>")
+    return "".join(out)
+
+
+# -- PNG, through headless Chromium --------------------------------------------------------------
+def chromium() -> str | None:
+    """The Chromium to rasterise with: /usr/bin/chromium (Debian) or one on PATH."""
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+)
+
+
+def png(svg_text: str, size: tuple[int, int] = SLIDE) -> bytes:
+    """``svg_text`` rasterised at ``size`` by headless Chromium (offline: a local file, no network)."""
+    browser = chromium()
+    if browser is None:
+        raise EtiographError("--png needs Chromium (apt-get install chromium); --svg writes an image without it")
+    with tempfile.TemporaryDirectory(prefix="etiograph-png-") as folder:
+        page = Path(folder) / "slide.html"
+        page.write_text(
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{{margin:0;background:#fff}}</style>'
+            f"</head><body>{svg_text}</body></html>",
+            encoding="utf-8",
+        )
+        out = Path(folder) / "slide.png"
+        command = [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={Path(folder) / 'profile'}",
+            f"--window-size={size[0]},{size[1]}",
+            f"--screenshot={out}",
+            page.as_uri(),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise EtiographError(f"Chromium could not draw the image: {error}") from error
+        if not out.is_file() or out.stat().st_size == 0:
+            raise EtiographError(f"Chromium wrote no image ({browser}); --svg writes an image without it")
+        return out.read_bytes()
