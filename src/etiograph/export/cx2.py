@@ -166,14 +166,12 @@ def visual_properties(looks: Looks) -> dict[str, Any]:
         },
         "nodeMapping": {
             "NODE_LABEL": _passthrough("name"),
-            "NODE_TOOLTIP": _passthrough("definition"),
             "NODE_BACKGROUND_COLOR": _discrete("kind", {k: n.fill for k, n in kinds.items()}),
             "NODE_BORDER_COLOR": _discrete("kind", {k: n.border for k, n in kinds.items()}),
             "NODE_SHAPE": _discrete("kind", {k: _shape(n) for k, n in kinds.items()}),
             "NODE_BORDER_WIDTH": _discrete("kind", {k: node_shape(n)[2] for k, n in kinds.items()}),
         },
         "edgeMapping": {
-            "EDGE_TOOLTIP": _passthrough("quote"),
             "EDGE_LINE_COLOR": _discrete("colour_group", groups),
             "EDGE_TARGET_ARROW_COLOR": _discrete("colour_group", groups),
             "EDGE_TARGET_ARROW_SHAPE": _discrete("relation", {"counteracting": "tee"}),
