@@ -14,9 +14,12 @@ with uvicorn, and tests or benchmarks can run it with any ASGI server.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
 import importlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,7 +35,7 @@ from ..datafiles import graph_sources
 from ..errors import EtiographError
 from . import description, protocol
 from .page import CONTENT_SECURITY_POLICY, query_page
-from .pool import WorkerPool, worker_argv
+from .pool import SandboxError, WorkerError, WorkerPool, zygote_argv
 from .protocol import (
     GRAPH_FORMAT_NAMES,
     GRAPH_FORMATS,
@@ -50,10 +53,19 @@ from .protocol import (
 log = logging.getLogger("etiograph.server")
 
 STATIC = Path(__file__).resolve().parent / "static"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_BODY = 1_000_000
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+DEFAULT_QUERY_MEMORY = 1024 * 1024 * 1024
 DEFAULT_WORKERS = 2
+#: What the browser may do with the diagram page: run its own inline scripts (by hash), nothing else.
+DIAGRAM_POLICY = (
+    "default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'"
+)
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 #: Headers a browser script may read from answers (CORS).
 EXPOSED_HEADERS = ["Etiograph-Truncated", "Etiograph-Row-Limit"]
 
@@ -103,6 +115,27 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def diagram_policy(page: str) -> str:
+    """A CSP for a rendered diagram: its inline scripts allowed by their SHA-256, nothing loaded from elsewhere."""
+    import base64
+
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+            for m in _INLINE_SCRIPT.findall(page)
+        }
+    )
+    return DIAGRAM_POLICY.format(hashes=" ".join(hashes))
+
+
+async def until_disconnected(receive) -> None:
+    """Return when the client closes its connection (ASGI ``http.disconnect``), the body having been read."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
 def _diagram_renderer() -> Callable | None:
     """``etiograph.viz.diagram_html`` when that module is installed and importable."""
     try:
@@ -121,20 +154,30 @@ def create_app(
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_body: int = DEFAULT_MAX_BODY,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     workers: int = DEFAULT_WORKERS,
+    max_workers: int | None = None,
+    per_client: int | None = None,
+    query_memory: int | None = DEFAULT_QUERY_MEMORY,
     store: str | None = None,
-    sandbox_workers: bool = True,
+    sandbox: bool = True,
+    cors: Sequence[str] | None = None,
     on_ready: Callable[[int], None] | None = None,
 ) -> Starlette:
     """The endpoint for the bundled graph, or for ``paths`` (Turtle files; the ontology is always added).
 
     ``timeout`` (seconds) stops a query for real (its worker is killed and replaced); answers hold at
-    most ``max_rows`` rows or triples (header ``Etiograph-Truncated`` says when one was cut); bodies
-    over ``max_body`` bytes get 413. ``workers`` processes answer queries in parallel. ``store`` is
-    ``oxigraph`` (default, in memory in each worker), ``oxigraph:PATH`` or ``rdflib``.
+    most ``max_rows`` rows or triples (header ``Etiograph-Truncated`` says when one was cut) and at
+    most ``max_answer_bytes`` bytes (503 beyond); bodies over ``max_body`` bytes get 413. ``workers``
+    processes stay ready, up to ``max_workers`` when they are busy, at most ``per_client`` per client
+    address at once; each may use ``query_memory`` bytes beyond the loaded graph (503 beyond; None:
+    no limit). ``store`` is ``oxigraph`` (default, in memory), ``oxigraph:PATH`` or ``rdflib``.
+    ``sandbox=False`` runs the workers without the kernel sandbox (``--unsafe-no-sandbox``).
+    ``cors``: origins allowed to read answers from a browser (default: any, never with credentials).
     ``on_ready(triples)`` is called once the workers have loaded the graph.
 
-    Raises :class:`~etiograph.errors.EtiographError` (missing or invalid data, bad limits) at once.
+    Raises :class:`~etiograph.errors.EtiographError` (missing data, bad limits) at once; invalid data
+    and a missing sandbox are reported when the workers start (:meth:`WorkerPool.start`).
     """
     if timeout <= 0:
         raise EtiographError("--timeout must be more than 0 seconds")
@@ -142,8 +185,12 @@ def create_app(
         raise EtiographError("--max-rows must be at least 1")
     if workers < 1:
         raise EtiographError("--workers must be at least 1")
+    if max_workers is not None and max_workers < workers:
+        raise EtiographError("--max-workers must be at least --workers")
     if max_body < 1024:
         raise EtiographError("--max-body must be at least 1024 bytes")
+    if max_answer_bytes < 1024:
+        raise EtiographError("--max-answer-bytes must be at least 1024 bytes")
     data = [Path(p) for p in paths] if paths else None
     sources = graph_sources(data)
     descriptor = store or "oxigraph"
@@ -156,19 +203,25 @@ def create_app(
         backend = open_backend(descriptor, sources)  # (re)loads only when the files changed
         backend.close()
         del backend
-    stats = description.dataset_stats(sources)  # also checks every file parses, naming file and line
-    pool = WorkerPool(worker_argv([str(p) for p in sources], store, sandbox_workers), workers, timeout)
+    argv = zygote_argv([str(p) for p in sources], store, sandbox=sandbox, query_memory=query_memory or 0)
+    pool = WorkerPool(argv, workers, timeout, max_workers=max_workers, per_client=per_client)
     render_diagram = _diagram_renderer()
-    page = query_page(triples=stats.triples, timeout=timeout, max_rows=max_rows, diagram=render_diagram is not None)
+    state: dict = {}
     diagram_cache: dict[str, str] = {}
+
+    def stats() -> description.DatasetStats:
+        if "stats" not in state:
+            state["stats"] = description.DatasetStats.from_json(pool.dataset or {})
+        return state["stats"]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        await pool.start()  # etiograph serve starts it before uvicorn, to report failures cleanly
-        if pool.triples is not None and pool.triples != stats.triples:
-            log.warning("workers hold %s triples, the description says %s", pool.triples, stats.triples)
+        try:
+            await pool.start()  # etiograph serve starts it before uvicorn, to report failures cleanly
+        except (WorkerError, SandboxError) as error:
+            raise EtiographError(str(error)) from None
         if on_ready:
-            on_ready(stats.triples)
+            on_ready(stats().triples)
         try:
             yield
         finally:
@@ -192,10 +245,10 @@ def create_app(
         return Response(body, headers={"Content-Type": kind, "Vary": "Accept"})
 
     def service_triples(base: str) -> list:
-        return description.service_description(stats, base, timeout=timeout, max_rows=max_rows)
+        return description.service_description(stats(), base, timeout=timeout, max_rows=max_rows)
 
     def void_triples(base: str) -> list:
-        return description.void_description(stats, base)
+        return description.void_description(stats(), base)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -221,16 +274,29 @@ def create_app(
         accept = request.headers.get("accept")
         select_format = choose(asked.formats, accept, SELECT_FORMAT_NAMES, SELECT_FORMATS)
         graph_format = choose(asked.formats, accept, GRAPH_FORMAT_NAMES, GRAPH_FORMATS)
-        answer = await pool.run(
-            {
-                "query": asked.query,
-                "select_format": select_format,
-                "graph_format": graph_format,
-                "max_rows": max_rows,
-                "not_acceptable_select": not_acceptable(SELECT_FORMATS, "a SELECT or ASK query").message,
-                "not_acceptable_graph": not_acceptable(GRAPH_FORMATS, "a CONSTRUCT or DESCRIBE query").message,
-            }
-        )
+        job = {
+            "query": asked.query,
+            "base": f"{request.base_url}sparql",  # relative IRIs resolve against the endpoint, as servers do
+            "select_format": select_format,
+            "graph_format": graph_format,
+            "max_rows": max_rows,
+            "max_bytes": max_answer_bytes,
+            "not_acceptable_select": NOT_ACCEPTABLE_SELECT,
+            "not_acceptable_graph": NOT_ACCEPTABLE_GRAPH,
+        }
+        client = request.client.host if request.client else ""
+        running = asyncio.ensure_future(pool.run(job, client))
+        watching = asyncio.ensure_future(until_disconnected(request.receive))
+        try:
+            await asyncio.wait({running, watching}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watching.cancel()
+        if not running.done():  # the client left: stop its query now (the pool kills the worker)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+            return Response(status_code=499)
+        answer = running.result()
         headers = {**answer.headers, "Content-Type": answer.content_type, "Vary": "Accept", "Cache-Control": "no-store"}
         return Response(answer.body, status_code=answer.status, headers=headers)
 
@@ -238,7 +304,11 @@ def create_app(
         return describe(request, request.query_params.getlist("format"), void_triples)
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(page, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        if "page" not in state:
+            state["page"] = query_page(
+                triples=stats().triples, timeout=timeout, max_rows=max_rows, diagram=render_diagram is not None
+            )
+        return HTMLResponse(state["page"], headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
     async def diagram(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
@@ -256,7 +326,9 @@ def create_app(
             except Exception as error:  # the diagram is a convenience; the endpoint goes on
                 log.error("the diagram could not be drawn: %s: %s", type(error).__name__, error)
                 return text(500, "the diagram could not be drawn (details are in the server's log)")
-        return HTMLResponse(diagram_cache["html"])
+        if "policy" not in diagram_cache:
+            diagram_cache["policy"] = diagram_policy(diagram_cache["html"])
+        return HTMLResponse(diagram_cache["html"], headers={"Content-Security-Policy": diagram_cache["policy"]})
 
     routes = [
         Route("/", index, methods=["GET"]),
@@ -270,7 +342,7 @@ def create_app(
         Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,
-            allow_origins=["*"],
+            allow_origins=list(cors) if cors else ["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
             allow_credentials=False,
@@ -283,3 +355,7 @@ def create_app(
     app.state.stats = stats
     app.state.sources = sources
     return app
+
+
+NOT_ACCEPTABLE_SELECT = not_acceptable(SELECT_FORMATS, "a SELECT or ASK query").message
+NOT_ACCEPTABLE_GRAPH = not_acceptable(GRAPH_FORMATS, "a CONSTRUCT or DESCRIBE query").message

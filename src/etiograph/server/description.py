@@ -6,10 +6,12 @@ language and result formats it supports, and its default dataset described with 
 (https://www.w3.org/TR/void/): triple count, distinct subjects and objects, the vocabularies
 used, and one partition per class and per property. ``GET /void`` answers with the VoID part alone.
 
-Statistics are computed once at start-up from the same files the workers load.
+Statistics are computed once at start-up by a query worker, from the graph it loaded (the
+server's main process loads no data).
 
+>>> from etiograph.backends import open_backend
 >>> from etiograph.datafiles import graph_sources
->>> stats = dataset_stats(graph_sources())
+>>> stats = dataset_stats(open_backend("oxigraph", graph_sources()).store)
 >>> stats.triples > 1000, "https://w3id.org/etiograph/ontology#" in stats.vocabularies
 (True, True)
 >>> triples = service_description(stats, "http://127.0.0.1:7878/", timeout=30, max_rows=10000)
@@ -19,9 +21,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -65,11 +65,29 @@ class DatasetStats:
     class_partitions: tuple[tuple[str, int], ...]
     property_partitions: tuple[tuple[str, int], ...]
     license: str | None
-    files: int
+
+    def as_json(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_json(cls, data: dict) -> DatasetStats:
+        data = dict(data)
+        for name in ("vocabularies", "class_partitions", "property_partitions"):
+            data[name] = tuple(tuple(x) if isinstance(x, list) else x for x in data[name])
+        return cls(**data)
 
 
-def _one(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))[0].value)
+def _rows(source, query: str) -> list[tuple]:
+    """Rows of a SELECT on a pyoxigraph ``Store`` or on any etiograph backend."""
+    if isinstance(source, ox.Store):
+        solutions = source.query(query)
+        names = [v.value for v in solutions.variables]
+        return [tuple(solution[n] for n in names) for solution in solutions]
+    return list(source.query(query).rows)
+
+
+def _one(source, query: str) -> int:
+    return int(_rows(source, query)[0][0].value)
 
 
 def namespace(iri: str) -> str:
@@ -87,42 +105,36 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1] if cut > 0 else iri
 
 
-def dataset_stats(paths: Sequence[Path]) -> DatasetStats:
-    """Load the files into a throw-away store and count."""
-    from ..backends.oxigraph_backend import OxigraphBackend
-
-    backend = OxigraphBackend()
-    backend.load(paths)
-    store = backend.store
+def dataset_stats(source) -> DatasetStats:
+    """Count, in a pyoxigraph ``Store`` or a backend that already holds the graph."""
     classes = [
-        (row["c"].value, int(row["n"].value))
-        for row in store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c ORDER BY ?c"
+        (c.value, int(n.value))
+        for c, n in _rows(
+            source, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c ORDER BY ?c"
         )
     ]
     properties = [
-        (row["p"].value, int(row["n"].value))
-        for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+        (p.value, int(n.value))
+        for p, n in _rows(source, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
     ]
     vocabularies = sorted({namespace(p) for p, _ in properties} | {namespace(c) for c, _ in classes})
     licences = [
-        row["l"].value
-        for row in store.query(f"SELECT ?l WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?l }} ORDER BY ?l LIMIT 1")
+        row[0].value
+        for row in _rows(source, f"SELECT ?l WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?l }} ORDER BY ?l LIMIT 1")
     ]
     return DatasetStats(
-        triples=_one(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_subjects=_one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_objects=_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        triples=_one(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_subjects=_one(source, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_objects=_one(source, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         properties=len(properties),
         classes=len(classes),
         entities=_one(
-            store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{KG}") }}'
+            source, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{KG}") }}'
         ),
         vocabularies=tuple(vocabularies),
         class_partitions=tuple(classes),
         property_partitions=tuple(properties),
         license=licences[0] if licences else None,
-        files=len(paths),
     )
 
 

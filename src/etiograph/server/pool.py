@@ -1,10 +1,19 @@
-"""A small pool of query workers, driven from the server's event loop without ever blocking it.
+"""The query workers, driven from the server's event loop without ever blocking it.
 
-Each worker is a process (:mod:`etiograph.server.worker`) with its own copy of the graph. A
-request borrows an idle worker, sends it the query and awaits the answer. When the answer does
-not come within the timeout, the worker is killed (SIGKILL: pyoxigraph's evaluation is native
-code that no Python-level interruption reaches) and a fresh one is started in the background,
-while the other workers keep answering.
+One *zygote* process (:mod:`etiograph.server.zygote`) loads the graph once and forks workers;
+each answers one query at a time. The pool keeps ``size`` workers ready and, when they are all
+busy, forks more, up to ``max_workers``: two heavy queries do not make a simple one wait. A
+worker is killed (SIGKILL: pyoxigraph's evaluation is native code that no Python-level
+interruption reaches) and replaced in milliseconds when
+
+- its query runs past the timeout (503);
+- its client goes away (the server cancels the request: :meth:`WorkerPool.run` is cancelled);
+- it dies: the allocator aborts when a query passes the worker's memory limit (503), or a crash (500).
+
+A query that runs longer than ``heavy_after`` seconds has its worker's CPU priority lowered
+(``nice`` 10), so the cheap queries next to it keep their share of the processors, and that
+worker is retired once it answers. Each client address may have at most ``per_client`` queries
+in the workers at once; more wait their turn (and 503 after the timeout).
 """
 
 from __future__ import annotations
@@ -13,73 +22,148 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import signal
+import socket
+import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .worker import FRAME, Answer
+from .worker import FRAME, MEMORY_MESSAGE, Answer, encode_frame
 
 log = logging.getLogger("etiograph.server")
 
 
 class WorkerError(Exception):
-    """A worker that could not start or that stopped unexpectedly."""
+    """The zygote or a worker could not start, or stopped unexpectedly."""
+
+
+class SandboxError(WorkerError):
+    """The kernel sandbox is unavailable on this machine."""
+
+
+def _recv_exactly(sock: socket.socket, size: int, data: bytes = b"") -> bytes:
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def _recv_frame(sock: socket.socket, with_fd: bool = False) -> tuple[dict, list[int]]:
+    fds: list[int] = []
+    if with_fd:
+        first, fds, _, _ = socket.recv_fds(sock, FRAME.size, 1)
+        if not first:
+            raise EOFError
+    else:
+        first = b""
+    head = _recv_exactly(sock, FRAME.size, first)
+    head_size, body_size = FRAME.unpack(head)
+    header = json.loads(_recv_exactly(sock, head_size))
+    if body_size:
+        _recv_exactly(sock, body_size)
+    return header, fds
+
+
+class Zygote:
+    """The process that holds the loaded graph and forks workers. Its methods block: call them
+    from a thread (``asyncio.to_thread``); a lock keeps one request at a time."""
+
+    def __init__(self, argv: Sequence[str]):
+        self.argv = list(argv)
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.sandbox: list[str] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.process = subprocess.Popen(
+                [*self.argv, "--control", str(theirs.fileno())], pass_fds=[theirs.fileno()], env=worker_env()
+            )
+        finally:
+            theirs.close()
+        self.control = ours
+        try:
+            header, _ = _recv_frame(ours)
+        except (EOFError, OSError) as error:
+            self.close()
+            raise WorkerError("the query process exited while loading the graph (see the messages above)") from error
+        if not header.get("ready"):
+            self.close()
+            if header.get("sandbox"):
+                raise SandboxError(header.get("error", "the sandbox is unavailable"))
+            raise WorkerError(str(header.get("error", "unknown error")))
+        self.sandbox = list(header.get("sandbox") or [])
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def fork(self) -> tuple[int, socket.socket]:
+        with self._lock:
+            if self.control is None:
+                raise WorkerError("the query process is not running")
+            try:
+                self.control.sendall(encode_frame({"fork": True}))
+                header, fds = _recv_frame(self.control, with_fd=True)
+            except (EOFError, OSError) as error:
+                raise WorkerError("the query process stopped unexpectedly") from error
+        if not fds:
+            raise WorkerError("the query process sent no worker")
+        return int(header["forked"]), socket.socket(fileno=fds[0])
+
+    def reap(self, pid: int) -> dict:
+        with self._lock:
+            if self.control is None:
+                return {}
+            try:
+                self.control.sendall(encode_frame({"reap": pid}))
+                header, _ = _recv_frame(self.control)
+            except (EOFError, OSError):
+                return {}
+            return header
+
+    def close(self) -> None:
+        if self.control is not None:
+            with contextlib.suppress(OSError):
+                self.control.close()
+            self.control = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 class Worker:
-    """One worker process and its pipes."""
+    """One forked worker: its pid and the server's end of its socket."""
 
-    def __init__(self, process: asyncio.subprocess.Process):
-        self.process = process
-        self.triples: int | None = None
+    def __init__(self, pid: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.pid = pid
+        self.reader = reader
+        self.writer = writer
+        self.heavy = False
 
-    @classmethod
-    async def start(cls, argv: Sequence[str]) -> Worker:
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=None, env=worker_env()
-        )
-        worker = cls(process)
-        try:
-            header, _ = await worker._read()
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
-            await worker.kill()
-            raise WorkerError("a query worker exited while starting (see the messages above)") from error
-        if not header.get("ready"):
-            await worker.kill()
-            raise WorkerError(f"a query worker could not load the graph: {header.get('error', 'unknown error')}")
-        worker.triples = header.get("triples")
-        return worker
-
-    async def _read(self) -> tuple[dict, bytes]:
-        assert self.process.stdout is not None
-        head_size, body_size = FRAME.unpack(await self.process.stdout.readexactly(FRAME.size))
-        header = json.loads(await self.process.stdout.readexactly(head_size))
-        body = await self.process.stdout.readexactly(body_size) if body_size else b""
+    async def ask(self, request: dict) -> tuple[dict, bytes]:
+        self.writer.write(encode_frame(request))
+        await self.writer.drain()
+        head_size, body_size = FRAME.unpack(await self.reader.readexactly(FRAME.size))
+        header = json.loads(await self.reader.readexactly(head_size))
+        body = await self.reader.readexactly(body_size) if body_size else b""
         return header, body
 
-    async def ask(self, request: dict) -> Answer:
-        assert self.process.stdin is not None
-        data = json.dumps(request).encode()
-        self.process.stdin.write(FRAME.pack(len(data), 0) + data)
-        await self.process.stdin.drain()
-        header, body = await self._read()
-        return Answer(header["status"], header["content_type"], body, header.get("headers") or {})
-
-    async def kill(self) -> None:
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
-        with contextlib.suppress(Exception):
-            await self.process.wait()
-
-    async def close(self) -> None:
-        """Ask politely (close its input), then kill if it lingers."""
-        if self.process.stdin is not None and not self.process.stdin.is_closing():
-            self.process.stdin.close()
-        try:
-            await asyncio.wait_for(self.process.wait(), 2)
-        except TimeoutError:
-            await self.kill()
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.writer.close()
 
 
 @dataclass
@@ -87,148 +171,280 @@ class PoolStats:
     answered: int = 0
     timed_out: int = 0
     crashed: int = 0
+    out_of_memory: int = 0
+    cancelled: int = 0
     replaced: int = 0
+    forked: int = 0
 
 
 class WorkerPool:
-    """``size`` workers started with ``argv``; :meth:`run` answers one query within ``timeout`` seconds."""
+    """``size`` ready workers (up to ``max_workers`` when busy); :meth:`run` answers within ``timeout`` s."""
 
-    def __init__(self, argv: Sequence[str], size: int, timeout: float):
-        self.argv = list(argv)
+    def __init__(
+        self,
+        argv: Sequence[str],
+        size: int,
+        timeout: float,
+        *,
+        max_workers: int | None = None,
+        per_client: int | None = None,
+        heavy_after: float = 1.0,
+    ):
+        self.zygote = Zygote(argv)
         self.size = size
+        self.max_workers = max(size, max_workers or size * 2 + 2)
+        self.per_client = per_client or max(1, self.max_workers - 2)
         self.timeout = timeout
+        self.heavy_after = heavy_after
         self.stats = PoolStats()
-        self.triples: int | None = None
-        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
-        self._all: set[Worker] = set()
+        self.dataset: dict | None = None
+        self._idle: deque[Worker] = deque()
+        self._waiters: deque[asyncio.Future] = deque()
+        self._count = 0  # workers alive or being forked
+        self._clients: dict[str, int] = {}
+        self._client_waiters: dict[str, deque[asyncio.Future]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
         self.started = False
 
+    @property
+    def triples(self) -> int | None:
+        return self.dataset["triples"] if self.dataset else None
+
+    @property
+    def workers(self) -> int:
+        return self._count
+
+    # -- life cycle ------------------------------------------------------------------------------
     async def start(self) -> None:
-        """Start the workers and wait until each has loaded the graph (once; later calls do nothing)."""
+        """Load the graph (in the zygote), fork the ready workers, read the statistics. Once."""
         if self.started:
             return
         self.started = True
-        workers = await asyncio.gather(*(Worker.start(self.argv) for _ in range(self.size)), return_exceptions=True)
-        failures = [w for w in workers if isinstance(w, BaseException)]
-        for worker in workers:
-            if isinstance(worker, Worker):
-                self._all.add(worker)
-                self._idle.put_nowait(worker)
-                self.triples = worker.triples
-        if failures:
-            await self.close()
-            raise WorkerError(str(failures[0]))
-
-    async def run(self, request: dict) -> Answer:
-        loop = asyncio.get_running_loop()
-        worker = await self._borrow()
-        if worker is None:
-            return Answer.text(
-                503, f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again in a moment"
-            )
-        started = loop.time()
+        await asyncio.to_thread(self.zygote.start)
+        for _ in range(self.size):
+            self._idle.append(await self._fork())
+        worker = self._idle.popleft()
         try:
-            reply = await asyncio.wait_for(worker.ask(request), self.timeout)
-        except TimeoutError:
-            self.stats.timed_out += 1
-            log.warning("query stopped after %.1f s (worker %s killed)", loop.time() - started, worker.process.pid)
-            self._replace(worker)
-            return Answer.text(
-                503,
-                f"the query ran longer than this server's {self.timeout:g} s limit and was stopped; "
-                "narrow it (more specific patterns, LIMIT) and try again",
-            )
-        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError, json.JSONDecodeError) as error:
-            self.stats.crashed += 1
-            log.error("a query worker stopped unexpectedly (%s); starting another", type(error).__name__)
-            self._replace(worker)
-            return Answer.text(500, "the query worker stopped unexpectedly; the query was not answered")
-        except BaseException:  # cancelled (client gone, shutdown): the worker's state is unknown
-            self._replace(worker)
-            raise
-        self.stats.answered += 1
-        self._idle.put_nowait(worker)
-        return reply
+            header, _ = await worker.ask({"stats": True})
+        finally:
+            self._idle.appendleft(worker)
+        self.dataset = header["stats"]
 
-    async def _borrow(self) -> Worker | None:
-        """An idle worker within the timeout, or None. Never loses one: a worker handed over just as
-        the wait ends (or as the request is cancelled) goes back to the queue."""
-        getter = asyncio.ensure_future(self._idle.get())
+    async def _fork(self) -> Worker:
+        self._count += 1
         try:
-            done, _ = await asyncio.wait({getter}, timeout=self.timeout)
-        except BaseException:
-            getter.cancel()
-            self._return_if_taken(getter)
-            raise
-        if done:
-            return getter.result()
-        getter.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await getter
-        if getter.cancelled():
-            return None
-        return getter.result()
-
-    def _return_if_taken(self, getter: asyncio.Future) -> None:
-        def give_back(future: asyncio.Future) -> None:
-            if not future.cancelled() and future.exception() is None:
-                self._idle.put_nowait(future.result())
-
-        getter.add_done_callback(give_back)
-
-    def _replace(self, worker: Worker) -> None:
-        self._all.discard(worker)
-        task = asyncio.get_running_loop().create_task(self._respawn(worker))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _respawn(self, old: Worker) -> None:
-        await old.kill()
-        delay = 0.5
-        while not self._closed:
             try:
-                worker = await Worker.start(self.argv)
-            except (WorkerError, OSError) as error:
-                log.error("could not start a query worker: %s; retrying in %.1f s", error, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30)
-                continue
-            if self._closed:
-                await worker.kill()
-                return
-            self.stats.replaced += 1
-            self._all.add(worker)
-            self._idle.put_nowait(worker)
-            return
+                pid, sock = await asyncio.to_thread(self.zygote.fork)
+            except WorkerError:
+                if self._closed or self.zygote.alive:
+                    raise
+                log.error("the query process stopped; loading the graph again")
+                self.zygote.close()
+                await asyncio.to_thread(self.zygote.start)
+                pid, sock = await asyncio.to_thread(self.zygote.fork)
+            reader, writer = await asyncio.open_unix_connection(sock=sock, limit=1 << 20)
+        except BaseException:
+            self._count -= 1
+            raise
+        self.stats.forked += 1
+        return Worker(pid, reader, writer)
 
     async def close(self) -> None:
         self._closed = True
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*(w.close() for w in list(self._all)), return_exceptions=True)
-        self._all.clear()
+        while self._idle:
+            worker = self._idle.popleft()
+            worker.writer.close()
+        self._count = 0
+        await asyncio.to_thread(self.zygote.close)
+
+    # -- answering -----------------------------------------------------------------------------
+    async def run(self, request: dict, client: str = "") -> Answer:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        if not await self._enter(client, deadline):
+            return Answer.text(
+                503,
+                f"this client already has {self.per_client} queries running; wait for one of them to finish "
+                "(the server's per-client limit)",
+            )
+        try:
+            worker = await self._borrow(deadline)
+            if worker is None:
+                return Answer.text(
+                    503, f"all {self.max_workers} query workers stayed busy for {self.timeout:g} s; try again later"
+                )
+            return await self._ask(worker, request, max(0.001, deadline - loop.time()))
+        finally:
+            self._leave(client)
+
+    async def _ask(self, worker: Worker, request: dict, budget: float) -> Answer:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        slow = loop.call_later(self.heavy_after, self._lower_priority, worker)
+        try:
+            header, body = await asyncio.wait_for(worker.ask(request), budget)
+        except TimeoutError:
+            self.stats.timed_out += 1
+            log.warning("query stopped after %.1f s (worker %s killed)", loop.time() - started, worker.pid)
+            self._retire(worker)
+            return Answer.text(
+                503,
+                f"the query ran longer than this server's {self.timeout:g} s limit and was stopped; "
+                "narrow it (more specific patterns, LIMIT) and try again",
+            )
+        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError, json.JSONDecodeError):
+            worker.kill()  # before reaping: a reaped pid may be reused
+            ended = await asyncio.to_thread(self.zygote.reap, worker.pid)
+            self._retire(worker, reaped=True)
+            if ended.get("signal") in (signal.SIGABRT, signal.SIGBUS):  # the allocator gave up at RLIMIT_AS
+                self.stats.out_of_memory += 1
+                log.warning("a query passed the worker memory limit (worker %s ended: %s)", worker.pid, ended)
+                return Answer.text(503, MEMORY_MESSAGE)
+            self.stats.crashed += 1
+            log.error("a query worker stopped unexpectedly (%s); starting another", ended or "unknown")
+            return Answer.text(500, "the query worker stopped unexpectedly; the query was not answered")
+        except BaseException:  # cancelled: the client is gone, or the server stops
+            self.stats.cancelled += 1
+            self._retire(worker)
+            raise
+        finally:
+            slow.cancel()
+        self.stats.answered += 1
+        if worker.heavy or (self._count > self.size and not self._waiters):
+            self._retire(worker, quietly=True)
+        else:
+            self._release(worker)
+        return Answer(header["status"], header["content_type"], body, header.get("headers") or {})
+
+    def _lower_priority(self, worker: Worker) -> None:
+        worker.heavy = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
+
+    # -- per-client limits ---------------------------------------------------------------------
+    async def _enter(self, client: str, deadline: float) -> bool:
+        if self._clients.get(client, 0) < self.per_client:
+            self._clients[client] = self._clients.get(client, 0) + 1
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        self._client_waiters.setdefault(client, deque()).append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), max(0.001, deadline - asyncio.get_running_loop().time()))
+        except TimeoutError:
+            if waiter.done():  # handed a slot just as the wait ended: give it back
+                self._leave(client)
+            else:
+                waiter.cancel()
+            return False
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._leave(client)
+            waiter.cancel()
+            raise
+        return True
+
+    def _leave(self, client: str) -> None:
+        waiters = self._client_waiters.get(client)
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot passes straight to the next query of this client
+                return
+        if not waiters:
+            self._client_waiters.pop(client, None)
+        self._clients[client] -= 1
+        if not self._clients[client]:
+            del self._clients[client]
+
+    # -- borrowing workers -----------------------------------------------------------------------
+    async def _borrow(self, deadline: float) -> Worker | None:
+        if self._idle:
+            return self._idle.popleft()
+        if self._count < self.max_workers:
+            return await self._fork()
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(waiter), max(0.001, deadline - asyncio.get_running_loop().time())
+            )
+        except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            waiter.cancel()
+            return None
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            waiter.cancel()
+            raise
+
+    def _release(self, worker: Worker) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _retire(self, worker: Worker, quietly: bool = False, reaped: bool = False) -> None:
+        """Kill a worker; fork a replacement when below ``size`` or when queries wait."""
+        if not reaped:
+            worker.kill()
+        self._count -= 1
+        self._spawn(self._reap_and_replace(worker, quietly, reaped))
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reap_and_replace(self, worker: Worker, quietly: bool, reaped: bool) -> None:
+        if not reaped:
+            ended = await asyncio.to_thread(self.zygote.reap, worker.pid)
+            if not quietly:
+                log.debug("worker %s ended: %s", worker.pid, ended)
+        delay = 0.05
+        while not self._closed and (self._count < self.size or (self._waiters and self._count < self.max_workers)):
+            try:
+                replacement = await self._fork()
+            except (WorkerError, OSError) as error:
+                log.error("could not start a query worker: %s; retrying in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+                continue
+            if self._closed:
+                replacement.kill()
+                return
+            self.stats.replaced += 1
+            self._release(replacement)
 
 
 def worker_env() -> dict[str, str]:
     """The server's environment, with this very etiograph first on the path (not another installed copy)."""
-    import os
     from pathlib import Path
 
     package_parent = str(Path(__file__).resolve().parent.parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # each thread's malloc arena reserves 64 MiB of address space
     return env
 
 
-def worker_argv(paths: Sequence[str], store: str | None, sandbox: bool = True) -> list[str]:
-    """The command line that starts one worker."""
-    argv = [sys.executable, "-m", "etiograph.server.worker"]
+def zygote_argv(
+    paths: Sequence[str], store: str | None, *, sandbox: bool = True, query_memory: int | None = None
+) -> list[str]:
+    """The command line that starts the zygote (the server adds ``--control FD``)."""
+    argv = [sys.executable, "-m", "etiograph.server.zygote"]
     for path in paths:
         argv += ["--data", str(path)]
     if store:
         argv += ["--store", store]
+    if query_memory is not None:
+        argv += ["--query-memory", str(query_memory)]
     if not sandbox:
-        argv.append("--no-sandbox")
+        argv.append("--unsafe-no-sandbox")
     return argv

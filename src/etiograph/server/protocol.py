@@ -213,16 +213,20 @@ def parse_accept(accept: str | None) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(kind: str, ranges: Sequence[tuple[str, float]]) -> tuple[float, int]:
-    """Quality of one media type under the ranges: the most specific matching range decides."""
+def _quality(kind: str, ranges: Sequence[tuple[str, float]], primary: bool = True) -> tuple[float, int]:
+    """Quality of one media type under the ranges: the most specific matching range decides.
+
+    Wildcards (``text/*``, ``*/*``) match only a format's ``primary`` type, the one it is sent as:
+    ``text/*`` must not pick SPARQL XML for its ``text/xml`` alias and then send it as ``application/…``.
+    """
     best = (-1, 0.0)
     major = kind.split("/")[0]
     for mrange, quality in ranges:
         if mrange == kind:
             specificity = 2
-        elif mrange == f"{major}/*":
+        elif mrange == f"{major}/*" and primary:
             specificity = 1
-        elif mrange == "*/*":
+        elif mrange == "*/*" and primary:
             specificity = 0
         else:
             continue
@@ -246,6 +250,8 @@ def negotiate(accept: str | None, table: Mapping[str, tuple[str, ...]]) -> str |
     'jsonld'
     >>> negotiate("image/png", GRAPH_FORMATS) is None
     True
+    >>> negotiate("text/*", SELECT_FORMATS), negotiate("text/xml", SELECT_FORMATS)
+    ('csv', 'xml')
     """
     ranges = parse_accept(accept)
     if not ranges:
@@ -253,8 +259,8 @@ def negotiate(accept: str | None, table: Mapping[str, tuple[str, ...]]) -> str |
     best: tuple[float, int, int] | None = None
     chosen = None
     for order, (name, kinds) in enumerate(table.items()):
-        for kind in kinds:
-            quality, specificity = _quality(kind, ranges)
+        for index, kind in enumerate(kinds):
+            quality, specificity = _quality(kind, ranges, primary=index == 0)
             if quality <= 0:
                 continue
             key = (quality, specificity, -order)

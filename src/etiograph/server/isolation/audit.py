@@ -1,8 +1,9 @@
-"""Defence in depth for the server's processes: PEP 578 audit hooks that refuse to reach out.
+"""Defence in depth for the server's main process: PEP 578 audit hooks that refuse to reach out.
 
-The query gate (:mod:`etiograph.server.gate`) is what keeps queries from fetching URLs or
-reading files. These hooks are the second line, for Python code paths the gate does not see
-(rdflib's SERVICE and FROM go through ``urllib``; a bug could ``open`` a file):
+The query workers are confined by the kernel (:mod:`etiograph.server.isolation`). These hooks
+are a Python-level second line, in the main process (which must keep its listening socket, so
+the kernel rules do not fit it) and in each worker (rdflib's SERVICE and FROM go through
+``urllib``; a bug could ``open`` a file):
 
 - ``urllib.Request``: refused (the server never fetches a URL);
 - ``socket.connect`` / ``http.client.connect``: refused unless to a loopback address or a Unix socket;
@@ -15,7 +16,7 @@ reading files. These hooks are the second line, for Python code paths the gate d
 Audit hooks cannot be removed once added, so :func:`install` runs only in ``etiograph serve``'s
 own process and in its query workers, never in a library user's process. They see Python-level
 operations only: pyoxigraph's Rust code (its HTTP client for SERVICE, its file reads) is
-invisible to them, which is why the gate exists.
+invisible to them, which is why the workers are confined by the kernel instead.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def default_roots(extra: Iterable[str | Path] = ()) -> list[str]:
     >>> any(Path(r).name == "etiograph" for r in roots), "/" in roots
     (True, False)
     """
-    from .. import resources
+    from ... import resources
 
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]
     # sys.path's installation folders, not its first entry: with `python -m`, that is the working directory
     installed = [p for p in sys.path if p and Path(p).name in ("site-packages", "dist-packages")]
     candidates: list[str | Path] = [
