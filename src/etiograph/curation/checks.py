@@ -6,6 +6,10 @@ Warnings: hedges that differ from the quote's words, wording that does not fit t
 (:mod:`.wording`), labels shared by two concepts, duplicates and conflicts. Coverage: every sentence
 with causal or counteracting language (:mod:`.cues`) that no claim or table row cites; the report
 ends with "N of M causal sentences cited".
+
+Hedge and table-quote errors are judgements on what the sheet says: ``check`` exits 1 on them, but
+``build`` still compiles the sheet as written. Every other error means the sheet cannot be compiled,
+and ``build`` refuses (exit 2) and writes nothing.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class Vocabulary:
     def suggest(self, table: str, name: str, n: int = 3) -> list[str]:
         terms: dict[str, Term] = getattr(self, table)
         names = sorted({t.name for t in terms.values()})
-        close = difflib.get_close_matches(name, names, n=n, cutoff=0.4)
+        close = difflib.get_close_matches(name, names, n=n, cutoff=0.6)
         labels = {t.label: t.name for t in terms.values()}
         close += [labels[m] for m in difflib.get_close_matches(name, list(labels), n=n, cutoff=0.5)]
         return list(dict.fromkeys(close))[:n]
