@@ -75,7 +75,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     article = Path(args.article) if args.article else resources.article_file()
-    report = validate(graph_sources(args.data), article=article)
+
+    def progress(line: str) -> None:  # on stderr, so the verdict on stdout stays one clean answer
+        print(f"validate: {line}", file=sys.stderr, flush=True)
+
+    report = validate(graph_sources(args.data), article=article, engine=args.engine, progress=progress)
     print(report.text())
     if article is None:
         print("note: source article not found, quotes not checked (pass --article FILE)", file=sys.stderr)
@@ -114,15 +118,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--article", metavar="FILE", help="the source text to check quotes against (default: ../shared/source)"
     )
+    p.add_argument(
+        "--engine",
+        choices=["oxigraph", "pyshacl"],
+        default="oxigraph",
+        help="oxigraph: the shapes compiled to SPARQL (default, fast); pyshacl: the reference implementation",
+    )
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("export", help="write ontology + claims as one deterministic file (turtle, nt, jsonld, trig)")
+    p = sub.add_parser("export", help="write the graph as one deterministic file (RDF) or a network for graph tools")
     add_data_options(p, remote=False)
+    from . import formats
+    from .export import command as export_command
     from .export import networks
 
-    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "trig", *networks.FORMATS], default="turtle")
+    p.add_argument(
+        "--format",
+        choices=formats.names(),
+        help="default: from -o's extension (.ttl .nt .jsonld .trig ...), else turtle",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
     p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
+    export_command.add_options(p)
     networks.add_options(p)
     p.set_defaults(handler=cmd_export)
 

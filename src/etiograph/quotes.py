@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .vocab import ETIO, OA, RDF
 
 if TYPE_CHECKING:
+    import pyoxigraph
     import rdflib
 
 _WHITESPACE = re.compile(r"\s+")
@@ -60,12 +61,48 @@ def normalise_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def _as_int(term: object) -> int | None:
-    try:
-        value = term.toPython()  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
+def _as_int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_INTEGER_TYPES = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "int", "long", "nonNegativeInteger")}
+
+
+def _quote_rows(graph: object) -> list[tuple[str, str, object, object]]:
+    """(subject, quote, start, end) per quote, from an rdflib Graph or a pyoxigraph Store.
+
+    ``start``/``end`` are ints when the literal is an integer, else its text (or None when absent).
+    """
+    import pyoxigraph as ox
+
+    rows = []
+    if isinstance(graph, ox.Store):
+        for owner, resource, selector, exact, start, end in graph.query(_QUOTES):
+            subject = next(t for t in (owner, resource, selector) if t is not None).value
+            rows.append((subject, exact.value, _ox_number(start), _ox_number(end)))
+        return rows
+    for owner, resource, selector, exact, start, end in graph.query(_QUOTES):  # type: ignore[attr-defined]
+        subject = str(owner if owner is not None else resource if resource is not None else selector)
+        rows.append((subject, str(exact), _rdflib_number(start), _rdflib_number(end)))
+    return rows
+
+
+def _ox_number(term: object) -> object:
+    if term is None:
+        return None
+    if getattr(term, "datatype", None) is not None and term.datatype.value in _INTEGER_TYPES:  # type: ignore[attr-defined]
+        try:
+            return int(term.value)  # type: ignore[attr-defined]
+        except ValueError:
+            pass
+    return term.value  # type: ignore[attr-defined]
+
+
+def _rdflib_number(term: object) -> object:
+    if term is None:
+        return None
+    value = term.toPython()  # type: ignore[attr-defined]
+    return value if _as_int(value) is not None else str(term)
 
 
 def _position_problem(exact: str, start: object, end: object, article_text: str) -> str | None:
@@ -83,7 +120,7 @@ def _position_problem(exact: str, start: object, end: object, article_text: str)
     return f"article_text[{first}:{last}] is {found[:60]!r}, not the quote{hint}"
 
 
-def check_quotes(graph: rdflib.Graph, article_text: str) -> list[QuoteProblem]:
+def check_quotes(graph: rdflib.Graph | pyoxigraph.Store, article_text: str) -> list[QuoteProblem]:
     """Check every ``oa:exact`` quote of ``graph`` against the article's text.
 
     A quote passes when, with runs of whitespace collapsed to one space on both sides, it is a
@@ -112,10 +149,7 @@ def check_quotes(graph: rdflib.Graph, article_text: str) -> list[QuoteProblem]:
     """
     normalised_article = normalise_whitespace(article_text)
     problems: set[QuoteProblem] = set()
-    for row in graph.query(_QUOTES):
-        owner, resource, selector, exact, start, end = row  # type: ignore[misc]
-        subject = str(owner if owner is not None else resource if resource is not None else selector)
-        quote = str(exact)
+    for subject, quote, start, end in _quote_rows(graph):
         wanted = normalise_whitespace(quote)
         if not wanted:
             problems.add(QuoteProblem(subject, quote, "the quote is empty"))
@@ -130,13 +164,17 @@ def check_quotes(graph: rdflib.Graph, article_text: str) -> list[QuoteProblem]:
     return sorted(problems, key=lambda p: (p.subject, p.quote, p.reason))
 
 
-def count_quotes(graph: rdflib.Graph) -> int:
+def count_quotes(graph: rdflib.Graph | pyoxigraph.Store) -> int:
     """How many ``oa:exact`` quotes the graph holds (one per selector).
 
     >>> import rdflib
     >>> count_quotes(rdflib.Graph())
     0
     """
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.Store):
+        return sum(1 for _ in graph.quads_for_pattern(None, ox.NamedNode(OA + "exact"), None))
     import rdflib
 
     return sum(1 for _ in graph.triples((None, rdflib.URIRef(OA + "exact"), None)))
