@@ -126,20 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("export", help="write the graph as one deterministic file (RDF) or a network for graph tools")
+    p = sub.add_parser("export", help="write ontology + claims as one deterministic file (turtle, nt, jsonld, trig)")
     add_data_options(p, remote=False)
-    from . import formats
-    from .export import command as export_command
     from .export import networks
 
-    p.add_argument(
-        "--format",
-        choices=formats.names(),
-        help="default: from -o's extension (.ttl .nt .jsonld .trig ...), else turtle",
-    )
+    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "trig", *networks.FORMATS], default="turtle")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
     p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
-    export_command.add_options(p)
     networks.add_options(p)
     p.set_defaults(handler=cmd_export)
 
