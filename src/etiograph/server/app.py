@@ -338,6 +338,9 @@ def create_app(
     ]
     if render_diagram is not None:
         routes.append(Route("/diagram", diagram, methods=["GET"]))
+    from ..ontodoc.serve import ontology_route  # /ontology: the ontology's documentation (etiograph.ontodoc)
+
+    routes.append(ontology_route(data))
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(
