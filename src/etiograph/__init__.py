@@ -1,12 +1,43 @@
 """etiograph: a causal knowledge graph with a query layer.
 
 See and query why one health condition leads to another, every edge traceable to the
-sentence that claims it. The public API is small on purpose:
+sentence that claims it. The public API is small on purpose; a tour of its types:
 
 >>> from etiograph import KnowledgeGraph
->>> kg = KnowledgeGraph.load()
->>> kg.resolve("UTI").label
+>>> kg = KnowledgeGraph.load()                      # the bundled graph, pyoxigraph in memory
+>>> kg.resolve("UTI").label                          # a Concept
 'urinary tract infection'
+
+``paths`` answers a PathsResult: Paths made of Hops, each Hop backed by Evidence (claims with
+their certainty, mechanisms and verbatim quotes), plus the Mediators (hubs) between the ends.
+
+>>> result = kg.paths("UTI", "leg cramps", max_hops=3)
+>>> result.total, result.paths[1].labels
+(14, ('urinary tract infection', 'pyelonephritis', 'leg cramps'))
+>>> hop = result.paths[1].hops[1]
+>>> hop.subject_label, hop.predicate_label, hop.object_label, hop.certainty
+('pyelonephritis', 'increases risk of', 'leg cramps', 'asserted')
+>>> hop.best.claim.rsplit("/", 1)[-1], hop.best.quotes[0][:33]
+('pyelonephritis--increases-risk-of--leg-cramps', 'This table highlights why kidney ')
+>>> result.mediators()[0].label, result.mediators()[0].paths_through
+('dehydration', 3)
+
+``upstream``/``downstream`` answer a ReachResult of Reach entries; ``explain`` an Explanation
+whose causes are Steps (a hop and what counters its cause); ``run_named``/``query`` a
+SelectResult whose ``records()`` are plain Python values; an empty answer says why (NoPath).
+
+>>> kg.upstream("leg cramps").reached[0]
+Reach(concept='https://w3id.org/etiograph/kg/abnormal-nerve-signalling', label='abnormal nerve signalling', distance=1)
+>>> step = kg.explain("dehydration").causes[0]
+>>> step.hop.subject_label, [h.subject_label for h in step.counteracted_by]
+('fluid loss', ['limiting caffeine and alcohol'])
+>>> sorted(row["infectionLabel"] for row in kg.run_named("infection-comparison").records())
+['cystitis', 'pyelonephritis']
+>>> from etiograph import why_no_path
+>>> why_no_path(kg, kg.paths("fluoroquinolones", "leg cramps")).source_reaches
+('muscle spasms', 'tendinitis')
+
+Text for people: ``etiograph.render`` (``paths_text``, ``explain_text``, ``reach_text``).
 """
 
 from __future__ import annotations
@@ -14,20 +45,27 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = [
+    "AskResult",
     "Concept",
     "DataError",
     "EtiographError",
     "Evidence",
     "Explanation",
+    "GraphResult",
     "Hop",
     "KnowledgeGraph",
+    "Mediator",
+    "NoPath",
     "Path",
     "PathsResult",
     "QueryError",
     "Reach",
     "ReachResult",
+    "SelectResult",
+    "Step",
     "UnknownConceptError",
     "__version__",
+    "why_no_path",
 ]
 
 from typing import TYPE_CHECKING
@@ -35,13 +73,22 @@ from typing import TYPE_CHECKING
 from .errors import DataError, EtiographError, QueryError, UnknownConceptError
 
 if TYPE_CHECKING:
+    from .backends import AskResult, GraphResult, SelectResult
     from .concepts import Concept
-    from .graph import Explanation, KnowledgeGraph, Reach, ReachResult
-    from .paths import Evidence, Hop, Path, PathsResult
+    from .graph import Explanation, KnowledgeGraph, Reach, ReachResult, Step
+    from .paths import Evidence, Hop, Mediator, Path, PathsResult
+    from .reachability import NoPath, why_no_path
 
 #: Where each public name lives; imported on first use (PEP 562), so ``etiograph --help`` does not
 #: load pyoxigraph and the query layer (~0.1 s) it never uses.
 _LAZY = {
+    "AskResult": "backends",
+    "GraphResult": "backends",
+    "SelectResult": "backends",
+    "Step": "graph",
+    "Mediator": "paths",
+    "NoPath": "reachability",
+    "why_no_path": "reachability",
     "Concept": "concepts",
     "Explanation": "graph",
     "KnowledgeGraph": "graph",

@@ -88,17 +88,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .datafiles import graph_sources
-    from .export import networks, serialize
+    from .export.command import run  # RDF formats and --split; network formats via etiograph.export.networks
 
-    if args.format in networks.FORMATS:  # kgx, kgx-tsv, graphml, cytoscape, cx2: etiograph.export.networks
-        return networks.run(args)
-    networks.check_options(args)
-    data = serialize(graph_sources(args.data, with_ontology=not args.no_ontology), args.format)
-    emit(args, data)
-    if args.output and args.output != "-":
-        print(f"wrote {args.output} ({len(data):,} bytes, {args.format})", file=sys.stderr)
-    return 0
+    return run(args)
 
 
 # -- parser -------------------------------------------------------------------------------------------
@@ -127,13 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("export", help="write ontology + claims as one deterministic file (turtle, nt, jsonld, trig)")
+    p = sub.add_parser("export", help="write the graph as one deterministic file (RDF) or a network for graph tools")
     add_data_options(p, remote=False)
+    from . import formats
+    from .export import command as export_command
     from .export import networks
 
-    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "trig", *networks.FORMATS], default="turtle")
+    p.add_argument(
+        "--format",
+        choices=formats.names(),
+        help="default: from -o's extension (.ttl .nt .jsonld .trig ...), else turtle",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
     p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
+    export_command.add_options(p)
     networks.add_options(p)
     p.set_defaults(handler=cmd_export)
 

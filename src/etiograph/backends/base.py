@@ -20,9 +20,76 @@ else:
     Term = object
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {
+    _XSD + t
+    for t in [
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+_FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+Plain: TypeAlias = str | int | float | bool | None
+
+
+def plain(term: Term | None) -> Plain:
+    """A term as a plain Python value: IRIs and text as ``str``, numbers as ``int``/``float``, booleans as ``bool``.
+
+    Blank nodes become ``"_:id"``; unbound (``None``) stays ``None``; a malformed number stays text.
+
+    >>> import pyoxigraph as ox
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> [plain(ox.Literal("4", datatype=ox.NamedNode(xsd + "integer"))), plain(ox.Literal("0.5", datatype=ox.NamedNode(xsd + "decimal")))]
+    [4, 0.5]
+    >>> plain(ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean"))), plain(ox.NamedNode("https://w3id.org/etiograph/kg/fever"))
+    (True, 'https://w3id.org/etiograph/kg/fever')
+    >>> plain(ox.Literal("fever", language="en")), plain(None)
+    ('fever', None)
+    """
+    if term is None:
+        return None
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return int(term.value)
+            if datatype in _FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == _XSD + "boolean" and term.value in ("true", "false", "1", "0"):
+            return term.value in ("true", "1")
+    return term.value
+
+
 @dataclass(frozen=True)
 class SelectResult:
-    """Rows of a SELECT query; ``None`` marks an unbound variable."""
+    """Rows of a SELECT query; ``None`` marks an unbound variable.
+
+    Iterate for rows of pyoxigraph terms, or take plain Python values:
+
+    >>> from etiograph import KnowledgeGraph
+    >>> result = KnowledgeGraph.load().run_named("infection-comparison")
+    >>> result.variables[:2]
+    ('infection', 'infectionLabel')
+    >>> sorted((r["infectionLabel"], r["risk"]) for r in result.records())
+    [('cystitis', 'low-to-moderate'), ('pyelonephritis', 'high')]
+    """
 
     variables: tuple[str, ...]
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
@@ -42,9 +109,34 @@ class SelectResult:
         index = self.variables.index(variable)
         return [None if row[index] is None else row[index].value for row in self.rows]
 
+    def records(self) -> list[dict[str, Plain]]:
+        """Rows as ``{variable: value}`` of plain Python values (see :func:`plain`); unbound ones are ``None``.
+
+        What a notebook, ``json.dumps`` or ``csv.DictWriter`` takes as it is, no pyoxigraph needed.
+        """
+        return [{v: plain(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def to_pandas(self):  # -> pandas.DataFrame (pandas is optional)
+        """The rows as a ``pandas.DataFrame`` of plain values, one column per variable.
+
+        Needs pandas (``pip install pandas``); raises ``ImportError`` saying so without it.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("SelectResult.to_pandas() needs pandas: pip install pandas") from None
+        return pd.DataFrame.from_records(self.records(), columns=list(self.variables))
+
 
 @dataclass(frozen=True)
 class AskResult:
+    """The answer of an ASK query; true in a boolean context when the pattern matches.
+
+    >>> from etiograph import KnowledgeGraph
+    >>> bool(KnowledgeGraph.load().query("ASK { kg:fever etio:contributesTo kg:dehydration }"))
+    True
+    """
+
     value: bool
 
     def __bool__(self) -> bool:
@@ -53,7 +145,13 @@ class AskResult:
 
 @dataclass(frozen=True)
 class GraphResult:
-    """Triples of a CONSTRUCT or DESCRIBE query."""
+    """Triples of a CONSTRUCT or DESCRIBE query, as pyoxigraph terms.
+
+    >>> from etiograph import KnowledgeGraph
+    >>> graph = KnowledgeGraph.load().query("CONSTRUCT { kg:fever ?p ?o } WHERE { kg:fever ?p ?o FILTER(?p = skos:prefLabel) }")
+    >>> [(s.value.rsplit("/", 1)[-1], o.value) for s, _, o in graph.triples]
+    [('fever', 'fever')]
+    """
 
     triples: list[tuple[Term, Term, Term]]
 

@@ -1,0 +1,153 @@
+"""``etiograph export``: pick the format (``--format``, else ``-o``'s extension), write the file or files.
+
+The CLI registers the options and calls :func:`run`; the RDF formats are written here, the network
+formats by :mod:`etiograph.export.networks`. Imported when the CLI builds its parser, so it imports
+nothing heavy at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import formats
+from ..errors import EtiographError
+
+# ORCID iDs: 16 digits in groups of four, the last a ISO 7064 MOD 11-2 check character.
+_ORCID = re.compile(r"https://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\Z")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
+
+
+class UsageError(EtiographError):
+    """A combination of export options that cannot work (exit 2, like argparse's own errors)."""
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """``--split`` and ``--creator``: the nanopublication options of ``--format trig``."""
+    group = parser.add_argument_group("nanopublications (--format trig)")
+    group.add_argument(
+        "--split",
+        metavar="DIR",
+        help="write one TriG file per nanopublication into DIR (what nanopub tools sign and publish)",
+    )
+    group.add_argument(
+        "--creator",
+        metavar="IRI",
+        help="dcterms:creator of every nanopublication, e.g. your ORCID https://orcid.org/0000-0002-1825-0097 "
+        "(default: the data's creator IRI, else https://w3id.org/etiograph)",
+    )
+
+
+def chosen_format(args: argparse.Namespace) -> formats.ExportFormat:
+    """``--format``, else the format ``-o``/``--split`` implies, else Turtle."""
+    if args.format:
+        return formats.by_name(args.format)
+    if getattr(args, "split", None):
+        return formats.by_name("trig")
+    output = getattr(args, "output", None)
+    guessed = formats.by_extension(output) if output and output != "-" else None
+    return guessed or formats.by_name("turtle")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export ``args`` asks for; the RDF formats are byte-identical on every run."""
+    from . import networks
+
+    fmt = chosen_format(args)
+    args.format = fmt.name
+    split, creator = getattr(args, "split", None), getattr(args, "creator", None)
+    if fmt.model != "rdf":
+        if split or creator:
+            raise UsageError(f"--split and --creator apply to --format trig, not {fmt.name}")
+        return networks.run(args)
+    networks.check_options(args)
+    if (split or creator) and fmt.name != "trig":
+        raise UsageError(f"--split and --creator apply to --format trig (nanopublications), not {fmt.name}")
+    if split and args.output:
+        raise UsageError("--split DIR writes one file per nanopublication; leave out -o")
+    if creator:
+        check_creator(creator)
+
+    from ..datafiles import graph_sources
+
+    sources = graph_sources(args.data, with_ontology=not args.no_ontology)
+    if split:
+        written, removed = write_split(sources, Path(split), creator)
+        print(
+            f"wrote {len(written)} nanopublications to {split}/" + (f", removed {removed} stale" if removed else ""),
+            file=sys.stderr,
+        )
+        return 0
+    if fmt.name == "trig":
+        from . import trig
+
+        data = trig.write(sources, creator)
+    else:
+        data = fmt.write(sources)
+    from ..atomic import write_bytes_atomic
+
+    write_bytes_atomic(args.output or "-", data)
+    if args.output and args.output != "-":
+        print(f"wrote {args.output} ({len(data):,} bytes, {fmt.name})", file=sys.stderr)
+    return 0
+
+
+def write_split(sources: Sequence[Path], folder: Path, creator: str | None = None) -> tuple[list[Path], int]:
+    """One file per nanopublication in ``folder``, each written atomically; returns them and how many stale ones went.
+
+    A ``.trig`` file in ``folder`` that an earlier ``--split`` wrote (its first line says so) and that
+    this export no longer has is removed, so the folder mirrors the claims; any other file is left alone.
+    """
+    from ..atomic import write_bytes_atomic
+    from . import canonical, trig
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
+    documents = trig.split(canonical.read(sources), creator)
+    written = []
+    for name, data in documents.items():
+        write_bytes_atomic(folder / name, data)
+        written.append(folder / name)
+    removed = 0
+    for stale in sorted(folder.glob("*.trig")):
+        if stale.name not in documents and _written_by_split(stale):
+            stale.unlink()
+            removed += 1
+    return written, removed
+
+
+def _written_by_split(path: Path) -> bool:
+    from . import trig
+
+    try:
+        with path.open("rb") as handle:
+            return handle.readline().startswith(trig.SPLIT_MARK.encode())
+    except OSError:
+        return False
+
+
+def check_creator(creator: str) -> None:
+    """Refuse a creator that is not an absolute IRI, or an ORCID iD whose check digit is wrong.
+
+    >>> check_creator("https://orcid.org/0000-0002-1825-0097")
+    >>> check_creator("Jane Doe")
+    Traceback (most recent call last):
+    ...
+    etiograph.export.command.UsageError: --creator 'Jane Doe' is not an IRI: give e.g. https://orcid.org/0000-0002-1825-0097
+    """
+    if not _IRI.match(creator):
+        raise UsageError(f"--creator {creator!r} is not an IRI: give e.g. https://orcid.org/0000-0002-1825-0097")
+    if creator.startswith(("https://orcid.org/", "http://orcid.org/")):
+        found = _ORCID.match(creator)
+        if not found:
+            raise UsageError(f"--creator {creator!r}: an ORCID iD looks like https://orcid.org/0000-0002-1825-0097")
+        digits = found.group(1).replace("-", "")
+        total = 0
+        for digit in digits[:-1]:
+            total = (total + int(digit)) * 2
+        check = (12 - total % 11) % 11
+        if digits[-1] != ("X" if check == 10 else str(check)):
+            raise UsageError(f"--creator {creator!r}: the ORCID iD's check digit is wrong (a typo?)")

@@ -1,0 +1,253 @@
+"""JSON-LD: the graph as compacted JSON-LD 1.1 with a real ``@context``, blank nodes nested, byte-stable.
+
+A JSON consumer should not need to know RDF to read a claim, so the context defines a **term** for
+every property and class of the etio vocabulary the document uses, and for a claim's statement parts
+(``subject``, ``predicate``, ``object``), its evidence (``hasSource``, ``hasSelector``, ``exact``,
+``start``, ``end``) and names (``label``, ``prefLabel``, ``altLabel``, ``definition``, ``comment``),
+each with the type of its values::
+
+    "causes": {"@id": "etio:causes", "@type": "@id"}     →  {"@id": "kg:uti", "causes": "kg:leg-cramps"}
+    "label": {"@id": "rdfs:label", "@language": "en"}    →  "label": "urinary tract infection"
+    "CausalClaim": "etio:CausalClaim"                    →  "@type": "CausalClaim"
+
+Other vocabularies keep their prefixed names (``"biolink:supporting_text"``).
+
+A term is coerced (``@type: @id``, a datatype, or a language) only when *every* value it has in the
+document fits, so short values never change meaning; other values are written in full
+(``{"@id": …}``, ``{"@value": …, "@type": …}``), which JSON-LD reads the same under any coercion.
+Prefixes stay in the context for compact IRIs. rdflib's JSON-LD serialiser walks
+``set(graph.subjects())``, so its output changes with ``PYTHONHASHSEED``; this writer orders
+everything as the Turtle writer does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..vocab import ETIO, OA, PREFIXES, RDF, RDFS, SKOS, XSD
+from . import canonical, layout
+from .layout import ONE_LINE, RDF_TYPE
+from .turtle import TurtleWriter
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .canonical import Subject, Term, Triple
+    from .layout import Props
+
+_JSON_INTEGER = re.compile(r"(?:0|-?[1-9][0-9]{0,17})\Z")  # lexical forms a JSON number gives back unchanged
+_TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # a term can never be read as a compact IRI or keyword
+#: Terms beyond the etio vocabulary: a claim's statement parts, its evidence (W3C Web Annotation) and names.
+_COMMON_TERMS = {
+    "subject": RDF + "subject",
+    "predicate": RDF + "predicate",
+    "object": RDF + "object",
+    "hasSource": OA + "hasSource",
+    "hasSelector": OA + "hasSelector",
+    "exact": OA + "exact",
+    "start": OA + "start",
+    "end": OA + "end",
+    "label": RDFS + "label",
+    "comment": RDFS + "comment",
+    "prefLabel": SKOS + "prefLabel",
+    "altLabel": SKOS + "altLabel",
+    "definition": SKOS + "definition",
+}
+
+
+def write(paths: Sequence[Path]) -> bytes:
+    """The JSON-LD export of the files ``paths`` (the ``jsonld`` entry of :mod:`etiograph.formats`)."""
+    return serialize(canonical.read(paths))
+
+
+def serialize(triples: list[Triple]) -> bytes:
+    """One JSON-LD document: ``@context`` (prefixes used, then terms by name) and ``@graph``."""
+    props = layout.index(triples)
+    inside = layout.nested([props])
+    writer = JsonLdWriter(props, inside, context_terms(triples, props, inside))
+    nodes = [writer.node(s) for s in layout.top_subjects(props, inside)]
+    definitions = {name: writer.definition(term) for name, term in sorted(writer.used_terms.items())}
+    context = {p: iri for p, iri in PREFIXES.items() if p in writer.used} | definitions
+    return (json_text({"@context": context, "@graph": nodes}) + "\n").encode("utf-8")
+
+
+class ContextTerm(NamedTuple):
+    """A term of the ``@context``: its name and how plain values are read (``@id``, a datatype, a language)."""
+
+    name: str
+    coerce: str | None = None  # "@id", a datatype IRI, or None
+    language: str | None = None
+
+
+def context_terms(triples: list[Triple], props: Props, inside: set[ox.BlankNode]) -> dict[str, ContextTerm]:
+    """IRI → term for the etio properties and classes (and :data:`_COMMON_TERMS`) in ``triples``.
+
+    A local name that is not a plain name, or that two IRIs or a prefix would share, gets no term.
+    """
+    import pyoxigraph as ox
+
+    objects: dict[str, list[Term]] = {}
+    classes: set[str] = set()
+    for _, p, o in triples:
+        if p.value == RDF_TYPE:
+            if isinstance(o, ox.NamedNode):
+                classes.add(o.value)
+        else:
+            objects.setdefault(p.value, []).append(o)
+    common = {iri: name for name, iri in _COMMON_TERMS.items()}
+    claimants: dict[str, list[str]] = {}
+    for iri in sorted(objects.keys() | classes):
+        name = iri[len(ETIO) :] if iri.startswith(ETIO) else common.get(iri)
+        if name and _TERM.match(name) and name not in PREFIXES:
+            claimants.setdefault(name, []).append(iri)
+    return {
+        iris[0]: _coercion(name, objects.get(iris[0], []), props, inside)
+        for name, iris in claimants.items()
+        if len(iris) == 1
+    }
+
+
+def _coercion(name: str, values: list[Term], props: Props, inside: set[ox.BlankNode]) -> ContextTerm:
+    """The term ``name`` with the one way of reading plain values that fits every value, if there is one."""
+    import pyoxigraph as ox
+
+    if not values:  # a class
+        return ContextTerm(name)
+    if all(
+        isinstance(v, ox.NamedNode) or (isinstance(v, ox.BlankNode) and layout.list_items(v, props, inside) is None)
+        for v in values
+    ):
+        return ContextTerm(name, "@id")
+    if not all(isinstance(v, ox.Literal) for v in values):
+        return ContextTerm(name)
+    languages = {v.language for v in values}
+    if len(languages) == 1 and None not in languages:
+        return ContextTerm(name, language=languages.pop())
+    datatypes = {v.datatype.value for v in values}
+    if languages == {None} and len(datatypes) == 1 and XSD + "string" not in datatypes:
+        return ContextTerm(name, datatypes.pop())
+    return ContextTerm(name)
+
+
+class JsonLdWriter:
+    """Compacted JSON-LD 1.1: terms from the context, compact IRIs, nested blank nodes."""
+
+    def __init__(self, props: Props, inside: set[ox.BlankNode], terms: dict[str, ContextTerm] | None = None) -> None:
+        self.props, self.inside = props, inside
+        self.terms = terms or {}  # predicate or class IRI -> its term
+        self.used: set[str] = set()  # prefixes used
+        self.used_terms: dict[str, tuple[str, ContextTerm]] = {}  # term name -> (IRI, term)
+        self._turtle = TurtleWriter()  # decides when a prefixed name is safe
+
+    def term(self, iri: str) -> ContextTerm | None:
+        """The term for ``iri`` if the context has one (and note that the document uses it)."""
+        term = self.terms.get(iri)
+        if term is not None:
+            self.used_terms[term.name] = (iri, term)
+        return term
+
+    def definition(self, used: tuple[str, ContextTerm]) -> str | dict[str, str]:
+        """A term's entry in ``@context``: the compact IRI alone, or with its coercion."""
+        iri, term = used
+        definition = {"@id": self.iri(iri)}
+        if term.coerce:
+            definition["@type"] = term.coerce if term.coerce == "@id" else self.iri(term.coerce)
+        if term.language:
+            definition["@language"] = term.language
+        return definition if len(definition) > 1 else definition["@id"]
+
+    def iri(self, iri: str) -> str:
+        compact = self._turtle.iri(iri)
+        if compact.startswith("<"):
+            return iri
+        self.used.add(compact.partition(":")[0])
+        return compact
+
+    def value(self, term: Term, context: ContextTerm | None = None) -> Any:
+        """``term`` as a JSON value: short when the property's ``context`` term coerces it, explicit otherwise."""
+        import pyoxigraph as ox
+
+        coerce = context.coerce if context else None
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value) if coerce == "@id" else {"@id": self.iri(term.value)}
+        if isinstance(term, ox.BlankNode):
+            if term not in self.inside:
+                return f"_:{term.value}" if coerce == "@id" else {"@id": f"_:{term.value}"}
+            items = layout.list_items(term, self.props, self.inside)
+            return {"@list": [self.value(i) for i in items]} if items is not None else self.node(term)
+        if term.language:
+            if context and context.language == term.language:
+                return term.value
+            return {"@value": term.value, "@language": term.language}
+        datatype = term.datatype.value
+        native = self._native(term.value, datatype)
+        if coerce == datatype:
+            return term.value if native is None else native
+        if datatype == XSD + "string":
+            return term.value
+        if native is not None:
+            return native
+        return {"@value": term.value, "@type": self.iri(datatype)}
+
+    @staticmethod
+    def _native(lexical: str, datatype: str) -> int | bool | None:
+        """The JSON number or boolean JSON-LD turns back into exactly this literal, if there is one."""
+        if datatype == XSD + "integer" and _JSON_INTEGER.match(lexical):
+            return int(lexical)
+        if datatype == XSD + "boolean" and lexical in ("true", "false"):
+            return lexical == "true"
+        return None
+
+    def node(self, subject: Subject) -> dict[str, Any]:
+        import pyoxigraph as ox
+
+        out: dict[str, Any] = {}
+        if isinstance(subject, ox.NamedNode):
+            out["@id"] = self.iri(subject.value)
+        elif subject not in self.inside:
+            out["@id"] = f"_:{subject.value}"
+        pos = self.props.get(subject, {})
+        for predicate in layout.predicates(pos):
+            context = self.term(predicate.value)
+            values = [self.value(o, context) for o in pos[predicate]]
+            if predicate.value == RDF_TYPE and all(isinstance(v, dict) and list(v) == ["@id"] for v in values):
+                key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(pos[predicate], values)]
+            else:
+                key = context.name if context else self.iri(predicate.value)
+            values.sort(key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+            out[key] = values[0] if len(values) == 1 else values
+        return out
+
+    def _class(self, iri: str, compact: str) -> str:
+        """A ``@type`` value: the class's term when the context has one (``CausalClaim``), else its compact IRI."""
+        term = self.term(iri)
+        return term.name if term else compact
+
+
+def json_text(value: Any, depth: int = 0) -> str:
+    """JSON indented by two spaces, but any value that fits in a line kept on one line.
+
+    >>> print(json_text({"@id": "kg:fever", "kg:p": [{"@id": "kg:" + "x" * 50}, {"@id": "kg:" + "y" * 50}]}))
+    {
+      "@id": "kg:fever",
+      "kg:p": [
+        {"@id": "kg:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+        {"@id": "kg:yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"}
+      ]
+    }
+    """
+    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if not isinstance(value, dict | list) or not value or len(one_line) + 2 * depth <= ONE_LINE:
+        return one_line
+    inner = "  " * (depth + 1)
+    if isinstance(value, list):
+        items = [inner + json_text(item, depth + 1) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    items = [
+        f"{inner}{json.dumps(key, ensure_ascii=False)}: {json_text(item, depth + 1)}" for key, item in value.items()
+    ]
+    return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"

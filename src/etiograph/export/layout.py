@@ -1,0 +1,131 @@
+"""Layout shared by the Turtle, TriG and JSON-LD writers: which subjects stand alone, which blank nodes nest.
+
+Each blank node referenced once is written inside its parent (``[ … ]`` in Turtle, a nested object
+in JSON-LD), ordered by its own content, so the files carry no blank-node labels and a new claim
+does not renumber the rest of the file. Subjects and predicates are ordered by vocabulary (the
+order of :data:`etiograph.vocab.PREFIXES`) and then by IRI, never by hash or parse order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ..vocab import OWL, PREFIXES, RDF, RDFS, SKOS
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .canonical import Subject, Term, Triple
+
+    #: One graph: subject → predicate → objects.
+    Props = dict[Subject, dict[ox.NamedNode, list[Term]]]
+
+RDF_TYPE = RDF + "type"
+INDENT = "    "
+ONE_LINE = 100  # longest inline blank node or object list kept on one line, for readability
+
+
+def index(triples: Iterable[Triple]) -> Props:
+    """Subject → predicate → objects, in the triples' order."""
+    props: Props = {}
+    for s, p, o in triples:
+        props.setdefault(s, {}).setdefault(p, []).append(o)
+    return props
+
+
+def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
+    """Blank nodes written inside their parent (``[ … ]``): referenced exactly once, in one graph only.
+
+    A blank node used as a class (object of rdf:type) keeps its label, as JSON-LD cannot nest one
+    there; a cycle of once-referenced blank nodes is broken by giving its first member a label.
+    """
+    import pyoxigraph as ox
+
+    refs: Counter[ox.BlankNode] = Counter()
+    homes: defaultdict[ox.BlankNode, set[int]] = defaultdict(set)
+    for number, props in enumerate(graphs):
+        for s, pos in props.items():
+            if isinstance(s, ox.BlankNode):
+                homes[s].add(number)
+            for p, objects in pos.items():
+                for o in objects:
+                    if isinstance(o, ox.BlankNode):
+                        refs[o] += 2 if p.value == RDF_TYPE else 1
+                        homes[o].add(number)
+    inside = {node for node, count in refs.items() if count == 1 and len(homes[node]) == 1}
+    for props in graphs:
+        reached = _reach(props, [s for s in props if s not in inside], inside)
+        while stranded := sorted((s for s in props if s in inside and s not in reached), key=lambda b: b.value):
+            inside.discard(stranded[0])
+            reached |= _reach(props, stranded[:1], inside)
+    return inside
+
+
+def _reach(props: Props, starts: Iterable[Subject], inside: set[ox.BlankNode]) -> set[ox.BlankNode]:
+    """The nested blank nodes hanging, directly or not, from ``starts``."""
+    reached: set[ox.BlankNode] = set()
+    todo = list(starts)
+    while todo:
+        for objects in props.get(todo.pop(), {}).values():
+            for o in objects:
+                if o in inside and o not in reached:
+                    reached.add(o)
+                    todo.append(o)
+    return reached
+
+
+def namespace_rank(iri: str) -> int:
+    """Position in PREFIXES of the longest namespace holding ``iri``, so output groups by vocabulary."""
+    best, rank = "", len(PREFIXES)
+    for position, namespace in enumerate(PREFIXES.values()):
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, rank = namespace, position
+    return rank
+
+
+def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
+    """Subjects written as their own block: ontology headers first, then IRIs by vocabulary and IRI."""
+    import pyoxigraph as ox
+
+    header = ox.NamedNode(OWL + "Ontology")
+    rdf_type = ox.NamedNode(RDF_TYPE)
+
+    def key(subject: Subject) -> tuple[bool, bool, int, str]:
+        if isinstance(subject, ox.BlankNode):
+            return (True, True, 0, subject.value)
+        return (header not in props[subject].get(rdf_type, []), False, namespace_rank(subject.value), subject.value)
+
+    return sorted((s for s in props if s not in inside), key=key)
+
+
+# What a thing is, its name, and a claim's subject-predicate-object read first; then by vocabulary.
+_FIRST_PREDICATES = {
+    iri: position
+    for position, iri in enumerate(
+        (RDF_TYPE, RDFS + "label", SKOS + "prefLabel", RDF + "subject", RDF + "predicate", RDF + "object")
+    )
+}
+
+
+def predicates(pos: dict[ox.NamedNode, list[Term]]) -> list[ox.NamedNode]:
+    """A subject's predicates in reading order: type, labels, statement parts, then by vocabulary and IRI."""
+    first = len(_FIRST_PREDICATES)
+    return sorted(pos, key=lambda p: (_FIRST_PREDICATES.get(p.value, first), namespace_rank(p.value), p.value))
+
+
+def list_items(node: Term, props: Props, inside: set[ox.BlankNode]) -> list[Term] | None:
+    """The members of a well-formed RDF list starting at ``node`` (written ``( … )``), or None if it is not one."""
+    import pyoxigraph as ox
+
+    first, rest, nil = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
+    items: list[Term] = []
+    while True:
+        pos = props.get(node) if node in inside else None
+        if not pos or set(pos) != {first, rest} or len(pos[first]) != 1 or len(pos[rest]) != 1:
+            return None
+        items.append(pos[first][0])
+        node = pos[rest][0]
+        if node == nil:
+            return items

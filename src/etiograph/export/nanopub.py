@@ -1,0 +1,285 @@
+"""Nanopublications (http://www.nanopub.org/nschema#) of the claims, as quads: no syntax here.
+
+Each claim becomes one nanopublication, ready for nanopub tools to sign and publish:
+
+- **assertion**: the claim's direct triple;
+- **provenance**: the claim node (quotes, certainty, mechanism, section, derivation) and
+  ``prov:wasDerivedFrom`` from the assertion to the claim's sources;
+- **publication info**: ``dcterms:creator`` (an IRI: ``--creator``, else the data's own creator IRI,
+  else :data:`PROJECT_IRI`), ``dcterms:created`` (an ``xsd:dateTime`` taken from the data's
+  ``dcterms:created``, never from the clock, so exports stay byte-stable) and the licence.
+
+Signing a nanopublication rewrites every blank node into an IRI of its own namespace, so the evidence
+(a tree of blank nodes in the sources) is skolemised first: each blank node gets an IRI under the
+node that points to it, named by predicate and a hash of its content, e.g.
+``…/claim/fever--causes--chills/evidence/3f09c1d2e4ab``. The names depend only on that node's content
+and its place, so adding a claim renames nothing else, and they lie outside the nanopublication's
+own namespace (``…/np/``), so signing leaves them alone.
+
+Everything that is not a claim stays in the default graph: the union of the graphs, with the skolem
+IRIs read as blank nodes again, is the source graph plus the nanopublication bookkeeping.
+:mod:`etiograph.export.trig` writes the syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
+from . import layout
+from .layout import RDF_TYPE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .canonical import Subject, Term, Triple
+    from .layout import Props
+
+#: Classes whose instances become nanopublications; subclasses declared in the data count too.
+CLAIM_CLASSES = tuple(ETIO + name for name in ("Claim", "CausalClaim", "CounteractingClaim", "AssociationClaim"))
+
+#: Who publishes when neither ``--creator`` nor the data names an IRI: the project itself.
+PROJECT_IRI = "https://w3id.org/etiograph"
+
+#: The four graphs of a nanopublication, in the order they are written.
+GRAPH_NAMES = ("head", "assertion", "provenance", "pubinfo")
+
+_DATE = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?\Z")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_HASH_LENGTH = 12  # hex digits: 48 bits, far from a collision among one claim's evidence
+
+
+@dataclass(frozen=True)
+class Nanopublication:
+    """One claim's nanopublication: its IRI and its four named graphs (name, triples), head first."""
+
+    claim: ox.NamedNode
+    iri: ox.NamedNode
+    graphs: tuple[tuple[ox.NamedNode, list[Triple]], ...]
+
+    @property
+    def file_name(self) -> str:
+        """A file name for ``--split``: the claim's local name, made safe (``fever--causes--chills.trig``)."""
+        local = self.claim.value[len(CLAIM) :] if self.claim.value.startswith(CLAIM) else self.claim.value
+        return (_UNSAFE.sub("_", local).strip("._") or "claim") + ".trig"
+
+
+def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Triple], list[Nanopublication]]:
+    """The default graph's triples and one :class:`Nanopublication` per well-formed claim, by claim IRI.
+
+    Blank nodes that end up inside a nanopublication are skolemised everywhere they occur.
+    ``creator`` (an IRI, e.g. an ORCID) overrides the creator the data gives.
+    """
+    import pyoxigraph as ox
+
+    props = layout.index(triples)
+    classes = claim_classes(triples)
+    type_ = ox.NamedNode(RDF_TYPE)
+    claims = sorted(
+        (
+            s
+            for s, pos in props.items()
+            if isinstance(s, ox.NamedNode) and any(o.value in classes for o in pos.get(type_, []))
+        ),
+        key=lambda s: s.value,
+    )
+    pubinfo = publication_info(props, creator)
+
+    def np_term(name: str) -> ox.NamedNode:
+        return ox.NamedNode(NP + name)
+
+    drafts: list[tuple[ox.NamedNode, ox.NamedNode, list[tuple[ox.NamedNode, list[Triple]]]]] = []
+    moved: set[Triple] = set()
+    for claim in claims:
+        pos = props[claim]
+        statement = [
+            (s, p, o)
+            for s in pos.get(ox.NamedNode(RDF + "subject"), [])
+            for p in pos.get(ox.NamedNode(RDF + "predicate"), [])
+            for o in pos.get(ox.NamedNode(RDF + "object"), [])
+            if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+        ]
+        if not statement:  # not a well-formed claim: it stays, as data, in the default graph
+            continue
+        base = claim.value + "/np"
+        np_, head, assertion, provenance, info = (
+            ox.NamedNode(base + part) for part in ("", "/head", "/assertion", "/provenance", "/pubinfo")
+        )
+        description = [t for t in closure(claim, props) if t not in moved]
+        # The provenance graph must say something about the assertion: where it comes from.
+        sources = pos.get(ox.NamedNode(PROV + "wasDerivedFrom")) or [claim]
+        derived = [(assertion, ox.NamedNode(PROV + "wasDerivedFrom"), source) for source in sources]
+        moved.update(description)
+        moved.update(statement)
+        graphs = [
+            (
+                head,
+                [
+                    (np_, type_, np_term("Nanopublication")),
+                    (np_, np_term("hasAssertion"), assertion),
+                    (np_, np_term("hasProvenance"), provenance),
+                    (np_, np_term("hasPublicationInfo"), info),
+                ],
+            ),
+            (assertion, statement),
+            (provenance, description + derived),
+            (info, [(np_, p, o) for p, o in pubinfo]),
+        ]
+        drafts.append((claim, np_, graphs))
+
+    skolem = skolem_iris(props, [(claim, graphs[2][1]) for claim, _, graphs in drafts])
+    publications = [
+        Nanopublication(claim, np_, tuple((name, _rename(graph, skolem)) for name, graph in graphs))
+        for claim, np_, graphs in drafts
+    ]
+    return _rename([t for t in triples if t not in moved], skolem), publications
+
+
+def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) -> dict[ox.BlankNode, ox.NamedNode]:
+    """An IRI for every blank node in the ``owners``' triples: ``{parent}/{predicate local name}/{hash}``.
+
+    The hash covers the node's content (its triples, nested blank nodes included) and nothing else;
+    siblings with the same content get ``-2``, ``-3``… in the order of their canonical labels.
+    """
+    import pyoxigraph as ox
+
+    names: dict[ox.BlankNode, ox.NamedNode] = {}
+    taken: set[str] = set()
+    for owner, owned in owners:
+        blanks = {o for _, _, o in owned if isinstance(o, ox.BlankNode)}
+        todo = [owner]
+        while todo:
+            parent = todo.pop(0)
+            parent_iri = parent.value if isinstance(parent, ox.NamedNode) else names[parent].value
+            for predicate in layout.predicates(props.get(parent, {})):
+                children = [o for o in props[parent][predicate] if o in blanks and o not in names]
+                for child in sorted(children, key=lambda b: (content_hash(b, props), b.value)):
+                    segment = _UNSAFE.sub("_", re.split(r"[#/]", predicate.value.rstrip("#/"))[-1]) or "node"
+                    iri = f"{parent_iri}/{segment}/{content_hash(child, props)}"
+                    number, candidate = 1, iri
+                    while candidate in taken:
+                        number += 1
+                        candidate = f"{iri}-{number}"
+                    taken.add(candidate)
+                    names[child] = ox.NamedNode(candidate)
+                    todo.append(child)
+    return names
+
+
+def content_hash(node: ox.BlankNode, props: Props) -> str:
+    """The first hex digits of SHA-256 over the node's content, blank nodes inside it expanded in place."""
+    return hashlib.sha256(_content(node, props, set()).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+
+
+def _content(node: Subject, props: Props, seen: set[Subject]) -> str:
+    import pyoxigraph as ox
+
+    seen = seen | {node}
+    parts = []
+    for predicate, objects in props.get(node, {}).items():
+        for o in objects:
+            if isinstance(o, ox.BlankNode):
+                # A cycle back to a node being described is named by its canonical label.
+                inner = f"_:{o.value}" if o in seen else "[" + _content(o, props, seen) + "]"
+            else:
+                inner = str(o)
+            parts.append(f"{predicate} {inner}")
+    return " ; ".join(sorted(parts))
+
+
+def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> list[Triple]:
+    return [(names.get(s, s), p, names.get(o, o)) for s, p, o in triples]  # type: ignore[misc]
+
+
+def claim_classes(triples: Iterable[Triple]) -> set[str]:
+    """CLAIM_CLASSES and every class the data declares beneath them (rdfs:subClassOf, transitively)."""
+    parents = defaultdict(set)
+    for s, p, o in triples:
+        if p.value == RDFS + "subClassOf":
+            parents[o.value].add(s.value)
+    found, todo = set(CLAIM_CLASSES), list(CLAIM_CLASSES)
+    while todo:
+        for child in parents[todo.pop()] - found:
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def closure(subject: Subject, props: Props) -> list[Triple]:
+    """The triples about ``subject`` and, recursively, about the blank nodes it points to."""
+    import pyoxigraph as ox
+
+    out: list[Triple] = []
+    todo, seen = [subject], {subject}
+    while todo:
+        node = todo.pop()
+        for p, objects in props.get(node, {}).items():
+            for o in objects:
+                out.append((node, p, o))
+                if isinstance(o, ox.BlankNode) and o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+    return out
+
+
+def publication_info(props: Props, creator: str | None = None) -> list[tuple[ox.NamedNode, Term]]:
+    """Creator, creation time and licence for every nanopublication, taken from the data, never the clock.
+
+    Each comes from the dataset description (void:Dataset) if it says, else from the ontology header.
+    The creator is an IRI (``creator`` if given, else the first IRI the data names, else
+    :data:`PROJECT_IRI`); the creation time is the latest ``dcterms:created`` as an ``xsd:dateTime``
+    (a date becomes midnight UTC), or left out if the data gives none, rather than invented.
+    """
+    import pyoxigraph as ox
+
+    def described(kind: str) -> list[Subject]:
+        return sorted(
+            (s for s, pos in props.items() if any(o.value == kind for o in pos.get(ox.NamedNode(RDF_TYPE), []))),
+            key=lambda s: s.value,
+        )
+
+    def values(name: str) -> list[Term]:
+        predicate = ox.NamedNode(DCTERMS + name)
+        for kind in (VOID + "Dataset", OWL + "Ontology"):
+            found = {o for s in described(kind) for o in props[s].get(predicate, [])}
+            if found:
+                return sorted(found, key=str)
+        return []
+
+    iris = [v.value for v in values("creator") if isinstance(v, ox.NamedNode)]
+    info: list[tuple[ox.NamedNode, Term]] = [
+        (ox.NamedNode(DCTERMS + "creator"), ox.NamedNode(creator or (iris[0] if iris else PROJECT_IRI)))
+    ]
+    times = [t for t in (date_time(v) for v in values("created")) if t is not None]
+    if times:
+        info.append((ox.NamedNode(DCTERMS + "created"), max(times, key=lambda t: t.value)))
+    info += [(ox.NamedNode(DCTERMS + "license"), v) for v in values("license")]
+    return info
+
+
+def date_time(value: Term) -> ox.Literal | None:
+    """``value`` as an ``xsd:dateTime`` literal: a dateTime as is, a date at midnight (UTC unless zoned).
+
+    >>> import pyoxigraph as ox
+    >>> date_time(ox.Literal("2026-11-25", datatype=ox.NamedNode(XSD + "date"))).value
+    '2026-11-25T00:00:00Z'
+    >>> date_time(ox.Literal("soon")) is None
+    True
+    """
+    import pyoxigraph as ox
+
+    if not isinstance(value, ox.Literal):
+        return None
+    datatype = value.datatype.value if value.datatype else ""
+    if datatype == XSD + "dateTime":
+        return value
+    match = _DATE.match(value.value) if datatype in (XSD + "date", XSD + "string") else None
+    if match is None:
+        return None
+    day = value.value[: match.start(1)] if match.group(1) else value.value
+    return ox.Literal(f"{day}T00:00:00{match.group(1) or 'Z'}", datatype=ox.NamedNode(XSD + "dateTime"))

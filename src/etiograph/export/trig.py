@@ -1,0 +1,81 @@
+"""TriG: each claim as a nanopublication (four named graphs), the rest of the graph in the default graph.
+
+The quads come from :mod:`etiograph.export.nanopub`; this module only writes them, with the Turtle
+writer's layout inside each graph block. :func:`split` writes one document per nanopublication,
+which is what nanopub tools sign and publish one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import canonical, layout, nanopub
+from .turtle import TurtleWriter
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .canonical import Triple
+    from .layout import Props
+
+#: First line of every ``--split`` file: how a later export recognises the files it may replace.
+SPLIT_MARK = "# etiograph nanopublication"
+
+
+def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
+    """The TriG export of the files ``paths`` (the ``trig`` entry of :mod:`etiograph.formats`)."""
+    return serialize(canonical.read(paths), creator)
+
+
+def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
+    """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
+    default_triples, publications = nanopub.publish(triples, creator)
+    default = layout.index(default_triples)
+    named = [[layout.index(graph) for _, graph in publication.graphs] for publication in publications]
+    inside = layout.nested([default, *(graph for graphs in named for graph in graphs)])
+    writer = TurtleWriter()
+    parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
+    for publication, graphs in zip(publications, named):
+        parts.append(
+            f"# Nanopublication of {writer.iri(publication.claim.value)}\n"
+            + _graph_blocks(writer, publication, graphs, inside)
+        )
+    header = (
+        f"# etiograph knowledge graph as TriG: {len(publications)} claims as nanopublications\n"
+        "# (http://www.nanopub.org/nschema#: head, assertion, provenance, publication info), everything else\n"
+        "# in the default graph. Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
+    )
+    return (header + writer.prologue() + "\n" + "\n\n".join(parts) + "\n").encode("utf-8")
+
+
+def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]:
+    """One TriG document per nanopublication, by file name (see :attr:`Nanopublication.file_name`)."""
+    _, publications = nanopub.publish(triples, creator)
+    documents: dict[str, bytes] = {}
+    for publication in publications:
+        graphs = [layout.index(graph) for _, graph in publication.graphs]
+        inside = layout.nested(graphs)
+        writer = TurtleWriter()
+        body = _graph_blocks(writer, publication, graphs, inside)
+        header = (
+            f"{SPLIT_MARK} of <{publication.claim.value}>, written by etiograph export --split.\n"
+            "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
+        )
+        name, number = publication.file_name, 1
+        while name in documents:  # two claim IRIs that differ only in unsafe characters
+            number += 1
+            name = f"{publication.file_name[: -len('.trig')]}-{number}.trig"
+        documents[name] = (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
+    return documents
+
+
+def _graph_blocks(
+    writer: TurtleWriter, publication: nanopub.Nanopublication, graphs: list[Props], inside: set[ox.BlankNode]
+) -> str:
+    blocks = []
+    for (name, _), graph in zip(publication.graphs, graphs):
+        body = "\n".join(writer.block(s, graph, inside, depth=1) for s in layout.top_subjects(graph, inside))
+        blocks.append(f"{writer.iri(name.value)} {{\n{body}\n}}")
+    return "\n".join(blocks)

@@ -1,0 +1,139 @@
+"""Turtle: the graph as one readable, byte-stable file (blank nodes nested, prefixes from the vocabulary).
+
+Written by hand rather than by rdflib or pyoxigraph: rdflib orders subjects by reference count and
+invents ``ns1:`` prefixes, pyoxigraph labels every blank node; neither nests evidence under its claim.
+:class:`TurtleWriter` is shared with the TriG writer, which is Turtle plus graph blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..vocab import PREFIXES, XSD
+from . import canonical, layout
+from .layout import INDENT, ONE_LINE, RDF_TYPE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .canonical import Subject, Term, Triple
+    from .layout import Props
+
+# PN_LOCAL, restricted to ASCII and without escapes: anything else is written as a full <IRI>.
+_PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?\Z")
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_BARE_NUMBER = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
+}
+_NAMESPACES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def write(paths: Sequence[Path]) -> bytes:
+    """The Turtle export of the files ``paths`` (the ``turtle`` entry of :mod:`etiograph.formats`)."""
+    return serialize(canonical.read(paths))
+
+
+def serialize(triples: list[Triple]) -> bytes:
+    """Turtle for canonical triples: a comment header, the prefixes used, one block per subject."""
+    props = layout.index(triples)
+    inside = layout.nested([props])
+    writer = TurtleWriter()
+    body = "\n\n".join(writer.block(s, props, inside) for s in layout.top_subjects(props, inside))
+    header = (
+        f"# etiograph knowledge graph: {len(triples)} triples, written by etiograph.export.\n"
+        "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
+    )
+    return (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
+
+
+def turtle_string(text: str) -> str:
+    r"""A Turtle/N-Triples string literal: quotes, backslashes and control characters escaped.
+
+    >>> print(turtle_string('say "hi"\n'))
+    "say \"hi\"\n"
+    """
+    return '"' + _STRING_SPECIAL.sub(lambda m: _STRING_ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), text) + '"'
+
+
+class TurtleWriter:
+    """Writes terms and subject blocks in Turtle syntax and remembers which prefixes it used."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        """A prefixed name when a PREFIXES namespace holds the IRI and the rest is a plain local name.
+
+        >>> writer = TurtleWriter()
+        >>> writer.iri("https://w3id.org/etiograph/kg/claim/fever--causes--chills")
+        'claim:fever--causes--chills'
+        >>> print(writer.iri("https://example.org/a b"))
+        <https://example.org/a\\u0020b>
+        """
+        for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
+            if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
+                self.used.add(prefix)
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
+
+    def literal(self, literal: ox.Literal) -> str:
+        """Numbers and booleans bare when their lexical form allows it; everything else quoted."""
+        if literal.language:
+            return f"{turtle_string(literal.value)}@{literal.language}"
+        datatype = literal.datatype.value
+        if datatype == XSD + "string":
+            return turtle_string(literal.value)
+        bare = _BARE_NUMBER.get(datatype)
+        if (bare and bare.match(literal.value)) or (datatype == XSD + "boolean" and literal.value in ("true", "false")):
+            return literal.value
+        return f"{turtle_string(literal.value)}^^{self.iri(datatype)}"
+
+    def term(self, term: Term, props: Props, inside: set[ox.BlankNode], depth: int) -> str:
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.Literal):
+            return self.literal(term)
+        if term not in inside:
+            return f"_:{term.value}"
+        items = layout.list_items(term, props, inside)
+        if items is not None:
+            return "(" + "".join(" " + self.term(item, props, inside, depth + 1) for item in items) + " )"
+        lines = self.predicate_lines(term, props, inside, depth + 1)
+        if not lines:
+            return "[]"
+        one_line = "[ " + " ; ".join(lines) + " ]"
+        if "\n" not in one_line and len(one_line) + len(INDENT) * depth <= ONE_LINE:
+            return one_line
+        inner = INDENT * (depth + 1)
+        return "[\n" + inner + (" ;\n" + inner).join(lines) + "\n" + INDENT * depth + "]"
+
+    def predicate_lines(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int) -> list[str]:
+        """One ``predicate objects`` string per predicate; objects sorted by their own text."""
+        lines = []
+        for predicate in layout.predicates(props.get(subject, {})):
+            verb = "a" if predicate.value == RDF_TYPE else self.iri(predicate.value)
+            objects = sorted(self.term(o, props, inside, depth) for o in props[subject][predicate])
+            joined = ", ".join(objects)
+            if len(objects) > 1 and "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
+                joined = (",\n" + INDENT * (depth + 1)).join(objects)
+            lines.append(f"{verb} {joined}")
+        return lines
+
+    def block(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int = 0) -> str:
+        """A subject and everything said about it (blank nodes nested), ending in `` .``."""
+        head = self.term(subject, props, set(), depth)
+        lines = self.predicate_lines(subject, props, inside, depth + 1)
+        return INDENT * depth + head + " " + (" ;\n" + INDENT * (depth + 1)).join(lines) + " ."
+
+    def prologue(self) -> str:
+        """The ``@prefix`` lines of the prefixes used so far, in the vocabulary's order."""
+        return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items() if p in self.used)
