@@ -191,6 +191,12 @@ def _in(problem: Problem, compiled: Compiled, wanted: set[str]) -> bool:
     return True
 
 
+#: A note that starts with this tells the hedge check which clause a hedge word belongs to (e.g. "hedge:
+#: 'often' qualifies how often UTIs cause the symptoms, not that they contribute to fluid loss"): the
+#: error becomes a warning that quotes the note, so a reviewer still sees every such judgement.
+HEDGE_SCOPE_NOTE = "hedge:"
+
+
 def _row_checks(claims: Sequence[Claim]) -> list[Problem]:
     out: list[Problem] = []
     for claim in claims:
@@ -201,7 +207,11 @@ def _row_checks(claims: Sequence[Claim]) -> list[Problem]:
                 finding = hedges.judge(stated, row.quote)
                 if finding:
                     derived = " (derived from the first quote)" if claim.certainty_derived else ""
-                    out.append(Problem(finding.severity, "hedge", str(row.path), row.row, "certainty", finding.message + derived))
+                    severity, message = finding.severity, finding.message + derived
+                    if severity == "error" and row.note.lower().startswith(HEDGE_SCOPE_NOTE):
+                        # The curator says which clause the cue qualifies: a reviewed judgement, still listed.
+                        severity, message = "warning", message + f"; the row's note scopes it: {row.note}"
+                    out.append(Problem(severity, "hedge", str(row.path), row.row, "certainty", message))
             for message in wording_warnings(claim.predicate.name, claim.family, row.quote):
                 out.append(Problem("warning", "wording", str(row.path), row.row, "predicate", message))
     return out
@@ -239,13 +249,20 @@ def _pair_checks(claims: Sequence[Claim], wanted: set[str]) -> list[Problem]:
 
 
 def _coverage(source_id: str, text: str, spans: Sequence[tuple[int, int]]) -> Coverage:
+    import bisect
+
     coverage = Coverage(source_id)
     ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    longest = max((end - start for start, end in ordered), default=0)
     for sentence in split(text):
         if not causal_cues(sentence.text) or not is_statement(sentence, text):
             continue
         coverage.causal.append(sentence)
-        if not any(start < sentence.end and sentence.start < end for start, end in ordered):
+        # spans that start before the sentence ends and end after it starts (longest bounds the look-back)
+        low = bisect.bisect_left(starts, sentence.start - longest)
+        high = bisect.bisect_left(starts, sentence.end)
+        if not any(sentence.start < end for _, end in ordered[low:high]):
             coverage.uncited.append(sentence)
     return coverage
 

@@ -41,7 +41,7 @@ RANKS = {
     "can": 6,
     "recommended": 5,
     "may": 4,
-    "linked": 3,
+    "linked": 0,  # association wording: below "rare", which still states a cause (ontology: cert:linked)
     "sometimes": 3,
     "occasionally": 2,
     "less-common": 2,

@@ -70,6 +70,7 @@ class Claim:
     mechanisms: list[Term] = field(default_factory=list)
     section: Section = WHOLE_TEXT
     indirect: bool | None = None
+    summary: bool = False  # a total effect the source then explains through mediators (etio:SummaryClaim)
     risk: Term | None = None
     note: str = ""
     evidence: list[Evidence] = field(default_factory=list)
@@ -323,6 +324,8 @@ def _claim_level(claim: Claim, row: ClaimRow, vocab: Vocabulary, sections, probl
             claim.indirect = value
         elif claim.indirect != value:
             disagree("indirect", claim.indirect, value)
+    if row.summary == "true":
+        claim.summary = True
     if row.risk:
         term = vocab.lookup("risks", row.risk)
         if term is None:

@@ -49,6 +49,7 @@ CLAIM_COLUMNS = (
     "risk",
     "occurrence",
     "id",
+    "summary",
 )
 #: Header names every claims.tsv must have (the others are optional).
 CLAIM_HEADERS_REQUIRED = ("subject", "predicate", "object", "certainty", "mechanism", "quote")
@@ -105,6 +106,7 @@ class ClaimRow:
     risk: str
     occurrence: int | None
     id: str
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,9 @@ def read_claims(path: Path) -> list[ClaimRow]:
         indirect = cells.get("indirect", "").lower()
         if indirect not in ("", "true", "false", "yes", "no"):
             raise SheetError(path, f"{cells['indirect']!r} is not true or false", row, "indirect")
+        summary = cells.get("summary", "").lower()
+        if summary not in ("", "true", "false", "yes", "no"):
+            raise SheetError(path, f"{cells['summary']!r} is not true or false", row, "summary")
         out.append(
             ClaimRow(
                 path=path,
@@ -307,6 +312,7 @@ def read_claims(path: Path) -> list[ClaimRow]:
                 risk=cells.get("risk", ""),
                 occurrence=number,
                 id=cells.get("id", ""),
+                summary={"yes": "true", "no": "false"}.get(summary, summary),
             )
         )
     return out

@@ -110,8 +110,9 @@ def _claim(claim: Claim, labels: dict[str, str], seen: set[tuple[str, str, str]]
         seen.add((s, p, o))
         lines.append(f"{s} {p} {o} .")
     src = _source_iri(claim.source.id)
+    kinds = _FAMILY_CLASS[claim.family] + (", etio:SummaryClaim" if claim.summary else "")
     lines += [
-        f"<{_claim_iri(claim.local)}> a {_FAMILY_CLASS[claim.family]} ;" if not _plain(claim.local) else f"claim:{claim.local} a {_FAMILY_CLASS[claim.family]} ;",
+        f"<{_claim_iri(claim.local)}> a {kinds} ;" if not _plain(claim.local) else f"claim:{claim.local} a {kinds} ;",
         f"    rdf:subject {s} ;",
         f"    rdf:predicate {p} ;",
         f"    rdf:object {o} ;",
