@@ -231,6 +231,8 @@ def test_every_direct_relation_between_concepts_has_a_claim(kg: KnowledgeGraph):
           ?s skos:inScheme kg:concepts . ?o skos:inScheme kg:concepts . ?s ?p ?o .
           FILTER(STRSTARTS(STR(?p), STR(etio:)) && ?p != etio:mechanism)
           FILTER NOT EXISTS { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+          # graph/spine.ttl: the super-property triple that a claimed sub-property triple entails
+          FILTER NOT EXISTS { ?claim rdf:subject ?s ; rdf:predicate ?sub ; rdf:object ?o . ?sub rdfs:subPropertyOf ?p }
         }""",
     )
     assert unclaimed.rows == []

@@ -2,7 +2,8 @@
 
 The bundled graph is ``ontology/etiograph.ttl`` + ``graph/*.ttl``. ``--data FILE`` (repeatable)
 replaces ``graph/`` with the user's own files; the ontology stays, because the causal spine
-(which predicates are causal) lives there.
+(which predicates are causal) lives there, and the spine those files entail (``graph/spine.ttl`` for
+the bundled graph; derived and cached for the user's files) is added.
 """
 
 from __future__ import annotations
@@ -27,7 +28,46 @@ def graph_sources(data: Sequence[str | Path] | None = None, *, with_ontology: bo
             raise DataError(path, "no such file (pass a Turtle file to --data)")
     ontology = resources.ontology_file()
     head = [ontology] if with_ontology and ontology not in files else []
+    if data and with_ontology and not any(path.name == "spine.ttl" for path in files):
+        files = [*files, derived_spine(ontology, files)]
     return head + files
+
+
+def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
+    """The causal spine of the user's ``--data`` files, so spine queries work on them as on the bundled graph.
+
+    The bundled graph ships ``graph/spine.ttl``; a user's files usually do not. It is computed once per
+    content (keyed by a hash of the files' bytes) and kept in the user's cache folder, so a persistent
+    store sees the same file on every run and does not reload.
+    """
+    import hashlib
+    import os
+    import tempfile
+
+    from .atomic import OutputError, write_bytes_atomic
+    from .causal.spine import spine_turtle
+
+    digest = hashlib.sha256()
+    for path in [ontology, *files]:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as error:
+            raise DataError(path, f"cannot read: {error}") from None
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiograph" / "spine"
+    target = cache / f"{digest.hexdigest()[:32]}.ttl"
+    if target.is_file():
+        return target
+    content = spine_turtle(ontology, files)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(target, content)
+    except (OSError, OutputError):  # no writable cache: a private temporary folder for this process
+        target = Path(tempfile.mkdtemp(prefix="etiograph-spine-")) / "spine.ttl"
+        target.write_bytes(content)
+    return target
 
 
 def sheet_folders_as_turtle(paths: Sequence[Path]) -> list[Path]:

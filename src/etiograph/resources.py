@@ -30,8 +30,19 @@ def shapes_file() -> Path:
 
 
 def graph_files() -> list[Path]:
-    """The curated claim files, in a stable order."""
+    """The bundled graph files, in a stable order (the generated ``spine.ttl`` included)."""
     return sorted((data_root() / "graph").glob("*.ttl"))
+
+
+def spine_file() -> Path:
+    """``graph/spine.ttl``: the causal spine entailed by the claims (generated, see ``etiograph.causal.spine``)."""
+    return data_root() / "graph" / "spine.ttl"
+
+
+def source_graph_files() -> list[Path]:
+    """The curated files the spine is computed from: every graph file except the spine itself."""
+    spine = spine_file()
+    return [path for path in graph_files() if path != spine]
 
 
 def queries_dir() -> Path:
