@@ -106,6 +106,36 @@ def test_cx2_loads_with_the_ndex_reference_reader(cli, tmp_path: Path, causal_su
     assert network.get_network_attributes()["name"].startswith("etiograph")
 
 
+#: The CX2 visual property names Cytoscape Web (NDEx's CX2 viewer) reads, from its
+#: src/models/VisualStyleModel/impl/cxVisualPropertyConverter.ts, and the values of the enumerated ones.
+CX2_PROPERTIES = {
+    *("NODE_SHAPE", "NODE_BORDER_COLOR", "NODE_BORDER_STYLE", "NODE_BORDER_WIDTH", "NODE_BORDER_OPACITY"),
+    *("NODE_HEIGHT", "NODE_WIDTH", "NODE_BACKGROUND_COLOR", "NODE_LABEL", "NODE_LABEL_COLOR", "NODE_LABEL_FONT_SIZE"),
+    *("NODE_LABEL_FONT_FACE", "NODE_LABEL_POSITION", "NODE_LABEL_ROTATION", "NODE_LABEL_OPACITY"),
+    *("NODE_BACKGROUND_OPACITY", "NODE_VISIBILITY", "NODE_SELECTED_PAINT", "NODE_LABEL_MAX_WIDTH", "NODE_Z_LOCATION"),
+    *("EDGE_LINE_STYLE", "EDGE_LINE_COLOR", "EDGE_WIDTH", "EDGE_TARGET_ARROW_SHAPE", "EDGE_SOURCE_ARROW_SHAPE"),
+    *("EDGE_TARGET_ARROW_COLOR", "EDGE_SOURCE_ARROW_COLOR", "EDGE_LABEL", "EDGE_LABEL_COLOR", "EDGE_LABEL_FONT_SIZE"),
+    *("EDGE_LABEL_FONT_FACE", "EDGE_LABEL_ROTATION", "EDGE_LABEL_OPACITY", "EDGE_OPACITY", "EDGE_VISIBILITY"),
+    *("EDGE_SELECTED_PAINT", "EDGE_LABEL_MAX_WIDTH", "EDGE_Z_LOCATION", "NETWORK_BACKGROUND_COLOR"),
+}
+CX2_VALUES = {
+    "NODE_SHAPE": {
+        "rectangle",
+        "diamond",
+        "ellipse",
+        "hexagon",
+        "octagon",
+        "rhomboid",
+        "round-rectangle",
+        "triangle",
+        "vee",
+    },
+    "NODE_BORDER_STYLE": {"solid", "dotted", "dashed", "double"},
+    "EDGE_LINE_STYLE": {"solid", "dotted", "dashed"},
+    "EDGE_TARGET_ARROW_SHAPE": {"triangle", "circle", "diamond", "square", "tee", "arrow", "none"},
+}
+
+
 def test_cx2_values_match_their_declared_types(cli, tmp_path: Path) -> None:
     raw = json.loads(export(cli, tmp_path, "cx2").read_text(encoding="utf-8"))
     aspects = {name: items for block in raw[2:-1] for name, items in block.items()}
@@ -123,18 +153,15 @@ def test_cx2_values_match_their_declared_types(cli, tmp_path: Path) -> None:
     ids = {n["id"] for n in aspects["nodes"]}
     assert all(e["s"] in ids and e["t"] in ids for e in aspects["edges"])
     (visual,) = aspects["visualProperties"]
-    shapes = {
-        "ellipse",
-        "triangle",
-        "rectangle",
-        "round-rectangle",
-        "parallelogram",
-        "diamond",
-        "hexagon",
-        "octagon",
-        "vee",
-    }
-    assert {m["vp"] for m in visual["nodeMapping"]["NODE_SHAPE"]["definition"]["map"]} <= shapes
+    names = {*visual["default"]["node"], *visual["default"]["edge"], *visual["nodeMapping"], *visual["edgeMapping"]}
+    assert names <= CX2_PROPERTIES, names - CX2_PROPERTIES
+    assert set(visual["default"]["network"]) <= CX2_PROPERTIES
+    for name, allowed in CX2_VALUES.items():
+        mapping = visual["nodeMapping"].get(name) or visual["edgeMapping"].get(name) or {"definition": {"map": []}}
+        values = [m["vp"] for m in mapping["definition"]["map"]] + [
+            d[name] for d in visual["default"].values() if name in d
+        ]
+        assert values and set(values) <= allowed, (name, values)
     for mapping in (*visual["nodeMapping"].values(), *visual["edgeMapping"].values()):
         assert mapping["type"] in ("DISCRETE", "PASSTHROUGH", "CONTINUOUS")
         assert mapping["definition"]["attribute"] in {**declarations["nodes"], **declarations["edges"]}

@@ -5,8 +5,8 @@ Written to the CX 2.0 specification
 a descriptor, pre-metadata counting each aspect, ``attributeDeclarations`` (every node, edge and
 network attribute with its data type), ``networkAttributes``, ``nodes`` (integer ids, values, and
 the diagrams' positions), ``edges``, ``visualProperties`` (defaults plus DISCRETE and PASSTHROUGH
-mappings with the diagrams' colours, shapes and line styles, property names from the CX2 visual
-style reference) and a final ``status``. The ``ndex2`` package writes CX2 too, but brings pandas and
+mappings with the diagrams' colours, shapes and line styles; property names and values as the CX2
+visual style reference and Cytoscape Web, NDEx's own CX2 reader, spell them) and a final ``status``. The ``ndex2`` package writes CX2 too, but brings pandas and
 numpy; this writer is plain JSON, and the tests read its output back with ``ndex2``'s reader.
 """
 
@@ -21,18 +21,6 @@ from .cytoscape import DASHED, DOTTED, SOLID, Looks, node_shape, positions
 from .graphml import node_attributes
 from .propertygraph import PropertyGraph
 
-#: Node shapes the CX2 visual style reference allows (NODE_SHAPE enum).
-CX2_SHAPES = (
-    "ellipse",
-    "triangle",
-    "rectangle",
-    "round-rectangle",
-    "parallelogram",
-    "diamond",
-    "hexagon",
-    "octagon",
-    "vee",
-)
 LINE_STYLES = {SOLID: "solid", DASHED: "dashed", DOTTED: "dotted"}
 
 NODE_ATTRIBUTES = {
@@ -170,6 +158,9 @@ def visual_properties(looks: Looks) -> dict[str, Any]:
             "NODE_BORDER_COLOR": _discrete("kind", {k: n.border for k, n in kinds.items()}),
             "NODE_SHAPE": _discrete("kind", {k: _shape(n) for k, n in kinds.items()}),
             "NODE_BORDER_WIDTH": _discrete("kind", {k: node_shape(n)[2] for k, n in kinds.items()}),
+            "NODE_BORDER_STYLE": _discrete(
+                "kind", {k: "dashed" if n.dashed_border else "solid" for k, n in kinds.items()}
+            ),
         },
         "edgeMapping": {
             "EDGE_LINE_COLOR": _discrete("colour_group", groups),
