@@ -6,6 +6,8 @@ bytes on every run. Each file starts with a note that it is generated and where 
 
 from __future__ import annotations
 
+import re
+
 from .model import Claim, Compiled
 
 _PREFIXES = """@prefix etio:    <https://w3id.org/etiograph/ontology#> .
@@ -156,7 +158,10 @@ def _claim_iri(local: str) -> str:
 
 def _plain(local: str) -> bool:
     """Whether ``claim:local`` is a valid Turtle prefixed name (else the full IRI is written)."""
-    return bool(local) and local[0].isalnum() and all(c.isalnum() or c in "-_" for c in local)
+    return _PLAIN.fullmatch(local) is not None
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def concepts_ttl(compiled: Compiled) -> str:
