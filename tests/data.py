@@ -34,6 +34,12 @@ INFLAMMATION = KG + "inflammation"
 NERVE_IRRITATION = KG + "nerve-irritation"
 REFERRED_PAIN = KG + "referred-pain"
 SPINAL_L1_L4 = KG + "spinal-segments-l1-l4"
+L1_L4_NERVE_IRRITATION = KG + "l1-l4-nerve-irritation"
+ABNORMAL_NERVE_SIGNALLING = KG + "abnormal-nerve-signalling"
+SYSTEMIC_INFLAMMATION = KG + "systemic-inflammation"
+IMPAIRED_MUSCLE_FUNCTION = KG + "impaired-muscle-function"
+NAUSEA = KG + "nausea"
+LEGS = KG + "legs"
 MUSCLE_SPASMS = KG + "muscle-spasms"
 MUSCLE_PAIN = KG + "muscle-pain"
 TENDINITIS = KG + "tendinitis"
@@ -100,9 +106,13 @@ MESH_UTI = MESH + "D014552"
 HP_FEVER = OBO + "HP_0001945"
 
 # -- labels as users see them ---------------------------------------------------------------------
-ELECTROLYTE_CHAIN_LABELS = ("urinary tract infection", "fever", "dehydration", "low magnesium", "leg cramps")
-ELECTROLYTE_CHAIN = (UTI, FEVER, DEHYDRATION, LOW_MAGNESIUM, LEG_CRAMPS)
-REFERRED_PAIN_CHAIN = (UTI, PYELONEPHRITIS, REFERRED_PAIN, LEG_CRAMPS)
+ELECTROLYTE_CHAIN_LABELS = ("urinary tract infection", "fever", "dehydration", "electrolyte imbalance", "leg cramps")
+ELECTROLYTE_CHAIN = (UTI, FEVER, DEHYDRATION, ELECTROLYTE_IMBALANCE, LEG_CRAMPS)
+#: "these minerals get depleted" (L64): fever depletes magnesium, low magnesium can cause cramps.
+DEPLETION_CHAIN = (UTI, FEVER, LOW_MAGNESIUM, LEG_CRAMPS)
+#: The product card's "pyelonephritis → L1–L4 nerve irritation → cramps", and the same route from any UTI.
+L1_L4_CHAIN = (PYELONEPHRITIS, L1_L4_NERVE_IRRITATION, ABNORMAL_NERVE_SIGNALLING, LEG_CRAMPS)
+REFERRED_PAIN_CHAIN = (UTI, L1_L4_NERVE_IRRITATION, ABNORMAL_NERVE_SIGNALLING, LEG_CRAMPS)
 MEDICATION_CHAIN = (UTI, ANTIBIOTICS, LEG_CRAMPS)
 #: A real path that exists only when counteracting edges are followed: antibiotics alleviate inflammation.
 COUNTERACTING_CHAIN = (UTI, ANTIBIOTICS, INFLAMMATION, NERVE_IRRITATION, LEG_CRAMPS)

@@ -77,6 +77,34 @@ class Explanation:
     mediators: tuple[tuple[str, int], ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class SummarySupport:
+    """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
+
+    claim: str
+    subject: str
+    object: str
+    paths: PathsResult
+
+    @property
+    def supported(self) -> bool:
+        return self.paths.total > 0
+
+
+#: Pairs whose every causal claim is a summary claim: the edges path search leaves out by default.
+SUMMARY_ONLY_EDGES = SPARQL_PROLOGUE + """SELECT DISTINCT ?s ?o WHERE {
+  ?summary a etio:SummaryClaim ; rdf:subject ?s ; rdf:object ?o .
+  FILTER NOT EXISTS {
+    ?other a etio:CausalClaim ; rdf:subject ?s ; rdf:object ?o .
+    FILTER NOT EXISTS { ?other a etio:SummaryClaim }
+  }
+}"""
+
+SUMMARY_CLAIMS = SPARQL_PROLOGUE + """SELECT ?claim ?s ?o WHERE {
+  ?claim a etio:SummaryClaim ; rdf:subject ?s ; rdf:object ?o .
+} ORDER BY ?claim"""
+
+
 def _shift_lines(error: QueryError, lines: int) -> QueryError:
     """Report a syntax error's line in the user's text, not in the prologue we prepended."""
     if error.line is None or error.line <= lines:
@@ -101,6 +129,7 @@ class KnowledgeGraph:
         self.edges = EdgeSource(backend)
         self._use_index = index
         self._index: tuple[CausalIndex, StoreLookup] | None = None
+        self._summary_edges: frozenset[tuple[str, str]] | None = None
 
     def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
         """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
@@ -167,6 +196,7 @@ class KnowledgeGraph:
         min_certainty: str | None = None,
         include_counteracting: bool = False,
         mechanism_hops: str = "every",
+        include_summary: bool = False,
     ) -> PathsResult:
         """Every simple causal path from ``source`` to ``target``, shortest and strongest first.
 
@@ -175,7 +205,9 @@ class KnowledgeGraph:
         claim of that mechanism (``mechanism_hops="every"``, a route inside the mechanism: what
         the per-mechanism diagrams draw) or at least one such hop (``"any"``, routes that involve
         it: what ``etiograph paths --mechanism`` asks). ``min_certainty`` keeps hops with a claim
-        at least that certain.
+        at least that certain. An edge backed only by summary claims (etio:SummaryClaim: a total
+        effect the source explains through mediators, "UTIs can indirectly cause leg cramps") is not
+        followed unless ``include_summary``: a path through it would hide the mechanism.
         """
         if max_hops < 1:
             raise EtiographError("--max-hops must be at least 1")
@@ -193,11 +225,16 @@ class KnowledgeGraph:
             min_rank=self.certainty_rank(min_certainty) if min_certainty else None,
             mechanism_name=mechanism_name if every_hop else None,
         )
+        blocked = frozenset() if include_summary else self.summary_edges()
         indexed = self.causal_index()
         if indexed is not None:
-            node_paths, evidence, labels = self._indexed_paths(*indexed, start.iri, end.iri, edge_filter, max_hops)
+            node_paths, evidence, labels = self._indexed_paths(
+                *indexed, start.iri, end.iri, edge_filter, max_hops, blocked=blocked
+            )
         else:
             adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
+            for u, v in blocked:
+                adjacency.get(u, set()).discard(v)
             node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
         truncated = len(node_paths) > ENUMERATION_CAP
         node_paths = node_paths[:ENUMERATION_CAP]
@@ -225,6 +262,8 @@ class KnowledgeGraph:
             filters["mechanism_hops"] = "any"
         if include_counteracting:
             filters["include_counteracting"] = "true"
+        if include_summary:
+            filters["include_summary"] = "true"
         return PathsResult(
             source=start.iri,
             target=end.iri,
@@ -245,6 +284,7 @@ class KnowledgeGraph:
         target: str,
         edge_filter: EdgeFilter,
         max_hops: int,
+        blocked: frozenset[tuple[str, str]] = frozenset(),
     ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], list], dict[str, str]]:
         """Paths over the causal index: up to ENUMERATION_CAP + 1, with evidence and labels for their hops.
 
@@ -269,6 +309,14 @@ class KnowledgeGraph:
                     checked[edge] = pair in found
                 return checked[edge]
 
+        blocked_ids = {index.edge_id(a, b) for a, b in ((index.find(s), index.find(o)) for s, o in blocked) if a is not None and b is not None}
+        blocked_ids.discard(None)
+        if blocked_ids:
+            claim_level = accept
+
+            def accept(edge: int) -> bool:
+                return edge not in blocked_ids and (claim_level is None or claim_level(edge))
+
         found_paths = list(islice(index.simple_paths(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
         names = {n: index.iri(n) for nodes in found_paths for n in nodes}
         node_paths = [tuple(names[n] for n in nodes) for nodes in found_paths]
@@ -282,6 +330,29 @@ class KnowledgeGraph:
             evidence.update(lookup.evidence(missing, edge_filter, degrees))
         labels = lookup.labels({n for nodes in node_paths[:ENUMERATION_CAP] for n in nodes})
         return node_paths, evidence, labels
+
+    def summary_edges(self) -> frozenset[tuple[str, str]]:
+        """(subject, object) pairs whose only causal claims are summary claims (etio:SummaryClaim).
+
+        Cached per graph: a handful of pairs, found with one query.
+        """
+        if self._summary_edges is None:
+            result = self.backend.query(SUMMARY_ONLY_EDGES)
+            self._summary_edges = frozenset((str(row[0].value), str(row[1].value)) for row in result.rows)
+        return self._summary_edges
+
+    def summary_support(self, *, max_hops: int = 6) -> list[SummarySupport]:
+        """For each summary claim, the mechanistic paths that account for it (none: flagged).
+
+        A summary claim is the source's own total effect ("UTIs can indirectly cause leg cramps");
+        the mechanism is the paths between the same two concepts that do not use a summary edge.
+        """
+        found = self.backend.query(SUMMARY_CLAIMS)
+        out = []
+        for claim, subject, obj in found.rows:
+            paths = self.paths(str(subject.value), str(obj.value), max_hops=max_hops)
+            out.append(SummarySupport(str(claim.value), str(subject.value), str(obj.value), paths))
+        return out
 
     # -- reach ----------------------------------------------------------------------------------
     def upstream(self, concept: str, *, max_hops: int | None = None, limit: int | None = REACH_LIMIT) -> ReachResult:

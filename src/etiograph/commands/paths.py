@@ -38,6 +38,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--every-hop", action="store_true", help="with --mechanism: every hop must have a claim of it")
     parser.add_argument("--min-certainty", metavar="LEVEL", help="only hops at least this certain (e.g. can, may)")
     parser.add_argument("--include-counteracting", action="store_true", help="also follow treats/prevents/... edges")
+    parser.add_argument(
+        "--include-summary",
+        action="store_true",
+        help="also follow summary claims ('UTIs can indirectly cause leg cramps'): left out by default, they hide the mechanism",
+    )
     parser.add_argument("--format", choices=["text", "json", "csv", "turtle"], default="text")
     parser.add_argument("-o", "--output", metavar="FILE")
     add_data_options(parser)
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         mechanism_hops="every" if args.every_hop else "any",
         min_certainty=args.min_certainty,
         include_counteracting=args.include_counteracting,
+        include_summary=args.include_summary,
     )
     limit = None if args.all else args.limit
     if limit is None and args.format == "text" and not args.all:
