@@ -104,7 +104,7 @@ def new_source(
         "licence": "unknown: the text belongs to its publisher and is not shipped with the graph",
         "retrieved": "unknown",
         "retrieval_note": None,
-        "text": os.path.relpath(article.resolve(), folder.resolve()),
+        "text": os.path.relpath(article.absolute(), folder.absolute()),
         "sections": [{"key": m.section.key, "title": m.section.title} for m in marks],
     }
     header = (

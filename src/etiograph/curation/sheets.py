@@ -445,6 +445,8 @@ def read_workspace(folders: Sequence[Path]) -> Workspace:
             dataset = read_yaml(folder / "graph.yaml")
         for sub in source_folders:
             sources.append(read_source(sub))
+            if sub != folder and (sub / "concepts.tsv").is_file():  # concepts a source introduces
+                concepts += read_concepts(sub / "concepts.tsv")
     ids = [s.id for s in sources]
     for source in sources:
         if ids.count(source.id) > 1:
