@@ -306,3 +306,23 @@ def test_every_hop_of_the_headline_chains_is_a_direct_claim(kg: KnowledgeGraph):
     for chain in (data.ELECTROLYTE_CHAIN, data.DEPLETION_CHAIN, data.L1_L4_CHAIN):
         for a, b in pairwise(chain):
             assert kg.query(f"ASK {{ <{a}> etio:causesOrContributesTo <{b}> }}").value, (a, b)
+
+
+def test_each_table_cell_cites_its_own_row(kg: KnowledgeGraph):
+    cells = rows(
+        kg,
+        """SELECT ?cell ?p (COUNT(?q) AS ?n) (SAMPLE(?q) AS ?quote) WHERE {
+          ?cell a etio:TableCell ; rdf:subject/a etio:ClinicalProfile ; rdf:predicate ?p ;
+                etio:evidence/oa:hasSelector/oa:exact ?q .
+        } GROUP BY ?cell ?p""",
+    )
+    row_of = {"painLocation": "| Pain Location", "feverPattern": "| Fever", "nauseaVomiting": "| Nausea/Vomiting",
+              "legCrampRisk": "| Risk of Leg Cramps", "legCrampRiskReason": "| Risk of Leg Cramps"}
+    assert len(cells) == 2 * len(row_of)
+    for cell in cells:
+        assert cell["n"] == "1" and cell["quote"].startswith(row_of[cell["p"].rsplit("#", 1)[-1]]), cell
+
+
+def test_deficient_or_imbalanced_is_not_narrowed_to_low(kg: KnowledgeGraph):
+    roles = rows(kg, "SELECT ?row ?low ?imbalance WHERE { ?row a etio:ElectrolyteRole ; etio:deficiencyState ?low ; etio:imbalanceState ?imbalance }")
+    assert len(roles) == 4 and {r["imbalance"] for r in roles} == {data.ELECTROLYTE_IMBALANCE}
