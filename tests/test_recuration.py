@@ -326,3 +326,34 @@ def test_each_table_cell_cites_its_own_row(kg: KnowledgeGraph):
 def test_deficient_or_imbalanced_is_not_narrowed_to_low(kg: KnowledgeGraph):
     roles = rows(kg, "SELECT ?row ?low ?imbalance WHERE { ?row a etio:ElectrolyteRole ; etio:deficiencyState ?low ; etio:imbalanceState ?imbalance }")
     assert len(roles) == 4 and {r["imbalance"] for r in roles} == {data.ELECTROLYTE_IMBALANCE}
+
+
+def test_explain_shows_the_mechanistic_paths_behind_a_summary_claim(kg: KnowledgeGraph):
+    summaries = kg.explain("leg cramps").summaries
+    headline = [s for s in summaries if (s.subject, s.object) == (data.UTI, data.LEG_CRAMPS)]
+    assert len(headline) == 1 and headline[0].supported
+    assert all((data.UTI, data.LEG_CRAMPS) != p.nodes for p in headline[0].paths.paths)
+
+
+SUMMARY_ALONE = """@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix kg: <https://w3id.org/etiograph/kg/> .
+@prefix cert: <https://w3id.org/etiograph/ontology/certainty/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+# Test fixture: a summary claim that no mechanistic path supports.
+kg:a a etio:Condition ; skos:prefLabel "alpha"@en .
+kg:b a etio:SignOrSymptom ; skos:prefLabel "beta"@en .
+kg:a etio:causes kg:b .
+kg:a-causes-b a etio:CausalClaim, etio:SummaryClaim ; rdf:subject kg:a ; rdf:predicate etio:causes ; rdf:object kg:b ;
+    etio:certainty cert:can .
+"""
+
+
+def test_a_summary_claim_no_mechanism_supports_is_flagged(tmp_path):
+    fixture = tmp_path / "summary-alone.ttl"
+    fixture.write_text(SUMMARY_ALONE, encoding="utf-8")
+    small = KnowledgeGraph.load(data=[str(fixture)])
+    (support,) = small.summary_support()
+    assert not support.supported and support.paths.total == 0
+    assert small.paths("alpha", "beta").paths == ()
+    assert [p.nodes for p in small.paths("alpha", "beta", include_summary=True).paths] == [(KG + "a", KG + "b")]

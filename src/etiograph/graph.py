@@ -68,16 +68,6 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Explanation:
-    concept: Concept
-    mechanisms: tuple[str, ...]
-    causes: tuple[Step, ...]
-    effects: tuple[Step, ...]
-    counteracted_by: tuple[Hop, ...]
-    mediators: tuple[tuple[str, int], ...] = field(default=())
-
-
-@dataclass(frozen=True)
 class SummarySupport:
     """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
 
@@ -89,6 +79,18 @@ class SummarySupport:
     @property
     def supported(self) -> bool:
         return self.paths.total > 0
+
+
+@dataclass(frozen=True)
+class Explanation:
+    concept: Concept
+    mechanisms: tuple[str, ...]
+    causes: tuple[Step, ...]
+    effects: tuple[Step, ...]
+    counteracted_by: tuple[Hop, ...]
+    mediators: tuple[tuple[str, int], ...] = field(default=())
+    #: Summary claims the concept takes part in, each with the mechanistic paths that account for it.
+    summaries: tuple[SummarySupport, ...] = field(default=())
 
 
 #: Pairs whose every causal claim is a summary claim: the edges path search leaves out by default.
@@ -348,10 +350,13 @@ class KnowledgeGraph:
         the mechanism is the paths between the same two concepts that do not use a summary edge.
         """
         found = self.backend.query(SUMMARY_CLAIMS)
-        out = []
+        out, seen = [], set()
         for claim, subject, obj in found.rows:
-            paths = self.paths(str(subject.value), str(obj.value), max_hops=max_hops)
-            out.append(SummarySupport(str(claim.value), str(subject.value), str(obj.value), paths))
+            pair = (str(subject.value), str(obj.value))
+            if pair in seen:  # several summary claims (sentences) for one pair: one answer
+                continue
+            seen.add(pair)
+            out.append(SummarySupport(str(claim.value), *pair, self.paths(*pair, max_hops=max_hops)))
         return out
 
     # -- reach ----------------------------------------------------------------------------------
@@ -401,6 +406,7 @@ class KnowledgeGraph:
             effects=tuple(Step(h) for h in effects),
             counteracted_by=tuple(by_object.get(target.iri, ())),
             mediators=tuple(self._mediators_upstream(target.iri, causal)),
+            summaries=tuple(s for s in self.summary_support() if target.iri in (s.subject, s.object)),
         )
 
     # -- structure, from the index or by SPARQL -------------------------------------------------

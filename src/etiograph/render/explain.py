@@ -77,6 +77,16 @@ def explain_text(ex: Explanation, columns: int | None = None) -> str:
     for hop in ex.counteracted_by:
         lines += _hop_line(hop, columns)
         lines += quote_lines(hop, columns, "      ")
+    if ex.summaries:
+        lines += ["", "Summary claims (a total effect the article explains through mediators; left out of paths):"]
+        for summary in ex.summaries:
+            found = summary.paths
+            head = f"{found.source_label} → {found.target_label}: "
+            if summary.supported:
+                best = " → ".join(found.paths[0].labels)
+                lines += wrap(head + f"accounted for by {found.total} mechanistic paths, e.g. {best}", columns, "  ", "    ")
+            else:
+                lines += wrap(head + f"NOT accounted for by any mechanistic path of at most {found.max_hops} hops", columns, "  ", "    ")
     if ex.mediators:
         lines.append("")
         lines += wrap(f"Where the routes into {c.label} converge ({CONVERGENCE_GLOSS}):", columns)
@@ -100,6 +110,10 @@ def explain_dict(ex: Explanation) -> dict:
         "effects": [hop_json(s.hop) for s in ex.effects],
         "counteracted_by": [hop_json(h) for h in ex.counteracted_by],
         "mediators": [{"label": n, "betweenness": s} for n, s in ex.mediators],
+        "summary_claims": [
+            {"claim": x.claim, "subject": x.subject, "object": x.object, "mechanistic_paths": x.paths.total}
+            for x in ex.summaries
+        ],
     }
 
 
