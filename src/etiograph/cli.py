@@ -53,12 +53,25 @@ def add_data_options(parser: argparse.ArgumentParser, remote: bool = True) -> No
         group.add_argument(
             "--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint instead of a local store"
         )
+        group.add_argument(
+            "--graph",
+            metavar="IRI",
+            help="with --endpoint: the named graph holding the data (sent as default-graph-uri; "
+            "Virtuoso otherwise answers from every graph, its system graphs included)",
+        )
 
 
 def open_graph(args: argparse.Namespace) -> KnowledgeGraph:
     from .graph import KnowledgeGraph
 
-    return KnowledgeGraph.load(data=args.data, store=args.store, endpoint=getattr(args, "endpoint", None))
+    endpoint = getattr(args, "endpoint", None)
+    if getattr(args, "graph", None):
+        if not endpoint:
+            raise EtiographError("--graph names a graph of a remote store: use it with --endpoint URL")
+        from .backends.endpoint import with_default_graph
+
+        endpoint = with_default_graph(endpoint, args.graph)
+    return KnowledgeGraph.load(data=args.data, store=args.store, endpoint=endpoint)
 
 
 def emit(args: argparse.Namespace, data: bytes | str) -> None:

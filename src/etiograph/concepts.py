@@ -148,7 +148,7 @@ class ConceptResolver:
         preferred: dict[str, str] = {}
         candidates: dict[str, str] = {}
         for concept, label, is_pref in rows:
-            if is_pref.value == "true":
+            if is_pref.value in ("true", "1"):  # Virtuoso writes booleans as 1/0
                 preferred[concept.value] = label.value
             candidates.setdefault(label.value.lower(), concept.value)
         wanted = text.lower()
