@@ -439,3 +439,26 @@ claim:a--causes--b a etio:CausalClaim ; rdf:subject kg:a ; rdf:predicate etio:ca
         "MONDO:0005015": ["biolink:DiseaseOrPhenotypicFeature"],
         "ETIOGRAPH:b": ["biolink:PhenotypicFeature"],
     }
+
+
+@given(
+    prefix=st.sampled_from(sorted({**kgx.EXTERNAL_PREFIXES, **kgx.PROJECT_PREFIXES}.items())),
+    local=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,20}", fullmatch=True),
+)
+def test_curie_expands_back_to_the_iri(prefix: tuple[str, str], local: str) -> None:
+    _, namespace = prefix
+    iri = namespace + local
+    value = kgx.curie(iri)
+    chosen, _, rest = value.partition(":")
+    assert {**kgx.EXTERNAL_PREFIXES, **kgx.PROJECT_PREFIXES}[chosen] + rest == iri
+    assert len(kgx.EXTERNAL_PREFIXES.get(chosen) or kgx.PROJECT_PREFIXES[chosen]) >= len(namespace)  # longest match
+
+
+@pytest.mark.slow
+def test_same_records_from_every_local_store(kg, rdflib_kg) -> None:
+    """The records depend on the data, not on the engine that answers the SPARQL."""
+    from etiograph.export.propertygraph import build
+
+    ours, theirs = kgx.KgxGraph(build(kg)), kgx.KgxGraph(build(rdflib_kg))
+    assert list(ours.nodes()) == list(theirs.nodes())
+    assert list(ours.edges()) == list(theirs.edges())
