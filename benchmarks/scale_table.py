@@ -1,0 +1,157 @@
+"""Write the README's scale tables from ``bench_scale.py --json`` output, so no figure is typed by hand.
+
+    python benchmarks/bench_scale.py --json benchmarks/results/scale.json
+    python benchmarks/scale_table.py benchmarks/results/scale.json            # print the Markdown
+    python benchmarks/scale_table.py benchmarks/results/scale.json --write README.md
+
+``--write`` replaces what lies between ``<!-- scale-table:start -->`` and ``<!-- scale-table:end -->``.
+Several JSON files may be given (e.g. a 10k/100k run and a separate 1M run); sizes are merged in
+order, a later file winning for a size both hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+START, END = "<!-- scale-table:start -->", "<!-- scale-table:end -->"
+PEERS = (("sparql", "SPARQL path"), ("raw", "raw SPARQL"), ("networkx", "networkx"), ("igraph", "igraph"))
+
+
+def short(claims: int) -> str:
+    return f"{claims // 1_000_000}M" if claims >= 1_000_000 else f"{claims // 1000}k"
+
+
+def ms(op: dict | None) -> str:
+    if not op or "ms" not in op:
+        return "timeout" if op and "timeout" in op else "—"
+    value = op["ms"]
+    if value >= 1000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def sizes(reports: list[dict]) -> list[tuple[dict, dict, dict]]:
+    """(report, size meta, oxigraph summary) per size, later reports winning."""
+    found: dict[int, tuple[dict, dict, dict]] = {}
+    for report in reports:
+        for size in report["sizes"]:
+            entry = size["backends"].get("oxigraph", {})
+            if "summary" in entry:
+                found[size["meta"]["claims"]] = (report, size["meta"], entry["summary"])
+    return [found[k] for k in sorted(found)]
+
+
+def markdown(reports: list[dict]) -> str:
+    rows = sizes(reports)
+    lines = [
+        "| claims (triples) | load, triples/s (vs raw) | memory peak / resident, B/triple | causal index: build (share of load), size |",
+        "|---|---|---|---|",
+    ]
+    for report, meta, summary in rows:
+        loads, index = summary["loads"], summary.get("index")
+        e, r = loads.get("etiograph"), loads.get("raw")
+        triples = meta["triples"] + report["ontology_triples"]
+        rate = f"{e['rate'] / 1000:.0f}k/s" + (f" ({e['rate'] / r['rate']:.2f}×)" if r else "") if e else "—"
+        memory = f"{e['peak_bpt']:.0f} / {e['rss_bpt']:.0f}" if e else "—"
+        built = (
+            f"{index['build_s']:.2f} s ({index['share_of_load']:.0%}), {index['bytes_per_edge']:.0f} B/edge"
+            f" × {index['edges']:,} edges"
+            if index
+            else "—"
+        )
+        lines.append(f"| {short(meta['claims'])} ({triples / 1e6:.1f}M) | {rate} | {memory} | {built} |")
+    lines += [
+        "",
+        "| claims | operation | etiograph | " + " | ".join(title for _, title in PEERS) + " |",
+        "|---|---|---|" + "---|" * len(PEERS),
+    ]
+    titles = {
+        "paths": "paths ≤4 hops + evidence",
+        "up_small": "small upstream",
+        "up_large": "large upstream (cap 1,000)",
+    }
+    for _, meta, summary in rows:
+        ops = summary["ops"]
+        for i, (op, title) in enumerate(titles.items()):
+            ours = ops.get("etiograph", {}).get(op)
+            cells = []
+            for key, _ in PEERS:
+                theirs = ops.get(key, {}).get(op)
+                ratio = (
+                    f" ({ours['ms'] / theirs['ms']:.2g}×)"
+                    if ours and theirs and "ms" in ours and "ms" in theirs
+                    else ""
+                )
+                cells.append(ms(theirs) + ratio)
+            claims = short(meta["claims"]) if i == 0 else ""
+            lines.append(f"| {claims} | {title} | **{ms(ours)}** | " + " | ".join(cells) + " |")
+    notes = []
+    for _, meta, summary in rows:
+        extract = summary.get("extract")
+        if extract:
+            libs = "; ".join(
+                f"{lib} graph built in {summary[lib]['build_s']:.2f} s"
+                for lib in ("networkx", "igraph")
+                if lib in summary
+            )
+            notes.append(
+                f"{short(meta['claims'])}: graph libraries need the causal graph, evidence and labels extracted first "
+                f"({extract['s']:.1f} s, +{extract['rss_kib'] / 1024:.0f} MiB of dicts); {libs}"
+            )
+    cli = next((r["cli"] for r in reversed(reports) if "cli" in r), None)
+    if cli and cli.get("persistent"):
+        p = cli["persistent"]
+        notes.append(
+            f"persistent store (`--store oxigraph:DIR`), {short(p['claims'])} claims: first `paths` run "
+            f"{p['first_s']:.0f} s (loads, builds and saves the index, {p.get('index_mb') or 0:.0f} MB); "
+            f"later runs {p['second_s']:.2f} s wall, from a fresh process"
+        )
+    if cli and cli.get("article", {}).get("median_s"):
+        notes.append(
+            f'article `etiograph paths UTI "leg cramps"`: {cli["article"]["median_s"]:.2f} s wall from a cold start'
+        )
+    started = sorted({r.get("started", "?") for r in reports})
+    sources = sorted(
+        {
+            r.get("source", "?").split(" ", 1)[0]
+            + (" + uncommitted changes" if "uncommitted" in r.get("source", "") else "")
+            for r in reports
+        }
+    )
+    lines += [
+        "",
+        f"Generated by `benchmarks/scale_table.py` from runs started {', '.join(started)} (commit {'; '.join(sources)}).",
+    ]
+    lines += [f"{n}." for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def write(readme: Path, table: str) -> None:
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme}: no {START} … {END} block to replace")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{table}{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("json", nargs="+", type=Path, help="bench_scale.py --json output(s)")
+    parser.add_argument("--write", type=Path, metavar="README", help="replace the scale-table block in this file")
+    args = parser.parse_args(argv)
+    reports = [json.loads(path.read_text(encoding="utf-8")) for path in args.json]
+    table = markdown(reports)
+    if args.write:
+        write(args.write, table)
+        print(f"wrote the scale tables into {args.write}", file=sys.stderr)
+    else:
+        print(table, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
