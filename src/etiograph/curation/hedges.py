@@ -67,7 +67,10 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-_COMPILED = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), level) for pattern, level in RULES)
+#: One pass over the sentence: the rules as named groups of one alternation, in table order, so at each
+#: position the earliest rule that matches wins (the longer, more specific cues come first).
+_LEVELS = [level for _, level in RULES]
+_ALL = re.compile("|".join(rf"\b(?P<r{i}>{pattern})\b" for i, (pattern, _) in enumerate(RULES)), re.IGNORECASE)
 
 #: An opening verb in the imperative mood ("Drink plenty of fluids.") reads as advice.
 _IMPERATIVE = re.compile(
@@ -92,14 +95,7 @@ def cues(sentence: str) -> list[Cue]:
     >>> cues("Dehydration disrupts sodium levels.")
     []
     """
-    taken: list[tuple[int, int]] = []
-    found: list[Cue] = []
-    for pattern, level in _COMPILED:
-        for match in pattern.finditer(sentence):
-            if any(match.start() < end and start < match.end() for start, end in taken):
-                continue
-            taken.append(match.span())
-            found.append(Cue(match.group(0), level, match.start()))
+    found = [Cue(m.group(0), _LEVELS[int(m.lastgroup[1:])], m.start()) for m in _ALL.finditer(sentence)]  # type: ignore[index]
     imperative = _IMPERATIVE.match(sentence)
     if imperative and not any(c.start == imperative.start() for c in found):
         found.append(Cue(imperative.group(0).strip(), "recommended", imperative.start()))
