@@ -218,7 +218,8 @@ class JsonLdWriter:
                 key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(pos[predicate], values)]
             else:
                 key = context.name if context else self.iri(predicate.value)
-            values.sort(key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+            if len(values) > 1:
+                values.sort(key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
             out[key] = values[0] if len(values) == 1 else values
         return out
 
@@ -240,14 +241,30 @@ def json_text(value: Any, depth: int = 0) -> str:
       ]
     }
     """
-    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    if not isinstance(value, dict | list) or not value or len(one_line) + 2 * depth <= ONE_LINE:
-        return one_line
-    inner = "  " * (depth + 1)
+    return _layout(value, depth)[1]
+
+
+def _layout(value: Any, depth: int) -> tuple[str, str]:
+    """(the value on one line, as ``json.dumps`` with ``", "``/``": "`` writes it; the value laid out).
+
+    Each subtree is encoded once and its one-line form reused by its parent, so the layout is linear
+    in the document's size.
+    """
+    if isinstance(value, dict):
+        keys = [json.dumps(key, ensure_ascii=False) for key in value]
+        children = [_layout(item, depth + 1) for item in value.values()]
+        one_line = "{" + ", ".join(f"{key}: {child[0]}" for key, child in zip(keys, children)) + "}"
+        if not value or len(one_line) + 2 * depth <= ONE_LINE:
+            return one_line, one_line
+        inner = "  " * (depth + 1)
+        items = [f"{inner}{key}: {child[1]}" for key, child in zip(keys, children)]
+        return one_line, "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
     if isinstance(value, list):
-        items = [inner + json_text(item, depth + 1) for item in value]
-        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
-    items = [
-        f"{inner}{json.dumps(key, ensure_ascii=False)}: {json_text(item, depth + 1)}" for key, item in value.items()
-    ]
-    return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+        children = [_layout(item, depth + 1) for item in value]
+        one_line = "[" + ", ".join(child[0] for child in children) + "]"
+        if not value or len(one_line) + 2 * depth <= ONE_LINE:
+            return one_line, one_line
+        inner = "  " * (depth + 1)
+        return one_line, "[\n" + ",\n".join(inner + child[1] for child in children) + "\n" + "  " * depth + "]"
+    text = json.dumps(value, ensure_ascii=False)
+    return text, text

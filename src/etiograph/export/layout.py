@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..vocab import OWL, PREFIXES, RDF, RDFS, SKOS
@@ -76,6 +77,7 @@ def _reach(props: Props, starts: Iterable[Subject], inside: set[ox.BlankNode]) -
     return reached
 
 
+@cache  # a few hundred distinct IRIs, asked about tens of thousands of times
 def namespace_rank(iri: str) -> int:
     """Position in PREFIXES of the longest namespace holding ``iri``, so output groups by vocabulary."""
     best, rank = "", len(PREFIXES)

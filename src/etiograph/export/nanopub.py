@@ -23,12 +23,10 @@ IRIs read as blank nodes again, is the source graph plus the nanopublication boo
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
 from . import layout
@@ -54,9 +52,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _HASH_LENGTH = 12  # hex digits: 48 bits, far from a collision among one claim's evidence
 
 
-@dataclass(frozen=True)
-class Nanopublication:
-    """One claim's nanopublication: its IRI and its four named graphs (name, triples), head first."""
+class Nanopublication(NamedTuple):
+    """One claim's nanopublication: its IRI and its four named graphs (name, triples), head first.
+
+    A NamedTuple rather than a dataclass: importing ``dataclasses`` costs an export's cold start more
+    than everything else in this module.
+    """
 
     claim: ox.NamedNode
     iri: ox.NamedNode
@@ -150,6 +151,13 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
 
     names: dict[ox.BlankNode, ox.NamedNode] = {}
     taken: set[str] = set()
+    hashes: dict[ox.BlankNode, str] = {}
+
+    def hashed(node: ox.BlankNode) -> str:
+        if node not in hashes:
+            hashes[node] = content_hash(node, props)
+        return hashes[node]
+
     for owner, owned in owners:
         blanks = {o for _, _, o in owned if isinstance(o, ox.BlankNode)}
         todo = [owner]
@@ -158,9 +166,9 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
             parent_iri = parent.value if isinstance(parent, ox.NamedNode) else names[parent].value
             for predicate in layout.predicates(props.get(parent, {})):
                 children = [o for o in props[parent][predicate] if o in blanks and o not in names]
-                for child in sorted(children, key=lambda b: (content_hash(b, props), b.value)):
+                for child in sorted(children, key=lambda b: (hashed(b), b.value)):
                     segment = _UNSAFE.sub("_", re.split(r"[#/]", predicate.value.rstrip("#/"))[-1]) or "node"
-                    iri = f"{parent_iri}/{segment}/{content_hash(child, props)}"
+                    iri = f"{parent_iri}/{segment}/{hashed(child)}"
                     number, candidate = 1, iri
                     while candidate in taken:
                         number += 1
@@ -173,6 +181,8 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
 
 def content_hash(node: ox.BlankNode, props: Props) -> str:
     """The first hex digits of SHA-256 over the node's content, blank nodes inside it expanded in place."""
+    import hashlib
+
     return hashlib.sha256(_content(node, props, set()).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
 
 
@@ -237,16 +247,18 @@ def publication_info(props: Props, creator: str | None = None) -> list[tuple[ox.
     """
     import pyoxigraph as ox
 
-    def described(kind: str) -> list[Subject]:
-        return sorted(
-            (s for s, pos in props.items() if any(o.value == kind for o in pos.get(ox.NamedNode(RDF_TYPE), []))),
-            key=lambda s: s.value,
-        )
+    kinds = (VOID + "Dataset", OWL + "Ontology")
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    described: dict[str, list[Subject]] = {kind: [] for kind in kinds}
+    for subject, pos in props.items():
+        for o in pos.get(rdf_type, []):
+            if o.value in described:
+                described[o.value].append(subject)
 
     def values(name: str) -> list[Term]:
         predicate = ox.NamedNode(DCTERMS + name)
-        for kind in (VOID + "Dataset", OWL + "Ontology"):
-            found = {o for s in described(kind) for o in props[s].get(predicate, [])}
+        for kind in kinds:
+            found = {o for s in described[kind] for o in props[s].get(predicate, [])}
             if found:
                 return sorted(found, key=str)
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,30 @@ def serialize(triples: list[Triple]) -> bytes:
     return (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
 
 
+@cache  # the same IRIs recur thousands of times in one export
+def _compact(iri: str) -> tuple[str | None, str]:
+    """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
+    for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
+        if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
+            return prefix, f"{prefix}:{iri[len(namespace) :]}"
+    return None, "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
+
+
+@cache  # quotes, offsets and certainty ranks recur; each literal is rendered once
+def _literal(literal: ox.Literal) -> tuple[str | None, str]:
+    """(prefix used, Turtle text) for a literal."""
+    if literal.language:
+        return None, f"{turtle_string(literal.value)}@{literal.language}"
+    datatype = literal.datatype.value
+    if datatype == XSD + "string":
+        return None, turtle_string(literal.value)
+    bare = _BARE_NUMBER.get(datatype)
+    if (bare and bare.match(literal.value)) or (datatype == XSD + "boolean" and literal.value in ("true", "false")):
+        return None, literal.value
+    prefix, iri = _compact(datatype)
+    return prefix, f"{turtle_string(literal.value)}^^{iri}"
+
+
 def turtle_string(text: str) -> str:
     r"""A Turtle/N-Triples string literal: quotes, backslashes and control characters escaped.
 
@@ -77,23 +102,17 @@ class TurtleWriter:
         >>> print(writer.iri("https://example.org/a b"))
         <https://example.org/a\\u0020b>
         """
-        for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
-            if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
-                self.used.add(prefix)
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
+        prefix, text = _compact(iri)
+        if prefix:
+            self.used.add(prefix)
+        return text
 
     def literal(self, literal: ox.Literal) -> str:
         """Numbers and booleans bare when their lexical form allows it; everything else quoted."""
-        if literal.language:
-            return f"{turtle_string(literal.value)}@{literal.language}"
-        datatype = literal.datatype.value
-        if datatype == XSD + "string":
-            return turtle_string(literal.value)
-        bare = _BARE_NUMBER.get(datatype)
-        if (bare and bare.match(literal.value)) or (datatype == XSD + "boolean" and literal.value in ("true", "false")):
-            return literal.value
-        return f"{turtle_string(literal.value)}^^{self.iri(datatype)}"
+        prefix, text = _literal(literal)
+        if prefix:
+            self.used.add(prefix)
+        return text
 
     def term(self, term: Term, props: Props, inside: set[ox.BlankNode], depth: int) -> str:
         import pyoxigraph as ox

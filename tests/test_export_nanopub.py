@@ -1,0 +1,232 @@
+"""TriG nanopublications: one file per claim with --split, each valid for the PyPI `nanopub` package.
+
+`nanopub` (2.0.1, the last release for Python 3.11) validates a nanopublication structurally
+(``Nanopub.is_valid``: four non-empty graphs, provenance about the assertion, publication info about
+the nanopublication) and signs it offline with an RSA key (``sign``: trusty URI and signature, no
+network). Publishing is the only step that needs the network, and no test does it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from etiograph.cli import main
+from etiograph.datafiles import graph_sources
+from etiograph.export import canonical, nanopub, trig
+from etiograph.export.command import write_split
+from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")
+
+ORCID = "https://orcid.org/0000-0002-1825-0097"  # ORCID's documented example iD (Josiah Carberry)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A snapshot of the bundled files, so edits made while the tests run cannot change the answer."""
+    folder = tmp_path_factory.mktemp("sources")
+    copies = []
+    for number, path in enumerate(graph_sources()):
+        copy = folder / f"{number}-{path.name}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    return copies
+
+
+@pytest.fixture(scope="module")
+def triples(sources: list[Path]) -> list:
+    return canonical.read(sources)
+
+
+@pytest.fixture(scope="module")
+def claims(triples: list) -> set[str]:
+    """Claim IRIs found by class, not by the exporter's own list."""
+    store = ox.Store()
+    store.extend(ox.Quad(*t) for t in triples)
+    query = SPARQL_PROLOGUE + "SELECT ?c WHERE { ?c a/rdfs:subClassOf* etio:Claim ; rdf:subject ?s }"
+    return {row["c"].value for row in store.query(query)}
+
+
+@pytest.fixture(scope="module")
+def split_dir(sources: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("nanopubs")
+    write_split(sources, folder)
+    return folder
+
+
+def quads(path: Path) -> list[ox.Quad]:
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+
+
+# ---------------------------------------------------------------------------------------------
+# --split: one file per nanopublication
+# ---------------------------------------------------------------------------------------------
+
+
+def test_split_writes_one_file_per_claim(split_dir: Path, claims: set[str]) -> None:
+    files = sorted(split_dir.glob("*.trig"))
+    assert len(files) == len(claims) > 100
+    described = set()
+    for path in files:
+        heads = [
+            q for q in quads(path) if q.predicate.value == RDF + "type" and q.object.value == NP + "Nanopublication"
+        ]
+        assert len(heads) == 1, path
+        described.add(heads[0].subject.value.removesuffix("/np"))
+        assert path.name == heads[0].subject.value.removeprefix(CLAIM).removesuffix("/np") + ".trig"
+    assert described == claims
+
+
+def test_split_files_hold_four_graphs_and_no_blank_nodes(split_dir: Path) -> None:
+    for path in split_dir.glob("*.trig"):
+        found = quads(path)
+        assert len({q.graph_name for q in found}) == 4, path
+        assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in found), path
+        assert not any(isinstance(t, ox.BlankNode) for q in found for t in (q.subject, q.object)), path
+
+
+def test_split_files_are_the_nanopublications_of_the_whole_export(split_dir: Path, triples: list) -> None:
+    whole = ox.Dataset(ox.parse(trig.serialize(triples), format=ox.RdfFormat.TRIG))
+    for path in split_dir.glob("*.trig"):
+        for quad in quads(path):
+            assert quad in whole, (path.name, quad)
+
+
+def test_split_is_byte_stable_and_replaces_only_its_own_stale_files(sources: list[Path], tmp_path: Path) -> None:
+    first, _ = write_split(sources, tmp_path)
+    before = {p.name: p.read_bytes() for p in first}
+    stale = tmp_path / "retracted-claim.trig"
+    stale.write_text(f"{trig.SPLIT_MARK} of <{CLAIM}retracted-claim>, written by etiograph export --split.\n")
+    mine = tmp_path / "notes.trig"
+    mine.write_text("# the user's own file\n")
+    again, removed = write_split(sources, tmp_path)
+    assert {p.name: p.read_bytes() for p in again} == before
+    assert removed == 1 and not stale.exists() and mine.exists()
+
+
+def test_split_from_the_command_line(sources: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = [arg for path in sources for arg in ("--data", str(path))]
+    assert main(["export", *data, "--no-ontology", "--split", str(tmp_path / "out"), "--creator", ORCID]) == 0
+    assert "nanopublications" in capsys.readouterr().err
+    files = list((tmp_path / "out").glob("*.trig"))
+    assert files and all(f"<{ORCID}>" in f.read_text(encoding="utf-8") for f in files)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "nt", "--split", "x"], "--split and --creator apply to --format trig"),
+        (["--format", "trig", "--creator", "Jane Doe"], "is not an IRI"),
+        (["--format", "trig", "--creator", "https://orcid.org/0000-0002-1825-0098"], "check digit"),
+        (["--format", "trig", "--creator", "https://orcid.org/0000-0002-1825"], "looks like"),
+        (["--split", "x", "-o", "y.trig"], "leave out -o"),
+    ],
+)
+def test_bad_nanopublication_options_are_one_line_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_split_into_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "file.trig"
+    target.write_text("x")
+    assert main(["export", "--split", str(target)]) == 2
+    assert "it is a file" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication info and evidence
+# ---------------------------------------------------------------------------------------------
+
+
+def test_creator_is_an_iri_and_created_a_datetime_from_the_data(triples: list) -> None:
+    _, publications = nanopub.publish(triples)
+    dataset_created = {t[2].value for t in triples if t[1].value == DCTERMS + "created" and t[0].value.endswith("/kg/")}
+    for publication in publications:
+        name, info = publication.graphs[3]
+        assert name.value.endswith("/np/pubinfo")
+        values = {p.value: o for s, p, o in info if s == publication.iri}
+        assert values[DCTERMS + "creator"] == ox.NamedNode(nanopub.PROJECT_IRI)
+        created = values[DCTERMS + "created"]
+        assert created.datatype == ox.NamedNode(XSD + "dateTime")
+        assert created.value == max(dataset_created) + "T00:00:00Z"
+
+
+def test_creator_option_replaces_the_project(triples: list) -> None:
+    _, publications = nanopub.publish(triples, creator=ORCID)
+    assert all((p.iri, ox.NamedNode(DCTERMS + "creator"), ox.NamedNode(ORCID)) in p.graphs[3][1] for p in publications)
+
+
+def test_evidence_iris_are_stable_when_another_claim_is_added(sources: list[Path], tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix etio: <https://w3id.org/etiograph/ontology#> . @prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        f"<{CLAIM}x--causes--y> a etio:CausalClaim ; rdf:subject <https://w3id.org/etiograph/kg/x> ;\n"
+        "  rdf:predicate etio:causes ; rdf:object <https://w3id.org/etiograph/kg/y> ;\n"
+        '  etio:evidence [ oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "X causes Y." ] ] .\n',
+        encoding="utf-8",
+    )
+
+    def evidence_iris(paths: list[Path]) -> set[str]:
+        _, publications = nanopub.publish(canonical.read(paths))
+        return {t[0].value for p in publications for t in p.graphs[2][1] if "/evidence/" in t[0].value}
+
+    before = evidence_iris(sources)
+    after = evidence_iris([*sources, extra])
+    assert before and before < after and len(after - before) == 2  # the new evidence and its selector
+
+
+def test_skolem_iris_are_outside_the_nanopublication_namespace(triples: list) -> None:
+    # nanopub-py rewrites every IRI under <np>/ when it signs; evidence must not be among them.
+    _, publications = nanopub.publish(triples)
+    for publication in publications:
+        namespace = publication.iri.value + "/"
+        for _, graph in publication.graphs[1:3]:
+            for s, _, o in graph:
+                for term in (s, o):
+                    if isinstance(term, ox.NamedNode) and "/evidence/" in term.value:
+                        assert not term.value.startswith(namespace)
+                        assert term.value.startswith(publication.claim.value + "/evidence/")
+
+
+# ---------------------------------------------------------------------------------------------
+# The nanopub package: validation of every nanopublication, offline signing of a few
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_nanopublication_validates_with_nanopub(split_dir: Path) -> None:
+    from nanopub import Nanopub
+
+    files = sorted(split_dir.glob("*.trig"))
+    for path in files:
+        publication = Nanopub(rdf=path)
+        assert publication.is_valid, path.name
+        assert publication.metadata.np_uri.endswith("/np"), path.name
+
+
+@pytest.mark.slow
+def test_signing_leaves_the_evidence_alone(split_dir: Path) -> None:
+    from nanopub import Nanopub, NanopubConf, Profile
+
+    logging.getLogger().setLevel(logging.WARNING)  # nanopub logs every signature at INFO
+    profile = Profile(orcid_id=ORCID, name="Josiah Carberry")  # generates an RSA key pair, offline
+    for path in sorted(split_dir.glob("*.trig"))[:3]:
+        publication = Nanopub(rdf=path, conf=NanopubConf(profile=profile))
+        unsigned = {(str(s), str(p), str(o)) for s, p, o, _ in publication.rdf.quads()}
+        np_iri = str(publication.metadata.np_uri)  # signing renames it and everything under it
+        publication.sign()
+        assert publication.has_valid_signature and publication.has_valid_trusty
+        assert str(publication.metadata.np_uri).startswith(np_iri + "/RA")  # the trusty URI
+        signed = {(str(s), str(p), str(o)) for s, p, o, _ in publication.rdf.quads()}
+        outside = {t for t in unsigned if not any(term == np_iri or term.startswith(np_iri + "/") for term in t)}
+        assert outside and outside <= signed  # assertion and evidence triples untouched by signing
+        assert not any("#_" in term for t in signed for term in t)  # no blank node was renamed
