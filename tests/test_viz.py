@@ -85,9 +85,10 @@ class Tags(HTMLParser):
 
 #: The elements a page may contain: no img, b, i, iframe or object, whatever the data says.
 PAGE_ELEMENTS = {
-    *("html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1", "h2", "p", "nav", "a"),
-    *("aside", "section", "ul", "li", "span", "noscript", "main"),
-    *("svg", "ellipse", "rect", "path", "polygon", "circle", "line"),
+    *("html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1", "h2", "h3", "p", "nav", "a"),
+    *("aside", "section", "ul", "ol", "li", "span", "noscript", "main", "button", "strong", "q", "figure"),
+    *("template",),
+    *("svg", "g", "rect", "path", "polygon", "circle", "line", "text", "tspan"),
 }
 
 
@@ -97,8 +98,17 @@ def page_data(page: str) -> dict:
     return json.loads(blocks[0])
 
 
+def links(payload: dict) -> list[dict]:
+    """The page's links: a link drawn through waypoints is several edges; its last keeps the id."""
+    return [e for e in payload["edges"] if "partOf" not in e]
+
+
 def edge_pairs(payload: dict) -> set[tuple[str, str]]:
-    return {(e["from"], e["to"]) for e in payload["edges"]}
+    return {(e.get("origin", e["from"]), e["to"]) for e in links(payload)}
+
+
+def concepts(payload: dict) -> list[dict]:
+    return [n for n in payload["nodes"] if not n.get("waypoint")]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +117,14 @@ def classroom(kg: KnowledgeGraph) -> str:
 
 
 @pytest.fixture(scope="module")
+def everything(kg: KnowledgeGraph) -> str:
+    """Every concept in one drawing (``--all`` without concepts)."""
+    return diagram_html(kg, whole=True)
+
+
+@pytest.fixture(scope="module")
 def overview(kg: KnowledgeGraph) -> str:
+    """The overview by mechanism: what ``etiograph viz`` and serve's /diagram show."""
     return diagram_html(kg)
 
 
@@ -126,7 +143,7 @@ def evil_kg(evil_file: Path) -> KnowledgeGraph:
 
 
 # -- self-contained and offline ------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["classroom", "overview"])
+@pytest.mark.parametrize("name", ["classroom", "everything", "overview"])
 def test_page_needs_no_network(name: str, request: pytest.FixtureRequest) -> None:
     page = request.getfixturevalue(name)
     assert not re.search(r"""\b(?:src|href|action|poster)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
@@ -139,14 +156,17 @@ def test_page_needs_no_network(name: str, request: pytest.FixtureRequest) -> Non
     assert "@version 9.1.2" in vis_js
     assert vis_js in page and vis_css in page  # inlined whole, from pyvis's package files
     tags = Tags(page)
-    assert tags.names.count("script") == 3  # vis-network, the data block, the runtime: nothing else
+    # vis-network, the data block, the runtime; the overview: those two, its own script, one data
+    # block per mechanism (in templates): nothing else
+    expected = 3 if name != "overview" else 3 + len(DATA_BLOCK.findall(page))
+    assert tags.names.count("script") == expected
     assert set(tags.names) <= PAGE_ELEMENTS
 
 
 def test_page_is_a_complete_document(classroom: str) -> None:
     assert classroom.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in classroom
-    assert "<title>How can urinary tract infection lead to leg cramps?</title>" in classroom
+    assert "<title>How can a urinary tract infection lead to leg cramps?</title>" in classroom
 
 
 def test_pages_are_deterministic(kg: KnowledgeGraph, classroom: str) -> None:
@@ -157,10 +177,12 @@ def test_pages_are_deterministic(kg: KnowledgeGraph, classroom: str) -> None:
 def test_counts_match_kg_paths(kg: KnowledgeGraph, classroom: str) -> None:
     result = kg.paths(*QUESTION)
     payload = page_data(classroom)
-    assert {n["id"] for n in payload["nodes"]} == {n for p in result.paths for n in p.nodes}
+    assert {n["id"] for n in concepts(payload)} == {n for p in result.paths for n in p.nodes}
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
-    assert len(payload["edges"]) == len(edge_pairs(payload))
+    assert len(links(payload)) == len(edge_pairs(payload))
     assert payload["totalPaths"] == result.total == len(payload["paths"])
+    listed = {tuple(p["labels"]) for p in payload["paths"]}
+    assert listed == {p.labels for p in result.paths}  # every path listed, most informative first
     assert (payload["source"], payload["target"]) == (data.UTI, data.LEG_CRAMPS)
     assert f"{result.total} causal paths from urinary tract infection to leg cramps" in classroom
 
@@ -182,7 +204,7 @@ def test_concepts_resolve_like_everywhere(kg: KnowledgeGraph, names: tuple[str, 
     assert diagram.total_paths == result.total > 0
 
 
-def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph, overview: str) -> None:
+def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph, everything: str) -> None:
     rows = kg.query(
         """SELECT DISTINCT ?s ?o ?counter WHERE {
              ?s ?p ?o . ?p rdfs:subPropertyOf* ?top .
@@ -190,10 +212,13 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
              BIND(?top = etio:counteracts AS ?counter) FILTER(isIRI(?o)) }"""
     )
     expected = {(s.value, o.value, c.value == "true") for s, o, c in rows}
-    payload = page_data(overview)
-    drawn = {(e["from"], e["to"], payload["info"]["edges"][e["id"]]["counteracting"]) for e in payload["edges"]}
+    payload = page_data(everything)
+    drawn = {
+        (e.get("origin", e["from"]), e["to"], payload["info"]["edges"][e["id"]]["counteracting"])
+        for e in links(payload)
+    }
     assert drawn == expected
-    assert {n["id"] for n in payload["nodes"]} == {n for s, o, _ in expected for n in (s, o)}
+    assert {n["id"] for n in concepts(payload)} == {n for s, o, _ in expected for n in (s, o)}
 
 
 @pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
@@ -212,19 +237,18 @@ def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) ->
     payload = page_data(diagram_html(kg, *QUESTION, mechanism=mechanism))
     result = kg.paths(*QUESTION, mechanism=mechanism)
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
-    assert len(payload["edges"]) < len(page_data(diagram_html(kg, *QUESTION))["edges"])
+    assert len(links(payload)) < len(links(page_data(diagram_html(kg, *QUESTION))))
     label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
     for edge in payload["edges"]:
-        claims = payload["info"]["edges"][edge["id"]]["claims"]
+        claims = payload["info"]["edges"][edge.get("partOf", edge["id"])]["claims"]
         assert claims and all(label in c["mechanisms"] for c in claims)
         assert edge["color"]["color"] == style.MECHANISM_COLOURS[mechanism]
 
 
-def test_mechanism_filter_restricts_whole_graph(kg: KnowledgeGraph, overview: str) -> None:
+def test_mechanism_filter_restricts_whole_graph(kg: KnowledgeGraph, everything: str) -> None:
     payload = page_data(diagram_html(kg, mechanism="lifestyle"))
-    everything = page_data(overview)
-    assert 0 < len(payload["edges"]) < len(everything["edges"])
-    for edge in payload["edges"]:
+    assert 0 < len(links(payload)) < len(links(page_data(everything)))
+    for edge in links(payload):
         assert all("lifestyle factors" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
     assert "mechanism: lifestyle factors" in payload["caption"]
 
@@ -244,21 +268,21 @@ def test_unknown_mechanism_is_a_user_error(kg: KnowledgeGraph) -> None:
 
 
 # -- styles ---------------------------------------------------------------------------------------------
-def test_counteracting_links_look_different(overview: str) -> None:
-    payload = page_data(overview)
-    counter = [e for e in payload["edges"] if payload["info"]["edges"][e["id"]]["counteracting"]]
-    causal = [e for e in payload["edges"] if not payload["info"]["edges"][e["id"]]["counteracting"]]
+def test_counteracting_links_look_different(everything: str) -> None:
+    payload = page_data(everything)
+    counter = [e for e in links(payload) if payload["info"]["edges"][e["id"]]["counteracting"]]
+    causal = [e for e in links(payload) if not payload["info"]["edges"][e["id"]]["counteracting"]]
     assert counter and causal
     assert {e["arrows"]["to"]["type"] for e in counter} == {"bar"}
     assert {e["color"]["color"] for e in counter} == {style.COUNTERACTING_COLOUR}
     assert {e["arrows"]["to"]["type"] for e in causal} == {"arrow"}
     assert style.COUNTERACTING_COLOUR not in {e["color"]["color"] for e in causal}
-    assert "counteracts: treats, prevents" in overview  # and the legend says so
+    assert "counteracts: treats, prevents" in everything  # and the legend says so
 
 
-def test_line_style_follows_certainty(kg: KnowledgeGraph, overview: str) -> None:
+def test_line_style_follows_certainty(kg: KnowledgeGraph, everything: str) -> None:
     diagram = build_diagram(kg)
-    payload = page_data(overview)
+    payload = page_data(everything)
     by_id = {e["id"]: e for e in payload["edges"]}
     seen = set()
     for link in diagram.links:
@@ -269,17 +293,23 @@ def test_line_style_follows_certainty(kg: KnowledgeGraph, overview: str) -> None
         seen.add(best.certainty if best else None)
     assert {"asserted", "can", "may"} <= seen
     assert style.line_style("often").dashes is None
-    assert style.line_style("sometimes").dashes and style.line_style("recommended").dashes
+    assert style.line_style("sometimes").dashes and style.line_style("linked").dashes
+    assert style.line_style("recommended").dashes is None  # advice is not a hedge
     assert style.line_style("rare").width < style.line_style("may").width < style.line_style("can").width
 
 
-def test_shapes_follow_concept_kind(overview: str) -> None:
-    payload = page_data(overview)
-    shapes = {n["id"]: n["shape"] for n in payload["nodes"]}
-    assert shapes[data.UTI] == style.NODE_STYLES[style.primary_kind([style.ETIO + "Infection"])].shape
-    assert shapes[data.LEG_CRAMPS] == "box"
-    assert shapes[data.ANTIBIOTICS] == "hexagon"
-    assert len(set(shapes.values())) >= 5
+def test_boxes_follow_concept_kind(everything: str) -> None:
+    """Every concept is a box with its label inside (readable); kinds differ by corners, fill, border."""
+    payload = page_data(everything)
+    looks = {
+        n["id"]: (n["shapeProperties"]["borderRadius"], n["color"]["background"], n["borderWidth"])
+        for n in concepts(payload)
+    }
+    assert {n["shape"] for n in concepts(payload)} == {"box"}
+    infection = style.NODE_STYLES[style.ETIO + "Infection"]
+    assert looks[data.UTI] == (infection.radius, infection.fill, infection.border_width)
+    assert looks[data.ANTIBIOTICS][0] != looks[data.UTI][0]
+    assert len(set(looks.values())) >= 5
 
 
 def test_legend_is_html_and_lists_what_is_drawn(classroom: str) -> None:
@@ -289,15 +319,18 @@ def test_legend_is_html_and_lists_what_is_drawn(classroom: str) -> None:
         assert text in legend
     assert "medication side effects" in legend and "inflammation and nerve irritation" in legend
     assert "counteracts" not in legend  # the paths follow causal links only
+    # the CLI's certainty words (skos:notation), not the ontology's prefLabels
+    assert "asserted, often, can" in legend and "stated" not in legend
+    assert "may, linked, sometimes" in legend and "associated" not in legend
 
 
 def test_layout_runs_left_to_right(classroom: str) -> None:
     payload = page_data(classroom)
-    x = {n["id"]: n["x"] for n in payload["nodes"]}
+    drawn = [n for n in concepts(payload) if not n.get("hidden")]
+    x = {n["id"]: n["x"] for n in drawn}
     assert x[payload["source"]] == min(x.values()) and x[payload["target"]] == max(x.values())
-    forward = [e for e in payload["edges"] if "smooth" not in e]
-    assert len(forward) >= 0.9 * len(payload["edges"])
-    assert all(x[e["from"]] < x[e["to"]] for e in forward)
+    shown = [e for e in links(payload) if not e.get("hidden")]
+    assert all(x[e.get("origin", e["from"])] < x[e["to"]] for e in shown)  # causes left of effects
     assert payload["options"]["physics"] == {"enabled": False}  # positions are final: nothing to settle
     assert payload["detail"] is None  # small: arrowheads and dashes at every zoom
 
@@ -330,7 +363,14 @@ def test_layered_layout_invariants(graph: tuple[int, list, list]) -> None:
 
 # -- escaping -------------------------------------------------------------------------------------------
 def test_injected_markup_stays_text(evil_kg: KnowledgeGraph) -> None:
-    for page in (diagram_html(evil_kg), diagram_html(evil_kg, EVIL_LABEL, "cramp & <b>pain</b>", title=EVIL_LABEL)):
+    overview = diagram_html(evil_kg)
+    for markup in MARKUP_THAT_MUST_NOT_APPEAR:
+        assert markup not in overview, markup
+    assert set(Tags(overview).names) <= PAGE_ELEMENTS
+    for page in (
+        diagram_html(evil_kg, whole=True),
+        diagram_html(evil_kg, EVIL_LABEL, "cramp & <b>pain</b>", title=EVIL_LABEL),
+    ):
         for markup in MARKUP_THAT_MUST_NOT_APPEAR:
             assert markup not in page, markup
         tags = Tags(page)
@@ -360,8 +400,10 @@ def test_cli_writes_the_classroom_diagram(
     result = cli(["viz", "UTI", "leg cramps"])
     assert result.code == 0, result.err
     payload = page_data((tmp_path / "etiograph-diagram.html").read_text(encoding="utf-8"))
-    summary = f"{payload['totalPaths']} paths, {len(payload['nodes'])} concepts, {len(payload['edges'])} links"
-    assert f"wrote etiograph-diagram.html ({summary})" in result.err
+    shown = [n for n in concepts(payload) if not n.get("hidden")]
+    summary = f"{payload['drawn']} of {payload['totalPaths']} paths, {len(shown)} concepts"
+    assert f"wrote etiograph-diagram.html ({summary}" in result.err
+    assert payload["drawn"] == 8
     assert payload["totalPaths"] == kg.paths(*QUESTION).total
     assert oct((tmp_path / "etiograph-diagram.html").stat().st_mode & 0o777) == "0o644"
 
@@ -386,6 +428,12 @@ def test_cli_output_options(cli, tmp_path: Path) -> None:
         (["viz", "--gallery", "somewhere", "-o", "x.html"], "leave out -o"),
         (["viz", "--gallery", "somewhere", "--mechanism", "kidney"], "one per mechanism"),
         (["viz", "--data", "no-such-file.ttl"], "no such file"),
+        (["viz", "UTI", "leg cramps", "--limit", "0"], "--limit must be at least 1"),
+        (["viz", "UTI", "leg cramps", "--limit", "3", "--all"], "give one of them"),
+        (["viz", "--story"], "--story tells a path"),
+        (["viz", "--png", "x.png"], "one panel per mechanism"),
+        (["viz", "--gallery", "somewhere", "--png", "x.png"], "leave out -o"),
+        (["viz", "UTI", "leg cramps", "--svg", "-"], "--svg needs a file name"),
     ],
 )
 def test_cli_errors_exit_2(cli, args: list[str], message: str, tmp_path: Path, monkeypatch) -> None:
@@ -404,7 +452,7 @@ def test_unknown_concept_error_carries_suggestions(kg: KnowledgeGraph) -> None:
 
 def test_cli_with_user_data(cli, evil_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "evil.html"
-    result = cli(["viz", "--data", str(evil_file), "-o", str(out)])
+    result = cli(["viz", "--data", str(evil_file), "--all", "-o", str(out)])
     assert result.code == 0, result.err
     page = out.read_text(encoding="utf-8")
     for markup in MARKUP_THAT_MUST_NOT_APPEAR:
@@ -412,7 +460,10 @@ def test_cli_with_user_data(cli, evil_file: Path, tmp_path: Path) -> None:
     payload = page_data(page)
     assert "data of 2024-03-05" in payload["caption"]  # no declared date: the file's
     assert payload["title"] == "<script>window.__xss = 'title'</script>"
-    assert len(payload["nodes"]) == 3 and len(payload["edges"]) == 2
+    assert len(concepts(payload)) == 3 and len(links(payload)) == 2
+    overview = tmp_path / "overview.html"
+    assert cli(["viz", "--data", str(evil_file), "-o", str(overview)]).code == 0
+    assert all(markup not in overview.read_text(encoding="utf-8") for markup in MARKUP_THAT_MUST_NOT_APPEAR)
 
 
 def test_caption_names_the_data_date(classroom: str) -> None:
@@ -424,7 +475,7 @@ def test_gallery_pages_link_to_each_other(kg: KnowledgeGraph, tmp_path: Path, cl
     assert cli(["viz", "--gallery", str(tmp_path / "site")]).code == 0
     site = tmp_path / "site"
     pages = sorted(site.glob("*.html"))
-    mechanisms = {t.notation for t in kg.edges.scheme("mechanisms").values()}
+    mechanisms = {m for link in build_diagram(kg).links for c in link.claims for m in c.mechanisms}
     assert {p.name for p in pages} == {
         "index.html",
         "overview.html",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..errors import UnknownConceptError
 from ..graph import KnowledgeGraph
-from . import style
 from .model import Diagram, build_diagram, dataset_date, dataset_title
+from .overview import overview_html, panels
 from .page import render, runtime_assets, write_page
 
 
@@ -18,7 +18,8 @@ from .page import render, runtime_assets, write_page
 class Entry:
     file: str
     heading: str
-    diagram: Diagram
+    caption: str
+    diagram: Diagram | None  # None: the overview by mechanism
 
 
 def slug(text: str) -> str:
@@ -34,26 +35,28 @@ def write_gallery(
     kg: KnowledgeGraph, directory: Path, *, source: str, target: str, max_hops: int, data_date: str | None
 ) -> list[Path]:
     data_date = data_date or dataset_date(kg)
-    entries = [Entry("overview.html", "Everything the article claims", build_diagram(kg, data_date=data_date))]
+    found = panels(kg, data_date)
+    mechanism_files = {p.notation: f"mechanism-{slug(p.notation)}.html" for p in found}
+    overview_caption = "One panel per mechanism with its main chains; each opens the mechanism's diagram."
+    entries = [Entry("overview.html", "Overview by mechanism", overview_caption, None)]
     try:
         headline = build_diagram(kg, source, target, max_hops=max_hops, data_date=data_date)
     except UnknownConceptError:
         headline = None
     if headline is not None and headline.source and headline.target:
         name = f"{slug(headline.source.label)}-to-{slug(headline.target.label)}.html"
-        entries.insert(0, Entry(name, headline.title, headline))
-    schemes = sorted(kg.edges.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
-    for term in schemes:
-        diagram = build_diagram(kg, mechanism=term.notation, data_date=data_date)
-        if diagram.links:
-            diagram.title = f"Mechanism: {term.label}"
-            entries.append(Entry(f"mechanism-{slug(term.notation)}.html", diagram.title, diagram))
+        entries.insert(0, Entry(name, headline.title, headline.caption, headline))
+    entries += [Entry(mechanism_files[p.notation], p.diagram.title, p.diagram.caption, p.diagram) for p in found]
 
     written = []
     for entry in entries:
         nav = [("All diagrams", "index.html", False)] + [(e.heading, e.file, e is entry) for e in entries]
         path = directory / entry.file
-        write_page(path, render(entry.diagram, nav=nav))
+        if entry.diagram is None:
+            page = overview_html(kg, data_date=data_date, nav=nav, links=mechanism_files, found=found)
+        else:
+            page = render(entry.diagram, nav=nav)
+        write_page(path, page)
         written.append(path)
     index = directory / "index.html"
     write_page(index, _index(entries, kg, data_date))
@@ -63,8 +66,7 @@ def write_gallery(
 def _index(entries: list[Entry], kg: KnowledgeGraph, data_date: str | None) -> str:
     _, css = runtime_assets()
     cards = "".join(
-        f'<li><a href="{escape(e.file)}">{escape(e.heading)}</a><p>{escape(e.diagram.caption)}</p></li>'
-        for e in entries
+        f'<li><a href="{escape(e.file)}">{escape(e.heading)}</a><p>{escape(e.caption)}</p></li>' for e in entries
     )
     title = dataset_title(kg) or "etiograph diagrams"
     when = f"Data of {data_date}." if data_date else "Data date unknown."

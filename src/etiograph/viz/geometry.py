@@ -101,6 +101,13 @@ def box_size(label: str, font: float, max_width: float) -> tuple[float, float]:
     return width + 2 * MARGIN_X + 12, len(lines) * LINE * font + 2 * MARGIN_Y
 
 
+def drawn_size(label: str, font: float, max_width: float) -> tuple[float, float]:
+    """(width, height) of the box as drawn (static images): the label's lines plus margins."""
+    lines = wrap(label, font, max_width)
+    width = max(text_width(line, font) for line in lines)
+    return width + 2 * MARGIN_X, len(lines) * 1.2 * font + 2 * MARGIN_Y
+
+
 def curve(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> list[tuple[float, float]]:
     """Points along the edge a → b as vis-network 9 draws it with ``smooth``."""
     (ax, ay), (bx, by) = a, b

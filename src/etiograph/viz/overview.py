@@ -100,11 +100,13 @@ def overview_html(
     data_date: str | None = None,
     nav: Sequence[tuple[str, str, bool]] = (),
     links: dict[str, str] | None = None,
+    found: list[Panel] | None = None,
 ) -> str:
     """The overview page; ``links`` (mechanism notation → relative href) makes panels link to
-    pages of a gallery instead of carrying their diagrams inside the page."""
+    pages of a gallery instead of carrying their diagrams inside the page; ``found``: the panels,
+    when the caller has built them already."""
     data_date = data_date or dataset_date(kg)
-    found = panels(kg, data_date)
+    found = panels(kg, data_date) if found is None else found
     heading = title or dataset_title(kg) or "Causal graph"
     concepts = {n.iri for p in found for n in p.diagram.nodes}
     claims = {(link.source, link.target, link.counteracting) for p in found for link in p.diagram.links}

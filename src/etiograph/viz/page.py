@@ -98,12 +98,15 @@ def script_json(value: Any) -> str:
     return text
 
 
-def render(diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = (), *, story: bool = False) -> str:
+def render(
+    diagram: Diagram, nav: Sequence[tuple[str, str, bool]] = (), *, story: bool = False, data: VisData | None = None
+) -> str:
     """The page for ``diagram``; ``nav`` adds links (text, relative href, is-current) under the caption.
 
     ``story`` opens the page in story mode (path diagrams): the first path, one hop at a time.
+    ``data``: the diagram's vis-network data when the caller has it already (static images use it too).
     """
-    data = vis_data(diagram)
+    data = data or vis_data(diagram)
     vis_js, vis_css = vis_assets()
     runtime_js, runtime_css = runtime_assets()
     title = escape(diagram.title)

@@ -23,7 +23,7 @@ from .network import FONT, FONT_SIZE, LABEL_WIDTH, ROLE_FONT_SIZE, VisData
 
 SLIDE = (1920, 1080)
 TITLE_BAND = 110
-LEGEND_BAND = 70
+LEGEND_BAND = 96
 PAD = 40
 
 
@@ -32,10 +32,15 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
     width, height = size
     nodes = [n for n in data.nodes if not n.get("hidden")]
     edges = [e for e in data.edges if not e.get("hidden")]
-    sizes = data.sizes or {}
     boxes = {}
     for node in nodes:
-        w, h = sizes.get(node["id"], (LABEL_WIDTH + 20, FONT_SIZE * 2))
+        if node.get("waypoint"):
+            boxes[node["id"]] = geometry.Box(node["x"], node["y"], 0.0, 0.0)
+            continue
+        font = node.get("font", {}).get("size", FONT_SIZE)
+        w, h = geometry.drawn_size(node["label"], font, LABEL_WIDTH)
+        if font >= ROLE_FONT_SIZE:  # drawn bold
+            w *= 1.12
         boxes[node["id"]] = geometry.Box(node["x"], node["y"], w, h)
     top = TITLE_BAND if chrome else PAD
     bottom = LEGEND_BAND if chrome else PAD
@@ -72,7 +77,8 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
             continue
         out.append(_edge(edge, positions, boxes, at, scale))
     for node in nodes:
-        out.append(_node(node, boxes[node["id"]], at, scale))
+        if not node.get("waypoint"):
+            out.append(_node(node, boxes[node["id"]], at, scale))
     if chrome:
         out.append(_legend(diagram, width, height))
     out.append("</svg>")
@@ -87,6 +93,8 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     if len(inside) < 2:
         return ""
     visible = points[inside[0] - 1 if inside[0] else 0 : inside[-1] + 1]
+    if end.width == 0:  # a waypoint: the next segment carries on from the exact point
+        visible = points[inside[0] - 1 if inside[0] else 0 :]
     colour = edge["color"]["color"]
     width = max(edge.get("width", 2) * scale, 1.2)
     dash = ""
@@ -97,7 +105,9 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     (x1, y1), (x2, y2) = at(*visible[-2]), at(*visible[-1])
     angle = math.atan2(y2 - y1, x2 - x1)
     head = 16 * scale + 4
-    if edge["arrows"]["to"].get("type") == "bar":
+    if not edge["arrows"]["to"].get("enabled", True):
+        pass
+    elif edge["arrows"]["to"].get("type") == "bar":
         dx, dy = -math.sin(angle) * head * 0.7, math.cos(angle) * head * 0.7
         parts.append(
             f'<line x1="{x2 + dx:.1f}" y1="{y2 + dy:.1f}" x2="{x2 - dx:.1f}" y2="{y2 - dy:.1f}" stroke="{colour}" stroke-width="{width + 2:.1f}"/>'
