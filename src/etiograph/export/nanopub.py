@@ -203,7 +203,15 @@ def _content(node: Subject, props: Props, seen: set[Subject]) -> str:
 
 
 def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> list[Triple]:
-    return [(names.get(s, s), p, names.get(o, o)) for s, p, o in triples]  # type: ignore[misc]
+    import pyoxigraph as ox
+
+    if not names:
+        return triples
+    blank = ox.BlankNode
+    return [
+        (names.get(s, s), p, names.get(o, o)) if type(s) is blank or type(o) is blank else (s, p, o)  # type: ignore[misc]
+        for s, p, o in triples
+    ]
 
 
 def claim_classes(triples: Iterable[Triple]) -> set[str]:
