@@ -462,3 +462,24 @@ def test_same_records_from_every_local_store(kg, rdflib_kg) -> None:
     ours, theirs = kgx.KgxGraph(build(kg)), kgx.KgxGraph(build(rdflib_kg))
     assert list(ours.nodes()) == list(theirs.nodes())
     assert list(ours.edges()) == list(theirs.edges())
+
+
+def test_kgx_into_a_file_is_a_one_line_error(tmp_path: Path, cli) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    result = cli(["export", "--format", "kgx", "-o", str(blocker)])
+    assert result.code == 2 and "not a folder" in result.err and result.err.count("\n") == 1
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_the_ontologys_biolink_alignments_exist_in_the_release(kg, biolink: Biolink) -> None:
+    """Every biolink: IRI the ontology (and data) names is a class or slot of the release the export follows."""
+    rows = kg.query(
+        "SELECT DISTINCT ?b WHERE { { ?x ?p ?b } UNION { ?b ?p ?x } UNION { ?x ?b ?y } "
+        "FILTER(isIRI(?b) && STRSTARTS(STR(?b), STR(biolink:))) }"
+    )
+    names = {b.value.removeprefix("https://w3id.org/biolink/vocab/") for (b,) in rows} - {""}  # "" : the namespace
+    assert {"causes", "DiseaseOrPhenotypicFeature", "supporting_text"} <= names
+    for name in names:
+        as_slot = name.replace("_", " ")
+        assert (name[:1].isupper() and biolink.class_name(name) in biolink.classes) or as_slot in biolink.slots, name
