@@ -101,3 +101,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], CliResu
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# -- production triple stores (tests/engines.py): Virtuoso, shared by the backend suite and publish --
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, nt_export: bytes):
+    """A private Virtuoso (Debian virtuoso-opensource) on 127.0.0.1:18310/18311 holding the export."""
+    from engines import virtuoso_fixture
+
+    yield from virtuoso_fixture(tmp_path_factory, nt_export)

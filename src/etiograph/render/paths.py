@@ -354,8 +354,9 @@ CONSTRUCT {
 } WHERE {
   VALUES (?s ?p ?o) { %s }
   ?s ?p ?o .
-  { BIND(?s AS ?node) } UNION { BIND(?o AS ?node) }
-  ?node skos:prefLabel ?label .
+  # Each branch binds ?node from its own pattern: a BIND of an outer variable inside a group sees it
+  # unbound (SPARQL's bottom-up evaluation), which labelled every concept on pyoxigraph, none on Virtuoso.
+  { ?s skos:prefLabel ?label . BIND(?s AS ?node) } UNION { ?o skos:prefLabel ?label . BIND(?o AS ?node) }
   OPTIONAL {
     ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ?cp ?cv .
     OPTIONAL { ?cv ?ep ?ev . FILTER(isBlank(?cv)) OPTIONAL { ?ev ?sp ?sv . FILTER(isBlank(?ev)) } }
