@@ -25,6 +25,8 @@ def write_case(case: dict, root: Path) -> Path:
     (root / "concepts.tsv").write_text(concepts, encoding="utf-8")
     (folder / "article.txt").write_text(case["article"], encoding="utf-8")
     (folder / "claims.tsv").write_bytes(case["claims"].encode(case.get("claims_encoding", "utf-8")))
+    if "tables" in case:  # hand-kept Turtle beside the sheet (the bundled article's tables)
+        (folder / "tables.ttl").write_text(case["tables"], encoding="utf-8")
     meta = {"title": "A test case (fixture)", "text": "article.txt", **case.get("source", {})}
     (folder / "source.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
     return root
@@ -55,8 +57,8 @@ def test_case(case: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert errors == set(expect["errors"]), report["problems"]
     assert warnings == set(expect["warnings"]), report["problems"]
     assert code == (1 if errors else 0)
-    for problem in report["problems"]:  # every problem names the row it is about
-        assert problem["file"].endswith("claims.tsv") and problem["row"] >= 2
+    for problem in report["problems"]:  # every problem names the row it is about (or the Turtle file)
+        assert (problem["file"].endswith("claims.tsv") and problem["row"] >= 2) or problem["file"].endswith("tables.ttl")
     [coverage] = report["coverage"]
     assert len(coverage["uncited"]) == expect["uncited"]
     if "cited" in expect:

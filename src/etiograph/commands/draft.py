@@ -8,7 +8,7 @@ import argparse
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("article", help="the article's plain text (UTF-8)")
     parser.add_argument("-o", "--output", metavar="FILE", help="where to write the sheet (default: standard output)")
-    parser.add_argument("--source-id", metavar="ID", help="the source the rows are for (checks its folder's concepts.tsv too)")
+    parser.add_argument("--source-id", metavar="ID", help="the bundled source the rows are for: its concepts.tsv is matched too and its sections filled in")
     parser.add_argument(
         "--concepts",
         action="append",
@@ -16,6 +16,33 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a concepts.tsv whose labels are matched (default: the bundled graph/concepts.tsv; repeatable)",
     )
     parser.add_argument("--against", metavar="CLAIMS_TSV", help="also print recall and precision of subject-object pairs against this curated sheet")
+
+
+def _with_sections(rows: list, text: str, folder) -> list:
+    """Each row's section: the last source.yaml section whose title stands as a line above the quote."""
+    import re
+    from dataclasses import replace
+
+    from ..curation.sheets import read_source
+
+    sections = read_source(folder).sections
+    if not sections:
+        return rows
+    starts = []
+    for section in sections:
+        found = re.search(r"^[ \t]*" + re.escape(section.title) + r"[ \t]*$", text, re.MULTILINE)
+        if found:
+            starts.append((found.start(), section.key))
+    starts.sort()
+    out = []
+    for row in rows:
+        position = max(text.find(row.quote), 0)
+        key = sections[0].key
+        for begin, name in starts:
+            if begin <= position:
+                key = name
+        out.append(replace(row, section=key))
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,8 +64,13 @@ def run(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as error:
         raise DataError(article, f"not UTF-8 text: {error.reason}") from None
     files = [Path(f) for f in args.concepts] if args.concepts else [default_root() / "concepts.tsv"]
+    folder = default_root() / "sources" / args.source_id if args.source_id else None
+    if folder is not None and (folder / "concepts.tsv").is_file():
+        files.append(folder / "concepts.tsv")  # the concepts that source introduces
     concepts = [row for f in files for row in read_concepts(f)]
     rows = draft(text, concepts)
+    if folder is not None and (folder / "source.yaml").is_file():
+        rows = _with_sections(rows, text, folder)
     emit(args, draft_tsv(rows))
     print(f"drafted {len(rows)} candidate rows from {article.name}: edit them, then `etiograph check` and `etiograph build`", file=sys.stderr)
     if args.against:

@@ -47,10 +47,11 @@ class DraftRow:
     certainty: str
     quote: str
     note: str
+    section: str = ""
 
     def as_row(self) -> dict[str, str]:
         return {"subject": self.subject, "predicate": self.predicate, "object": self.object,
-                "certainty": self.certainty, "quote": self.quote, "note": self.note}
+                "certainty": self.certainty, "quote": self.quote, "note": self.note, "section": self.section}
 
 
 class Matcher:

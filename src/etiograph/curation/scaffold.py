@@ -54,7 +54,7 @@ def headings(text: str) -> list[Heading]:
     for number, line in enumerate(lines):
         stripped = line.strip()
         rest = "".join(lines[number + 1 :]).strip()
-        if stripped and rest and len(stripped) <= 120 and stripped[-1].isalnum() and not stripped.startswith(("-", "|", "*")):
+        if stripped and rest and len(stripped) <= 120 and _looks_like_heading(stripped):
             if not found and text[:offset].strip():
                 found.append(Heading(0, Section(slug("introduction", taken), "Introduction")))
             found.append(Heading(offset, Section(slug(stripped, taken), stripped)))
@@ -62,6 +62,17 @@ def headings(text: str) -> list[Heading]:
     if not found:
         found.append(Heading(0, Section("text", "Full text")))
     return found
+
+
+def _looks_like_heading(line: str) -> bool:
+    """No closing punctuation ("Causes of Cramps"), or a question in Title Case ("Can A Uti Cause Leg
+    Cramps?", unlike an FAQ's "Can a UTI cause leg cramps?")."""
+    if line.startswith(("-", "|", "*")) or len(line) < 4 or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if line[-1].isalnum():
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z']*", line) if len(w) > 3]
+    return line.endswith("?") and len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
 def section_at(marks: list[Heading], position: int) -> Section:
