@@ -29,10 +29,11 @@ PLUGIN_COMMANDS = {
     "viz": ("etiograph.viz.command", "Draw interactive causal-path diagrams (self-contained, offline HTML)."),
     "serve": ("etiograph.server.command", "Serve the graph as a read-only SPARQL 1.1 endpoint with a query page."),
     "docs": ("etiograph.ontodoc.command", "Write offline HTML documentation of the ontology, its concept schemes and concepts."),
+    "build": ("etiograph.commands.build", "Compile the claim sheets (graph/sources/*/claims.tsv, graph/concepts.tsv) into the graph's Turtle."),
+    "check": ("etiograph.commands.check", "Curation checks of the claim sheets: quotes, hedges, wording, names, coverage, conflicts."),
     "draft": ("etiograph.commands.draft", "Candidate claim rows for a new article (a sheet to edit, never graph data)."),
     "new-source": ("etiograph.commands.new_source", "Scaffold a new source folder (metadata, sections, empty or drafted claim sheet)."),
-    "check": ("etiograph.commands.check", "Curation checks of the claim sheets: quotes, hedges, wording, names, coverage, conflicts."),
-    "build": ("etiograph.commands.build", "Compile the claim sheets (graph/sources/*/claims.tsv, graph/concepts.tsv) into the graph's Turtle."),
+    "publish": ("etiograph.commands.publish", "Push the graph into a triple store (SPARQL 1.1 Graph Store Protocol) and count it back."),
 }
 
 
