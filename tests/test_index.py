@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from test_paths import CAUSAL_LOCAL, random_graphs, turtle
 from test_paths import node as node_iri
 
-from etiograph import KnowledgeGraph
+from etiograph import KnowledgeGraph, resources
 from etiograph.analysis import betweenness_toward
 from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
 
@@ -312,13 +313,20 @@ def test_random_graphs_index_equals_sparql(case):
 
 @pytest.mark.external
 def test_persistent_store_saves_its_index_and_reads_it_back(tmp_path: Path):
+    # A private copy of the bundled graph: the shared files may be rebuilt while the test runs.
+    files = []
+    for source in resources.graph_files():
+        files.append(tmp_path / source.name)
+        shutil.copyfile(source, files[-1])
+    data_options = [option for path in files for option in ("--data", str(path))]
     folder = tmp_path / "store"
-    command = [sys.executable, "-m", "etiograph", "paths", "UTI", "leg cramps", "--store", f"oxigraph:{folder}"]
-    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    command = [sys.executable, "-m", "etiograph", "paths", "UTI", "leg cramps", *data_options]
+    command += ["--store", f"oxigraph:{folder}"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert first.returncode == 0, first.stderr
     saved = folder / INDEX_FILE
     written = saved.stat().st_mtime_ns
-    reopened = KnowledgeGraph.load(store=f"oxigraph:{folder}")
+    reopened = KnowledgeGraph.load(data=files, store=f"oxigraph:{folder}")
     index, _ = reopened.causal_index()
     fresh = CausalIndex.from_store(
         reopened.backend.store, index.predicates["causal"], index.predicates["counteracting"]
@@ -326,7 +334,7 @@ def test_persistent_store_saves_its_index_and_reads_it_back(tmp_path: Path):
     assert index.to_bytes("k") == fresh.to_bytes("k")
     assert saved.stat().st_mtime_ns == written  # read back, not rebuilt
     assert reopened.paths("UTI", "leg cramps") == sparql_twin(reopened).paths("UTI", "leg cramps")
-    in_memory = subprocess.run(command[:-2], capture_output=True, text=True, timeout=120, check=False)
+    in_memory = subprocess.run(command[:-2], capture_output=True, text=True, timeout=300, check=False)
     assert first.stdout == in_memory.stdout
 
 
@@ -338,7 +346,7 @@ def test_a_reloaded_store_rebuilds_its_index(tmp_path: Path):
     folder = tmp_path / "store"
     command = [sys.executable, "-m", "etiograph", "paths", node_iri(0), node_iri(2), "--format", "json"]
     command += ["--data", str(data_file), "--store", f"oxigraph:{folder}"]
-    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["total"] == 1
     edges.append((0, 2, "contributesTo", "medication", "may", True))

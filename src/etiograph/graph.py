@@ -371,7 +371,7 @@ class KnowledgeGraph:
     def _reach(self, concept: str, forward: bool, max_hops: int | None, limit: int | None) -> ReachResult:
         start = self.resolve(concept)
         edge_filter = EdgeFilter(self.edges.causal_predicates())
-        distance, _, truncated = self._expand(start.iri, edge_filter, forward, max_hops, limit or None)
+        distance, _, truncated = self._expand(start.iri, edge_filter, forward, max_hops, limit or None, False)
         distance.pop(start.iri, None)
         labels = self._labels(distance)
         reached = sorted(
@@ -411,9 +411,19 @@ class KnowledgeGraph:
 
     # -- structure, from the index or by SPARQL -------------------------------------------------
     def _expand(
-        self, start: str, edge_filter: EdgeFilter, forward: bool, max_hops: int | None, limit: int | None
+        self,
+        start: str,
+        edge_filter: EdgeFilter,
+        forward: bool,
+        max_hops: int | None,
+        limit: int | None,
+        with_edges: bool = True,
     ) -> tuple[dict[str, int], dict[str, set[str]], bool]:
-        """Breadth-first reach as ``EdgeSource.expand``: distances, edges seen, cut short by ``limit``."""
+        """Breadth-first reach as ``EdgeSource.expand``: distances, edges seen, cut short by ``limit``.
+
+        Every edge seen joins a node already reached, so the IRIs are those of ``found``; callers that
+        need distances only pass ``with_edges=False``.
+        """
         indexed = self.causal_index()
         if indexed is None:
             return self.edges.expand(start, edge_filter, forward, max_hops, limit)
@@ -422,11 +432,12 @@ class KnowledgeGraph:
         if node is None:
             return {start: 0}, {}, False
         found, edges, truncated = index.reach(node, _mask(index, edge_filter), forward, max_hops, limit)
-        iri = index.iri
+        names = {n: index.iri(n) for n in found}
         adjacency: dict[str, set[str]] = {}
-        for u, v in edges:
-            adjacency.setdefault(iri(u), set()).add(iri(v))
-        return {iri(n): d for n, d in found.items()}, adjacency, truncated
+        if with_edges:
+            for u, v in edges:
+                adjacency.setdefault(names[u], set()).add(names[v])
+        return {names[n]: d for n, d in found.items()}, adjacency, truncated
 
     def _neighbours(self, nodes: Iterable[str], edge_filter: EdgeFilter, forward: bool) -> list[tuple[str, str]]:
         """Edges leaving (forward) or entering ``nodes``."""

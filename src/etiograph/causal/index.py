@@ -192,19 +192,27 @@ class CausalIndex:
             flags[p] = flags.get(p, 0) | COUNTERACTING
         ids: dict[str, int] = {}
         keys: list[int] = []
+        append = keys.append
         for predicate, flag in sorted(flags.items()):
+            # The pattern is answered from the (predicate, object, subject) index: quads come grouped
+            # by object, so the object's id is looked up once per group.
+            last_object, v_bits = None, 0
             for quad in store.quads_for_pattern(None, named(predicate), None, default):
                 s, o = quad.subject, quad.object
-                if type(s) is not named or type(o) is not named:
+                if type(o) is not named or type(s) is not named:
                     continue
-                s_iri, o_iri = s.value, o.value
+                if o != last_object:
+                    last_object = o
+                    o_iri = o.value
+                    v = ids.get(o_iri)
+                    if v is None:
+                        v = ids[o_iri] = len(ids)
+                    v_bits = (v << 2) | flag
+                s_iri = s.value
                 u = ids.get(s_iri)
                 if u is None:
                     u = ids[s_iri] = len(ids)
-                v = ids.get(o_iri)
-                if v is None:
-                    v = ids[o_iri] = len(ids)
-                keys.append((u << 34) | (v << 2) | flag)
+                append((u << 34) | v_bits)
         predicates = {"causal": sorted(causal), "counteracting": sorted(counteracting)}
         return cls._from_keys(ids, keys, predicates)
 

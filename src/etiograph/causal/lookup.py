@@ -15,14 +15,10 @@ from ..edges import EdgeFilter, EdgeSource
 from ..vocab import ETIO, OA, PREF_LABEL, RDF
 
 _SUBJECT = ox.NamedNode(RDF + "subject")
-_PREDICATE = ox.NamedNode(RDF + "predicate")
 _OBJECT = ox.NamedNode(RDF + "object")
-_ATTRIBUTES = {
-    "certainty": ox.NamedNode(ETIO + "certainty"),
-    "mechanism": ox.NamedNode(ETIO + "mechanism"),
-    "inSection": ox.NamedNode(ETIO + "inSection"),
-}
-_EVIDENCE = ox.NamedNode(ETIO + "evidence")
+# A claim's statements are grouped by predicate IRI (as strings: a term's ``.value`` builds a new one).
+_PREDICATE_IRI, _EVIDENCE_IRI = RDF + "predicate", ETIO + "evidence"
+_ATTRIBUTE_IRIS = {"certainty": ETIO + "certainty", "mechanism": ETIO + "mechanism", "inSection": ETIO + "inSection"}
 _SELECTOR = ox.NamedNode(OA + "hasSelector")
 _EXACT = ox.NamedNode(OA + "exact")
 _LABEL = ox.NamedNode(PREF_LABEL)
@@ -81,7 +77,7 @@ class StoreLookup:
                     triples.add((s, quad.predicate.value, o))
             for claim in self._claims(s_node, o_node, (degrees or {}).get((s, o))):
                 statements = self._statements(claim)
-                for p in statements.get(_PREDICATE.value, ()):
+                for p in statements.get(_PREDICATE_IRI, ()):
                     if p.value in wanted:
                         claims_of.setdefault((s, p.value, o), set()).add(claim.value)
                         if claim.value not in attributes:
@@ -126,12 +122,12 @@ class StoreLookup:
     def _attributes(self, statements: dict[str, list]) -> dict[str, list[str]]:
         """Certainty, mechanisms, section and quotes, as ``EdgeSource._claim_attributes`` gives them."""
         found: dict[str, list[str]] = {}
-        for name, predicate in _ATTRIBUTES.items():
-            for value in statements.get(predicate.value, ()):
+        for name, predicate in _ATTRIBUTE_IRIS.items():
+            for value in statements.get(predicate, ()):
                 values_of = found.setdefault(name, [])
                 if value.value not in values_of:
                     values_of.append(value.value)
-        for evidence in statements.get(_EVIDENCE.value, ()):
+        for evidence in statements.get(_EVIDENCE_IRI, ()):
             if isinstance(evidence, ox.Literal):
                 continue
             for selector in self._objects(evidence, _SELECTOR):
