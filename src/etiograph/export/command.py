@@ -101,22 +101,51 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
     A ``.trig`` file in ``folder`` that an earlier ``--split`` wrote (its first line says so) and that
     this export no longer has is removed, so the folder mirrors the claims; any other file is left alone.
     """
-    from ..atomic import write_bytes_atomic
     from . import canonical, trig
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
     documents = trig.split(canonical.read(sources), creator)
-    written = []
-    for name, data in documents.items():
-        write_bytes_atomic(folder / name, data)
-        written.append(folder / name)
+    written = _write_files(folder, documents)
     removed = 0
     for stale in sorted(folder.glob("*.trig")):
         if stale.name not in documents and _written_by_split(stale):
             stale.unlink()
             removed += 1
     return written, removed
+
+
+def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
+    """Each document to ``folder/name`` atomically (temporary file, then rename), with one flush for all.
+
+    One ``fsync`` per file, as :func:`etiograph.atomic.write_bytes_atomic` does for a single output,
+    took seconds for two hundred nanopublications; one ``os.sync`` before the renames gives the same
+    guarantee: after a crash each file is the old one or the complete new one.
+    """
+    import os
+    import tempfile
+
+    from ..atomic import OutputError
+
+    temporary: dict[str, str] = {}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        umask = os.umask(0)
+        os.umask(umask)
+        for name, data in documents.items():
+            fd, temporary[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        os.sync()
+        for name, path in temporary.items():
+            os.replace(path, folder / name)
+    except OSError as error:
+        raise OutputError(f"cannot write nanopublications to {folder}: {error.strerror or error}") from None
+    finally:
+        for path in temporary.values():
+            Path(path).unlink(missing_ok=True)  # left only if something failed before its rename
+    return [folder / name for name in documents]
 
 
 def _written_by_split(path: Path) -> bool:
