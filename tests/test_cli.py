@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import jsonschema
 import pyoxigraph as ox
 import pytest
 
+from etiograph.certainty import LEVELS
 from etiograph.render import PATHS_SCHEMA, schema
 from etiograph.vocab import SOURCE
 
@@ -149,7 +151,8 @@ def test_paths_csv_has_a_header_and_one_row_per_hop(cli, paths_json: dict):
     assert len(body) == sum(p["length"] for p in paths_json["paths"])
     assert all(len(row) == len(header) for row in body)
     first = [dict(zip(header, row)) for row in body if row[0] == "1"]
-    assert [(r["subject"], r["object"]) for r in first] == [("urinary tract infection", "leg cramps")]
+    labels = paths_json["paths"][0]["labels"]
+    assert [(r["subject"], r["object"]) for r in first] == list(itertools.pairwise(labels))
     assert all(r["claim"].startswith(data.CLAIM_NS) and r["quote"] for r in (dict(zip(header, row)) for row in body))
 
 
@@ -284,10 +287,21 @@ def test_no_path_within_max_hops_names_the_shortest(cli):
 
 
 def test_no_path_because_of_filters_counts_the_unfiltered_paths(cli):
-    result = cli(["paths", "UTI", "leg cramps", "--max-hops", "1", "--mechanism", "medication"])
+    unfiltered = json.loads(cli(["paths", "UTI", "leg cramps", "--max-hops", "2", "--format", "json"]).out)
+    assert unfiltered["total"] > 1
+    result = cli(["paths", "UTI", "leg cramps", "--max-hops", "2", "--mechanism", "lifestyle"])
     text = squeeze(result.out)
-    assert "No path passes the filters (mechanism medication on at least one hop)" in text
-    assert "without them there is 1 path" in text
+    assert "No path passes the filters (mechanism lifestyle on at least one hop)" in text
+    assert f"without them there are {unfiltered['total']} paths of at most 2 hops" in text
+
+
+def test_no_path_because_the_only_short_chain_is_a_summary_claim(cli):
+    result = cli(["paths", "UTI", "leg cramps", "--max-hops", "1"])
+    assert "No mechanistic path of at most 1 hop" in squeeze(result.out) and "--include-summary" in result.out
+    summary = json.loads(
+        cli(["paths", "UTI", "leg cramps", "--max-hops", "1", "--include-summary", "--format", "json"]).out
+    )
+    assert summary["total"] >= 1 and summary["filters"] == {"include_summary": "true"}
 
 
 def test_mechanism_means_any_hop_unless_every_hop(cli):
@@ -310,10 +324,15 @@ def test_mechanism_means_any_hop_unless_every_hop(cli):
     assert cli(["paths", "UTI", "leg cramps", "--every-hop"]).code == 2
 
 
-def test_min_certainty_choices_are_in_rank_order(cli):
+def test_min_certainty_choices_are_in_rank_order(cli, kg):
     result = cli(["paths", "UTI", "leg cramps", "--min-certainty", "maybe"])
     assert result.code == 2
-    assert "asserted, often, can, recommended, may, linked, sometimes, less-common, occasionally, rare" in result.err
+    levels = sorted(kg.edges.scheme("certainty").values(), key=lambda t: (-(t.rank or 0), t.notation))
+    assert ", ".join(t.notation for t in levels) in result.err
+    listed = result.err.split("choose one of: ")[1].strip().split(", ")
+    assert listed.index("asserted") < listed.index("may") < listed.index("rare")
+    # the CLI's words are those of etiograph.certainty, which the diagram legend reads too
+    assert [level.notation for level in LEVELS] == [t.notation for t in levels]
 
 
 # -- reach and explain ------------------------------------------------------------------------------

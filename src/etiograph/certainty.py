@@ -23,22 +23,23 @@ class Level:
 
     notation: str
     rank: int
-    #: ``firm`` (solid line), ``hedged`` (dashed) or ``weak`` (dotted).
+    #: How a diagram draws it: ``firm`` and ``advice`` solid, ``hedged`` dashed, ``weak`` dotted.
     strength: str
 
 
-#: The bundled ontology's levels (ontology/etiograph.ttl, etio:certaintyLevels), strongest first.
+#: The bundled ontology's levels (ontology/etiograph.ttl, etio:certaintyLevels), firmest first:
+#: by rank, then by word. 'linked' (associated, not said to cause) ranks below 'rare'.
 LEVELS: tuple[Level, ...] = (
     Level("asserted", 8, "firm"),
     Level("often", 7, "firm"),
     Level("can", 6, "firm"),
-    Level("recommended", 5, "hedged"),
+    Level("recommended", 5, "advice"),
     Level("may", 4, "hedged"),
-    Level("linked", 3, "hedged"),
     Level("sometimes", 3, "hedged"),
-    Level("occasionally", 2, "weak"),
     Level("less-common", 2, "weak"),
+    Level("occasionally", 2, "weak"),
     Level("rare", 1, "weak"),
+    Level("linked", 0, "hedged"),
 )
 _BY_NOTATION = {level.notation: level for level in LEVELS}
 #: Shown where a hop has no claim behind it (possible only in user data that skips validation).
@@ -59,7 +60,7 @@ def rank_order(notation: str) -> tuple[int, int]:
 
 
 def strength(notation: str | None) -> str | None:
-    """``firm``, ``hedged`` or ``weak`` for a known level, None otherwise."""
+    """``firm``, ``advice``, ``hedged`` or ``weak`` for a known level, None otherwise."""
     level = _BY_NOTATION.get(notation or "")
     return level.strength if level else None
 
@@ -67,7 +68,7 @@ def strength(notation: str | None) -> str | None:
 def words_of(strength_name: str) -> str:
     """The words of one strength, comma-separated in rank order, as a legend lists them.
 
-    >>> words_of("firm")
-    'asserted, often, can'
+    >>> words_of("firm"), words_of("hedged")
+    ('asserted, often, can', 'may, sometimes, linked')
     """
     return ", ".join(level.notation for level in LEVELS if level.strength == strength_name)

@@ -9,7 +9,9 @@ and, when filters were set, one unfiltered search.
 >>> why = why_no_path(kg, kg.paths("fluoroquinolones", "leg cramps"))
 >>> why.reason, why.source_reaches
 ('unreachable', ('muscle spasms', 'tendinitis'))
->>> why_no_path(kg, kg.paths("UTI", "leg cramps", max_hops=1, mechanism="medication")).reason
+>>> why_no_path(kg, kg.paths("UTI", "leg cramps", max_hops=1)).reason
+'summary-only'
+>>> why_no_path(kg, kg.paths("UTI", "leg cramps", max_hops=2, mechanism="lifestyle")).reason
 'filtered'
 """
 
@@ -31,8 +33,9 @@ class NoPath:
     """Why there is no path, in words, with what each end does connect to.
 
     ``reason`` is ``same-concept``, ``unreachable`` (at any depth), ``too-far`` (beyond
-    ``max_hops``; ``shortest`` says how far) or ``filtered`` (paths exist without the filters;
-    ``unfiltered`` says how many).
+    ``max_hops``; ``shortest`` says how far), ``filtered`` (paths exist without the filters;
+    ``unfiltered`` says how many) or ``summary-only`` (the only short chains use a summary claim,
+    which paths leave out unless ``include_summary``).
     """
 
     reason: str
@@ -87,7 +90,20 @@ def why_no_path(kg: KnowledgeGraph, result: PathsResult) -> NoPath:
             target,
             shortest=shortest,
         )
-    unfiltered = kg.paths(result.source, result.target, max_hops=result.max_hops).total
+    with_summary = bool(result.filters.get("include_summary"))
+    unfiltered = kg.paths(result.source, result.target, max_hops=result.max_hops, include_summary=with_summary).total
+    if not unfiltered and not with_summary:
+        hops = f"{result.max_hops} hop{'' if result.max_hops == 1 else 's'}"
+        return NoPath(
+            "summary-only",
+            f"No mechanistic path of at most {hops}: every chain that short from {source} to {target} goes through a "
+            "summary claim (the article's total effect, explained elsewhere step by step), which paths leave out so "
+            "the mechanism shows.",
+            "Try a larger --max-hops for the mechanism, or --include-summary for the summary claim itself.",
+            source,
+            target,
+            shortest=shortest,
+        )
     from .render.paths import filters_text
 
     hops = f"{result.max_hops} hop{'' if result.max_hops == 1 else 's'}"

@@ -51,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import render
+    from ..render.paths import DEFAULT_LIMIT
     from ..cli import emit, open_graph
     from ..errors import EtiographError
     from ._output import columns_for
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     )
     limit = None if args.all else args.limit
     if limit is None and args.format == "text" and not args.all:
-        limit = render.paths.DEFAULT_LIMIT
+        limit = DEFAULT_LIMIT
     no_path = None
     if not result.paths:
         from ..reachability import why_no_path

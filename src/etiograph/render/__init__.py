@@ -17,9 +17,22 @@ Each hop's quote and claim: --evidence
 
 from __future__ import annotations
 
-from .explain import explain_dict, explain_json, explain_text
-from .paths import PATHS_SCHEMA, Sections, paths_csv, paths_dict, paths_json, paths_text, paths_turtle, schema
-from .reach import reach_csv, reach_dict, reach_json, reach_text
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .explain import explain_dict, explain_json, explain_text
+    from .paths import PATHS_SCHEMA, Sections, paths_csv, paths_dict, paths_json, paths_text, paths_turtle, schema
+    from .reach import reach_csv, reach_dict, reach_json, reach_text
+
+#: Where each name lives; imported on first use, so ``etiograph paths`` loads only what it prints.
+_LAZY = {
+    **dict.fromkeys(("explain_dict", "explain_json", "explain_text"), "explain"),
+    **dict.fromkeys(
+        ("PATHS_SCHEMA", "Sections", "paths_csv", "paths_dict", "paths_json", "paths_text", "paths_turtle", "schema"),
+        "paths",
+    ),
+    **dict.fromkeys(("reach_csv", "reach_dict", "reach_json", "reach_text"), "reach"),
+}
 
 __all__ = [
     "PATHS_SCHEMA",
@@ -38,3 +51,13 @@ __all__ = [
     "reach_text",
     "schema",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -84,9 +84,16 @@ def explain_text(ex: Explanation, columns: int | None = None) -> str:
             head = f"{found.source_label} → {found.target_label}: "
             if summary.supported:
                 best = " → ".join(found.paths[0].labels)
-                lines += wrap(head + f"accounted for by {found.total} mechanistic paths, e.g. {best}", columns, "  ", "    ")
+                lines += wrap(
+                    head + f"accounted for by {found.total} mechanistic paths, e.g. {best}", columns, "  ", "    "
+                )
             else:
-                lines += wrap(head + f"NOT accounted for by any mechanistic path of at most {found.max_hops} hops", columns, "  ", "    ")
+                lines += wrap(
+                    head + f"NOT accounted for by any mechanistic path of at most {found.max_hops} hops",
+                    columns,
+                    "  ",
+                    "    ",
+                )
     if ex.mediators:
         lines.append("")
         lines += wrap(f"Where the routes into {c.label} converge ({CONVERGENCE_GLOSS}):", columns)
@@ -118,4 +125,5 @@ def explain_dict(ex: Explanation) -> dict:
 
 
 def explain_json(ex: Explanation) -> str:
+
     return json.dumps(explain_dict(ex), indent=2, ensure_ascii=False) + "\n"

@@ -8,9 +8,6 @@ schema ships as ``etiograph/render/schemas/paths.schema.json`` (:func:`schema`).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -129,11 +126,14 @@ def paths_dict(
 def paths_json(
     result: PathsResult, limit: int | None = None, sections: Sections | None = None, no_path: NoPath | None = None
 ) -> str:
+    import json
+
     return json.dumps(paths_dict(result, limit, sections, no_path), indent=2, ensure_ascii=False) + "\n"
 
 
 def schema() -> dict[str, Any]:
     """The published JSON Schema of ``etiograph paths --format json``."""
+    import json
     from importlib import resources
 
     text = resources.files("etiograph.render").joinpath("schemas/paths.schema.json").read_text(encoding="utf-8")
@@ -210,6 +210,8 @@ def filters_text(filters: Mapping[str, str]) -> str:
         parts.append(f"certainty at least {filters['min_certainty']}")
     if filters.get("include_counteracting"):
         parts.append("counteracting relations followed too")
+    if filters.get("include_summary"):
+        parts.append("summary claims followed too")
     return ", ".join(parts)
 
 
@@ -320,6 +322,9 @@ def _no_path_lines(no_path: NoPath | None, columns: int | None) -> list[str]:
 
 # -- csv and turtle ---------------------------------------------------------------------------------------
 def paths_csv(result: PathsResult, limit: int | None = None) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import TYPE_CHECKING
 
 from .terminal import join_wrapped, wrap
@@ -46,10 +43,15 @@ def reach_dict(result: ReachResult) -> dict:
 
 
 def reach_json(result: ReachResult) -> str:
+    import json
+
     return json.dumps(reach_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
 def reach_csv(result: ReachResult) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["iri", "label", "distance"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import certainty
 from ..vocab import ETIO
 
 # -- mechanisms: edge colour (Okabe-Ito) and a marker halfway along the arrow -------------------
@@ -104,19 +105,15 @@ class LineStyle:
     dashes: tuple[int, ...] | None  # None: solid
 
 
-FIRM = LineStyle("firm", "asserted, often, can", 4.0, None)
-ADVICE = LineStyle("advice", "recommended (advice)", 4.0, None)
-HEDGED = LineStyle("hedged", "may, linked, sometimes", 3.0, (10, 6))
-WEAK = LineStyle("weak", "occasionally, less-common, rare", 2.2, (3, 5))
+# The words and their grouping come from etiograph.certainty, which the CLI prints from too.
+FIRM = LineStyle("firm", certainty.words_of("firm"), 4.0, None)
+ADVICE = LineStyle("advice", certainty.words_of("advice") + " (advice)", 4.0, None)  # advice is not a hedge: solid
+HEDGED = LineStyle("hedged", certainty.words_of("hedged"), 3.0, (10, 6))
+WEAK = LineStyle("weak", certainty.words_of("weak"), 2.2, (3, 5))
 UNRATED = LineStyle("unrated", "certainty not given", 2.0, (1, 5))
 LINE_STYLES = (FIRM, ADVICE, HEDGED, WEAK, UNRATED)
 
-_BY_NOTATION = {
-    **dict.fromkeys(("asserted", "often", "can"), FIRM),
-    "recommended": ADVICE,  # advice is not a hedge: drawn solid
-    **dict.fromkeys(("may", "linked", "sometimes"), HEDGED),
-    **dict.fromkeys(("occasionally", "less-common", "rare"), WEAK),
-}
+_BY_NOTATION = {level.notation: {s.key: s for s in LINE_STYLES}[level.strength] for level in certainty.LEVELS}
 
 
 def line_style(certainty: str | None, rank: int = 0) -> LineStyle:
