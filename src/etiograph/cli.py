@@ -108,7 +108,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command``, only that plugin command's options are configured.
+
+    Configuring a plugin imports its module: ``etiograph paths`` need not import the server's
+    or the diagrams' (a cold start pays for what it runs, nothing else).
+    """
     parser = argparse.ArgumentParser(
         prog="etiograph",
         description="A causal knowledge graph with a query layer: see and query why one health condition leads "
@@ -153,10 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, helptext) in PLUGIN_COMMANDS.items():
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.set_defaults(plugin=module)
+        if command is not None and command != name:
+            continue
         configure = _plugin(module, "configure")
         if configure:
             configure(p)
     return parser
+
+
+def _command_of(arguments: Sequence[str]) -> str | None:
+    """The subcommand named on the command line ('' when there is none: top-level help or version)."""
+    return next((a for a in arguments if not a.startswith("-")), "")
 
 
 def _plugin(module: str, attribute: str) -> Callable | None:
@@ -180,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         print(f"etiograph: error: argument {shown!r} is not valid UTF-8 text", file=sys.stderr)
         return 2
-    parser = build_parser()
+    parser = build_parser(_command_of(arguments))
     args = parser.parse_args(arguments)
     try:
         if args.command in INTERRUPTIBLE:
