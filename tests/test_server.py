@@ -58,6 +58,7 @@ UPDATES = [
     "MOVE DEFAULT TO <urn:x:g>",
     "COPY DEFAULT TO <urn:x:g>",
 ]
+pytestmark = pytest.mark.external
 LEAKS = re.compile(r"Traceback|File \"|pyparsing|pyoxigraph|rdflib|Exception", re.IGNORECASE)
 
 
@@ -106,12 +107,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """create_app(max_rows=5, max_body=4096) under uvicorn in a thread: what benchmarks and embedders do."""
+    """create_app(max_rows=5, max_body=4096, one CORS origin) under uvicorn in a thread: what embedders do."""
     import uvicorn
 
     from etiograph.server import create_app
 
-    app = create_app(max_rows=5, max_body=4096, workers=1, timeout=10)
+    app = create_app(max_rows=5, max_body=4096, workers=1, timeout=10, cors=["https://allowed.example"])
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -512,6 +513,66 @@ def test_cors_preflight_and_simple_requests(http, server):
     assert "etiograph-truncated" in simple.headers["access-control-expose-headers"].lower()
     plain = http.options(server.sparql)
     assert plain.status_code == 204 and "POST" in plain.headers["allow"]
+
+
+def test_cors_can_be_narrowed_to_one_origin(http, small):
+    allowed = http.get(small.sparql, params={"query": SIMPLE}, headers={"Origin": "https://allowed.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://allowed.example"
+    assert "access-control-allow-credentials" not in allowed.headers
+    other = http.get(small.sparql, params={"query": SIMPLE}, headers={"Origin": "https://other.example"})
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+
+
+# -- protocol details the review checked (D) ----------------------------------------------------------
+def test_text_wildcard_gets_csv(http, server):
+    """D26: ``Accept: text/*`` is answered in a text/… type (CSV), not SPARQL XML."""
+    reply = http.get(server.sparql, params={"query": SIMPLE}, headers={"Accept": "text/*"})
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/csv")
+    graph = http.get(server.sparql, params={"query": CONSTRUCT}, headers={"Accept": "text/*"})
+    assert graph.headers["content-type"].startswith("text/turtle")
+
+
+def test_relative_iris_resolve_against_the_endpoint(http, server):
+    """W3C protocol test query_content_type_construct: ``CONSTRUCT { <s> <p> 1 } WHERE {}``."""
+    reply = http.post(
+        server.sparql,
+        content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert reply.status_code == 200, reply.text
+    (triple,) = ox.parse(reply.content, format=ox.RdfFormat.N_TRIPLES)
+    assert triple.subject.value == server.base + "s" and triple.predicate.value == server.base + "p"
+
+
+def test_pages_carry_a_content_security_policy(http, server):
+    """D67/D70: the query page and the diagram say what the browser may load: this server only."""
+    page = http.get(server.base)
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    diagram = http.get(server.base + "diagram")
+    assert diagram.status_code == 200
+    policy = diagram.headers["content-security-policy"]
+    assert "connect-src 'none'" in policy and "'sha256-" in policy and "'unsafe-inline'" not in policy.split(";")[1]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
+def test_diagram_draws_under_its_policy(server):
+    """The diagram's own scripts run under the policy (no violation), and nothing else is loaded."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            problems: list[str] = []
+            requested: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(server.base + "diagram")
+            page.wait_for_function("() => window.__etiographReady === true", timeout=30_000)  # drawn
+        finally:
+            browser.close()
+    assert problems == []
+    assert all(u.startswith(server.base) or u.startswith("data:") for u in requested), requested
 
 
 # -- descriptions -----------------------------------------------------------------------------------

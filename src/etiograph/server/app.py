@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import importlib
 import logging
@@ -136,6 +137,34 @@ async def until_disconnected(receive) -> None:
             return
 
 
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+
+
+def endpoint_iri(scope: dict) -> str:
+    """``http://HOST/…/sparql`` for this request: the Host header when it is a plain host name or
+    address (it is the client's text), else the address the server listens on."""
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+    if not _HOST.fullmatch(host):
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"[{server[0]}]:{server[1]}" if ":" in str(server[0]) else f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}/sparql"
+
+
+@functools.lru_cache(maxsize=256)
+def _formats(asked: tuple[str, ...], accept: str | None) -> tuple[str | None, str | None]:
+    return (
+        choose(asked, accept, SELECT_FORMAT_NAMES, SELECT_FORMATS),
+        choose(asked, accept, GRAPH_FORMAT_NAMES, GRAPH_FORMATS),
+    )
+
+
+def formats_for(asked: tuple[str, ...], accept: str | None) -> tuple[str | None, str | None]:
+    """The SELECT/ASK and CONSTRUCT/DESCRIBE formats for this request (short headers cached)."""
+    if len(accept or "") > 300 or sum(len(f) for f in asked) > 300:
+        return _formats.__wrapped__(asked, accept)
+    return _formats(asked, accept)
+
+
 def _diagram_renderer() -> Callable | None:
     """``etiograph.viz.diagram_html`` when that module is installed and importable."""
     try:
@@ -169,8 +198,8 @@ def create_app(
     ``timeout`` (seconds) stops a query for real (its worker is killed and replaced); answers hold at
     most ``max_rows`` rows or triples (header ``Etiograph-Truncated`` says when one was cut) and at
     most ``max_answer_bytes`` bytes (503 beyond); bodies over ``max_body`` bytes get 413. ``workers``
-    processes stay ready, up to ``max_workers`` when they are busy, at most ``per_client`` per client
-    address at once; each may use ``query_memory`` bytes beyond the loaded graph (503 beyond; None:
+    processes stay ready, up to ``max_workers`` when they are busy; a client address may run
+    ``per_client`` long queries (over 1 s) at once; each worker may use ``query_memory`` bytes beyond the loaded graph (503 beyond; None:
     no limit). ``store`` is ``oxigraph`` (default, in memory), ``oxigraph:PATH`` or ``rdflib``.
     ``sandbox=False`` runs the workers without the kernel sandbox (``--unsafe-no-sandbox``).
     ``cors``: origins allowed to read answers from a browser (default: any, never with credentials).
@@ -271,12 +300,10 @@ def create_app(
                 raise ProtocolError(413, f"the query is longer than this server's limit of {max_body:,} bytes")
         except ProtocolError as error:
             return text(error.status, error.message)
-        accept = request.headers.get("accept")
-        select_format = choose(asked.formats, accept, SELECT_FORMAT_NAMES, SELECT_FORMATS)
-        graph_format = choose(asked.formats, accept, GRAPH_FORMAT_NAMES, GRAPH_FORMATS)
+        select_format, graph_format = formats_for(asked.formats, request.headers.get("accept"))
         job = {
             "query": asked.query,
-            "base": f"{request.base_url}sparql",  # relative IRIs resolve against the endpoint, as servers do
+            "base": endpoint_iri(request.scope),  # relative IRIs resolve against the endpoint, as servers do
             "select_format": select_format,
             "graph_format": graph_format,
             "max_rows": max_rows,

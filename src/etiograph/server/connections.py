@@ -3,7 +3,7 @@
 uvicorn (0.54, h11) waits forever for a request's headers and counts idle sockets towards its
 concurrency limit, so the review of 2026-11-30 denied service to everyone with 520 idle TCP
 connections (C5, C6, B36, B37). :func:`guarded_protocol` returns uvicorn's own HTTP protocol
-with three rules added:
+(the httptools parser where installed) with three rules added:
 
 - **request deadline**: a request (line, headers and body) must arrive within ``request_timeout``
   seconds of the connection opening, or of the previous answer on a kept-alive connection; if not,
@@ -24,12 +24,10 @@ from collections import OrderedDict
 
 
 def guarded_protocol(*, request_timeout: float = 10.0, per_client: int = 64, max_connections: int = 2048):
-    """A subclass of uvicorn's ``H11Protocol`` enforcing the rules above (pass it as ``Config(http=…)``)."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    by_client: dict[str, OrderedDict[int, GuardedProtocol]] = {}
-    everyone: OrderedDict[int, GuardedProtocol] = OrderedDict()
+    """A subclass of uvicorn's HTTP protocol (httptools' when installed, else h11's) enforcing the
+    rules above; pass it as ``uvicorn.Config(http=…)``."""
+    by_client: dict[str, OrderedDict[int, object]] = {}
+    everyone: OrderedDict[int, object] = OrderedDict()
 
     def evict_oldest_idle(connections: OrderedDict) -> bool:
         for protocol in connections.values():
@@ -38,10 +36,13 @@ def guarded_protocol(*, request_timeout: float = 10.0, per_client: int = 64, max
                 return True
         return False
 
-    class GuardedProtocol(H11Protocol):
+    class Guard:
+        """The rules, mixed into either parser's protocol class."""
+
         busy = False
         deadline = None
         key = ""
+        stats: dict[str, int] = {}  # noqa: RUF012 - one dict per guarded class, shared by its connections
 
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
@@ -53,7 +54,6 @@ def guarded_protocol(*, request_timeout: float = 10.0, per_client: int = 64, max
                 evict_oldest_idle(everyone)
             mine[id(self)] = self
             everyone[id(self)] = self
-            self.stats["open"] = len(everyone)
             self._arm()
 
         def connection_lost(self, exc) -> None:
@@ -66,19 +66,17 @@ def guarded_protocol(*, request_timeout: float = 10.0, per_client: int = 64, max
             everyone.pop(id(self), None)
             super().connection_lost(exc)
 
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            state = self.conn.their_state
-            if state is h11.SEND_BODY or state is h11.DONE:
-                self.busy = True  # headers are in: a real request, never evicted
-            if state is h11.DONE or state is h11.MUST_CLOSE or state is h11.CLOSED:
-                self._disarm()
-
         def on_response_complete(self) -> None:
             self.busy = False
             super().on_response_complete()
             if not self.transport.is_closing():
                 self._arm()
+
+        def headers_in(self) -> None:
+            self.busy = True  # a real request: never evicted
+
+        def request_in(self) -> None:
+            self._disarm()
 
         def drop(self) -> None:
             self.stats["dropped"] = self.stats.get("dropped", 0) + 1
@@ -96,12 +94,39 @@ def guarded_protocol(*, request_timeout: float = 10.0, per_client: int = 64, max
 
         def _too_slow(self) -> None:
             self.deadline = None
-            state = self.conn.their_state
-            if state is not h11.DONE and not self.transport.is_closing():
+            if not self.transport.is_closing():
                 self.stats["timed_out"] = self.stats.get("timed_out", 0) + 1
                 self.transport.abort()
 
-    GuardedProtocol.stats = {}
-    GuardedProtocol.by_client = by_client
-    GuardedProtocol.everyone = everyone
-    return GuardedProtocol
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # httptools is optional: uvicorn's pure-Python parser then
+        import h11
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        class GuardedH11(Guard, H11Protocol):
+            def data_received(self, data: bytes) -> None:
+                super().data_received(data)
+                state = self.conn.their_state
+                if state is h11.SEND_BODY or state is h11.DONE:
+                    self.headers_in()
+                if state is h11.DONE or state is h11.MUST_CLOSE or state is h11.CLOSED:
+                    self.request_in()
+
+        protocol = GuardedH11
+    else:
+
+        class GuardedHttpTools(Guard, HttpToolsProtocol):
+            def on_headers_complete(self) -> None:
+                super().on_headers_complete()
+                self.headers_in()
+
+            def on_message_complete(self) -> None:
+                super().on_message_complete()
+                self.request_in()
+
+        protocol = GuardedHttpTools
+    protocol.stats = {}
+    protocol.by_client = by_client
+    protocol.everyone = everyone
+    return protocol

@@ -10,10 +10,13 @@ interruption reaches) and replaced in milliseconds when
 - its client goes away (the server cancels the request: :meth:`WorkerPool.run` is cancelled);
 - it dies: the allocator aborts when a query passes the worker's memory limit (503), or a crash (500).
 
-A query that runs longer than ``heavy_after`` seconds has its worker's CPU priority lowered
-(``nice`` 10), so the cheap queries next to it keep their share of the processors, and that
-worker is retired once it answers. Each client address may have at most ``per_client`` queries
-in the workers at once; more wait their turn (and 503 after the timeout).
+A query that runs longer than ``heavy_after`` seconds is *long*: its worker's CPU priority is
+lowered (``nice`` 10), so the cheap queries beside it keep their share of the processors, and the
+worker is retired once it answers. Each client address may run at most ``per_client`` long
+queries at once; one more that turns long is stopped at once (503). Short queries are never
+limited per client: they only wait, briefly, for a free worker. When every worker is busy for
+longer than ``patience`` seconds, another is forked (up to ``max_workers``); extra workers idle
+for a few seconds are retired.
 """
 
 from __future__ import annotations
@@ -151,6 +154,8 @@ class Worker:
         self.reader = reader
         self.writer = writer
         self.heavy = False
+        self.evicted = False
+        self.idle_since = 0.0
 
     async def ask(self, request: dict) -> tuple[dict, bytes]:
         self.writer.write(encode_frame(request))
@@ -173,6 +178,7 @@ class PoolStats:
     crashed: int = 0
     out_of_memory: int = 0
     cancelled: int = 0
+    evicted: int = 0
     replaced: int = 0
     forked: int = 0
 
@@ -193,16 +199,17 @@ class WorkerPool:
         self.zygote = Zygote(argv)
         self.size = size
         self.max_workers = max(size, max_workers or size * 2 + 2)
-        self.per_client = per_client or max(1, self.max_workers - 2)
+        self.per_client = per_client or max(1, self.max_workers // 3)
         self.timeout = timeout
         self.heavy_after = heavy_after
+        self.patience = 0.05
+        self.idle_extra = 3.0
         self.stats = PoolStats()
         self.dataset: dict | None = None
         self._idle: deque[Worker] = deque()
         self._waiters: deque[asyncio.Future] = deque()
         self._count = 0  # workers alive or being forked
-        self._clients: dict[str, int] = {}
-        self._client_waiters: dict[str, deque[asyncio.Future]] = {}
+        self._long: dict[str, int] = {}  # long queries running, per client address
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
         self.started = False
@@ -230,6 +237,7 @@ class WorkerPool:
         finally:
             self._idle.appendleft(worker)
         self.dataset = header["stats"]
+        self._spawn(self._trim())
 
     async def _fork(self) -> Worker:
         self._count += 1
@@ -243,6 +251,7 @@ class WorkerPool:
                 self.zygote.close()
                 await asyncio.to_thread(self.zygote.start)
                 pid, sock = await asyncio.to_thread(self.zygote.fork)
+            sock.setblocking(False)  # a socket received over SCM_RIGHTS starts blocking: it would stall the loop
             reader, writer = await asyncio.open_unix_connection(sock=sock, limit=1 << 20)
         except BaseException:
             self._count -= 1
@@ -264,26 +273,17 @@ class WorkerPool:
     async def run(self, request: dict, client: str = "") -> Answer:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
-        if not await self._enter(client, deadline):
+        worker = await self._borrow(deadline)
+        if worker is None:
             return Answer.text(
-                503,
-                f"this client already has {self.per_client} queries running; wait for one of them to finish "
-                "(the server's per-client limit)",
+                503, f"all {self.max_workers} query workers stayed busy for {self.timeout:g} s; try again later"
             )
-        try:
-            worker = await self._borrow(deadline)
-            if worker is None:
-                return Answer.text(
-                    503, f"all {self.max_workers} query workers stayed busy for {self.timeout:g} s; try again later"
-                )
-            return await self._ask(worker, request, max(0.001, deadline - loop.time()))
-        finally:
-            self._leave(client)
+        return await self._ask(worker, request, client, max(0.001, deadline - loop.time()))
 
-    async def _ask(self, worker: Worker, request: dict, budget: float) -> Answer:
+    async def _ask(self, worker: Worker, request: dict, client: str, budget: float) -> Answer:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        slow = loop.call_later(self.heavy_after, self._lower_priority, worker)
+        slow = loop.call_later(self.heavy_after, self._turned_long, worker, client)
         try:
             header, body = await asyncio.wait_for(worker.ask(request), budget)
         except TimeoutError:
@@ -297,6 +297,13 @@ class WorkerPool:
             )
         except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError, json.JSONDecodeError):
             worker.kill()  # before reaping: a reaped pid may be reused
+            if worker.evicted:
+                self._retire(worker, reaped=False, killed=True)
+                return Answer.text(
+                    503,
+                    f"this client already runs {self.per_client} long queries (over {self.heavy_after:g} s); this one "
+                    "was stopped: wait for them to finish (the server's per-client limit)",
+                )
             ended = await asyncio.to_thread(self.zygote.reap, worker.pid)
             self._retire(worker, reaped=True)
             if ended.get("signal") in (signal.SIGABRT, signal.SIGBUS):  # the allocator gave up at RLIMIT_AS
@@ -312,75 +319,81 @@ class WorkerPool:
             raise
         finally:
             slow.cancel()
+            if worker.heavy:
+                self._long[client] -= 1
+                if not self._long[client]:
+                    del self._long[client]
         self.stats.answered += 1
-        if worker.heavy or (self._count > self.size and not self._waiters):
-            self._retire(worker, quietly=True)
+        if worker.heavy:
+            self._retire(worker, quietly=True)  # its priority stays lowered: a fresh one replaces it
         else:
             self._release(worker)
         return Answer(header["status"], header["content_type"], body, header.get("headers") or {})
 
-    def _lower_priority(self, worker: Worker) -> None:
+    def _turned_long(self, worker: Worker, client: str) -> None:
+        """A query passed ``heavy_after``: lower its priority, or stop it if its client has enough long ones."""
+        if self._long.get(client, 0) >= self.per_client:
+            self.stats.evicted += 1
+            worker.evicted = True
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(worker.pid, signal.SIGKILL)  # the pending read ends; _ask answers 503
+            return
         worker.heavy = True
+        self._long[client] = self._long.get(client, 0) + 1
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
 
-    # -- per-client limits ---------------------------------------------------------------------
-    async def _enter(self, client: str, deadline: float) -> bool:
-        if self._clients.get(client, 0) < self.per_client:
-            self._clients[client] = self._clients.get(client, 0) + 1
-            return True
-        waiter = asyncio.get_running_loop().create_future()
-        self._client_waiters.setdefault(client, deque()).append(waiter)
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), max(0.001, deadline - asyncio.get_running_loop().time()))
-        except TimeoutError:
-            if waiter.done():  # handed a slot just as the wait ended: give it back
-                self._leave(client)
-            else:
-                waiter.cancel()
-            return False
-        except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                self._leave(client)
-            waiter.cancel()
-            raise
-        return True
-
-    def _leave(self, client: str) -> None:
-        waiters = self._client_waiters.get(client)
-        while waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)  # the slot passes straight to the next query of this client
-                return
-        if not waiters:
-            self._client_waiters.pop(client, None)
-        self._clients[client] -= 1
-        if not self._clients[client]:
-            del self._clients[client]
-
     # -- borrowing workers -----------------------------------------------------------------------
     async def _borrow(self, deadline: float) -> Worker | None:
+        """An idle worker; else the next one freed; after ``patience`` s without one, a new fork
+        (when below ``max_workers``); None at the deadline."""
         if self._idle:
             return self._idle.popleft()
-        if self._count < self.max_workers:
-            return await self._fork()
-        waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
         self._waiters.append(waiter)
+        forking = False
         try:
-            return await asyncio.wait_for(
-                asyncio.shield(waiter), max(0.001, deadline - asyncio.get_running_loop().time())
-            )
-        except TimeoutError:
-            if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())
-            waiter.cancel()
-            return None
+            while True:
+                wait = max(0.001, deadline - loop.time())
+                if not forking and self._count < self.max_workers:
+                    wait = min(wait, self.patience)
+                try:
+                    return await asyncio.wait_for(asyncio.shield(waiter), wait)
+                except TimeoutError:
+                    if loop.time() >= deadline:
+                        break
+                    if not forking and self._count < self.max_workers:
+                        forking = True  # the fork joins the pool; this request takes whichever comes first
+                        self._spawn(self._grow())
         except BaseException:
-            if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())
-            waiter.cancel()
+            self._give_back(waiter)
             raise
+        self._give_back(waiter)
+        return None
+
+    def _give_back(self, waiter: asyncio.Future) -> None:
+        """A wait that ended without taking its worker: a worker handed over meanwhile goes back."""
+        if waiter.done() and not waiter.cancelled():
+            self._release(waiter.result())
+        waiter.cancel()
+
+    async def _grow(self) -> None:
+        try:
+            worker = await self._fork()
+        except (WorkerError, OSError) as error:
+            log.error("could not start a query worker: %s", error)
+            return
+        self._release(worker)
+
+    async def _trim(self) -> None:
+        """Retire extra workers (beyond ``size``) that stayed idle for ``idle_extra`` seconds."""
+        loop = asyncio.get_running_loop()
+        while not self._closed:
+            await asyncio.sleep(1.0)
+            now = loop.time()
+            while self._count > self.size and self._idle and now - self._idle[0].idle_since > self.idle_extra:
+                self._retire(self._idle.popleft(), quietly=True)
 
     def _release(self, worker: Worker) -> None:
         while self._waiters:
@@ -388,11 +401,12 @@ class WorkerPool:
             if not waiter.done():
                 waiter.set_result(worker)
                 return
+        worker.idle_since = asyncio.get_running_loop().time()
         self._idle.append(worker)
 
-    def _retire(self, worker: Worker, quietly: bool = False, reaped: bool = False) -> None:
+    def _retire(self, worker: Worker, quietly: bool = False, reaped: bool = False, killed: bool = False) -> None:
         """Kill a worker; fork a replacement when below ``size`` or when queries wait."""
-        if not reaped:
+        if not reaped and not killed:
             worker.kill()
         self._count -= 1
         self._spawn(self._reap_and_replace(worker, quietly, reaped))

@@ -182,11 +182,31 @@ def _results_format(name: str):
     }[name]
 
 
-def serialise_native(result, request: dict) -> tuple[str, bytes, bool]:
+#: Bytes a SELECT answer may take on the direct path; a larger one is redone on the row-capped path.
+DIRECT_BUDGET = 4 * 1024 * 1024
+
+
+def rows_at_most(body: bytes, fmt: str) -> int:
+    """An upper bound of the rows in a serialised SELECT answer, without parsing it.
+
+    JSON: solutions are separated by ``},{`` (a string holding ``},{`` only adds to the bound);
+    XML: one ``<result>`` each (``<`` is escaped in values); CSV: one line each, at least.
+    """
+    if fmt == "json":
+        return body.count(b"},{") + (b'"bindings":[{' in body)
+    if fmt == "xml":
+        return body.count(b"<result>")
+    return body.count(b"\n")
+
+
+def serialise_native(result, request: dict, again=None) -> tuple[str, bytes, bool]:
     """Content type, bytes and whether rows were cut, written by pyoxigraph.
 
-    SELECT answers are written once as TSV (one row per line, lossless), stopping the engine
-    after ``max_rows`` rows or ``max_bytes`` bytes, then rewritten natively in the asked format.
+    A SELECT answer is written once in the asked format when it is small (under
+    :data:`DIRECT_BUDGET` bytes and, by :func:`rows_at_most`, ``max_rows`` rows at most). Otherwise
+    ``again()`` evaluates the query anew and the answer is written as TSV (one row per line,
+    lossless), stopping the engine after ``max_rows`` rows or ``max_bytes`` bytes, then rewritten
+    natively in the asked format.
     """
     import pyoxigraph as ox
 
@@ -201,6 +221,18 @@ def serialise_native(result, request: dict) -> tuple[str, bytes, bool]:
         return kind, result.serialize(format=_results_format(fmt)), False
     if isinstance(result, ox.QuerySolutions):
         fmt = request["select_format"]
+        kind = SELECT_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("csv", "tsv") else "")
+        if fmt != "tsv" and again is not None:
+            sink = _Capped(min(max_bytes, DIRECT_BUDGET))
+            try:
+                result.serialize(output=sink, format=_results_format(fmt))
+            except TooLarge:
+                pass
+            else:
+                body = sink.value()
+                if rows_at_most(body, fmt) <= max_rows:
+                    return kind, body, False
+            result = again()
         sink = _Capped(max_bytes, rows=max_rows)
         truncated = False
         try:
@@ -208,7 +240,6 @@ def serialise_native(result, request: dict) -> tuple[str, bytes, bool]:
             tsv = sink.value()
         except EnoughRows:
             tsv, truncated = _first_lines(sink.value(), max_rows + 1), True
-        kind = SELECT_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("csv", "tsv") else "")
         if fmt == "tsv":
             return kind, tsv, truncated
         body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_results_format(fmt))
@@ -295,7 +326,8 @@ def answer(engine: Engine, request: dict) -> Answer:
                 graph = not isinstance(result, (ox.QueryBoolean, ox.QuerySolutions))
                 if request.get("graph_format" if graph else "select_format") is None:
                     return Answer.text(406, "no acceptable format")
-            content_type, body, truncated = serialise_native(result, request)
+            base = request.get("base")
+            content_type, body, truncated = serialise_native(result, request, lambda: engine.query(text, base))
     except Refused as refusal:
         return Answer.text(refusal.status, refusal.message)
     except TooLarge:
