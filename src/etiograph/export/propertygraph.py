@@ -172,8 +172,9 @@ _CLAIMS = "SELECT ?claim ?s ?p ?o WHERE { {values} ?claim rdf:subject ?s ; rdf:p
 _CLAIM_ATTRIBUTES = """SELECT ?claim ?attr ?value WHERE { {values} ?claim rdf:predicate ?p ; ?attr ?value
   FILTER(?attr IN (etio:certainty, etio:mechanism, etio:indirect, etio:inSection, biolink:supporting_text,
     biolink:knowledge_level, biolink:agent_type, biolink:primary_knowledge_source, rdfs:comment)) }"""
-_QUOTES = """SELECT ?claim ?ev ?exact ?source WHERE { {values} ?claim etio:evidence ?ev . ?ev oa:hasSelector ?sel .
-  ?sel oa:exact ?exact . ?ev oa:hasSource ?source }"""
+_QUOTES = """SELECT ?claim ?ev ?exact WHERE { {values} ?claim etio:evidence ?ev . ?ev oa:hasSelector ?sel .
+  ?sel oa:exact ?exact }"""
+_SOURCES = "SELECT ?claim ?ev ?source WHERE { {values} ?claim etio:evidence ?ev . ?ev oa:hasSource ?source }"
 _POSITIONS = """SELECT ?claim ?ev ?start ?end WHERE { {values} ?claim etio:evidence ?ev . ?ev oa:hasSelector ?sel .
   ?sel oa:start ?start ; oa:end ?end }"""
 _NODE_ATTRIBUTES = """SELECT ?c ?attr ?value WHERE { {values} ?c ?attr ?value
@@ -264,9 +265,13 @@ def _claims(kg: KnowledgeGraph, raw: dict[str, tuple[str, str, str]], scope: set
                 value
             )
     quotes: dict[str, dict[str, list]] = {}
-    for claim, ev, exact, source in _run(kg, _QUOTES, "claim", scope):
+    for claim, ev, exact in _run(kg, _QUOTES, "claim", scope):
         if claim.value in raw:
-            quotes.setdefault(claim.value, {})[ev.value] = [exact.value, None, None, source.value]
+            quotes.setdefault(claim.value, {})[ev.value] = [exact.value, None, None, None]
+    for claim, ev, source in _run(kg, _SOURCES, "claim", scope):
+        entry = quotes.get(claim.value, {}).get(ev.value)
+        if entry is not None:
+            entry[3] = source.value
     for claim, ev, start, end in _run(kg, _POSITIONS, "claim", scope):
         entry = quotes.get(claim.value, {}).get(ev.value)
         if entry is not None:
