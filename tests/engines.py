@@ -239,6 +239,7 @@ class OxigraphServer:
 
     def bulk_load(self, path: Path) -> float:
         """``oxigraph load`` (the server must not be running on the folder yet). Seconds taken."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         begin = time.monotonic()
         done = subprocess.run(
             [self._executable(), "load", "--location", str(self.folder / "db"), "--file", str(path)],
