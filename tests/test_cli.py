@@ -21,6 +21,7 @@ import pytest
 
 from etiograph.certainty import LEVELS
 from etiograph.render import PATHS_SCHEMA, schema
+from etiograph.render.paths import schema_registry
 from etiograph.vocab import SOURCE
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -345,6 +346,7 @@ def test_upstream_lists_dehydration(cli):
     reach = json.loads(cli(["upstream", "leg cramps", "--format", "json"]).out)
     assert {"iri": data.DEHYDRATION, "label": "dehydration", "distance": 1} in reach["reached"]
     assert reach["direction"] == "upstream" and reach["schema"] == "etiograph.reach/1"
+    jsonschema.Draft202012Validator(schema("reach"), registry=schema_registry()).validate(reach)
 
 
 def test_upstream_wraps_its_lists_to_the_screen():
@@ -384,6 +386,7 @@ def test_explain_dehydration_shows_causes_and_counteracting_interventions(explai
     assert counteracting & {data.HYDRATION, data.LIMITING_CAFFEINE_ALCOHOL}
     assert {h["subject"]["iri"] for h in document["causes"]} >= {data.FEVER, data.FLUID_LOSS}
     assert document["schema"] == "etiograph.explain/1"
+    jsonschema.Draft202012Validator(schema("explain"), registry=schema_registry()).validate(document)
 
 
 def test_explain_fits_the_screen_and_quotes_effects_as_it_quotes_causes(explained):
@@ -392,6 +395,16 @@ def test_explain_fits_the_screen_and_quotes_effects_as_it_quotes_causes(explaine
     effects = squeeze(text[text.index("Direct effects") : text.index("Counteracted by")])
     for effect in document["effects"]:
         assert squeeze(effect["claims"][0]["quotes"][0]) in effects
+
+
+def test_every_published_schema_is_valid_and_rejects_unknown_keys(explained):
+    _, document = explained
+    for name in ("paths", "reach", "explain"):
+        jsonschema.Draft202012Validator.check_schema(schema(name))
+    broken = json.loads(json.dumps(document))
+    broken["effects"][0]["quote"] = "a key the schema does not define"
+    errors = list(jsonschema.Draft202012Validator(schema("explain"), registry=schema_registry()).iter_errors(broken))
+    assert errors
 
 
 def test_explain_says_what_a_counter_measure_counters(cli):

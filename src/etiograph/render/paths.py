@@ -131,13 +131,27 @@ def paths_json(
     return json.dumps(paths_dict(result, limit, sections, no_path), indent=2, ensure_ascii=False) + "\n"
 
 
-def schema() -> dict[str, Any]:
-    """The published JSON Schema of ``etiograph paths --format json``."""
+def schema(name: str = "paths") -> dict[str, Any]:
+    """A published JSON Schema shipped in the package: ``paths``, ``reach`` or ``explain``.
+
+    >>> schema()["properties"]["schema"]["const"], schema("reach")["properties"]["schema"]["const"]
+    ('etiograph.paths/2', 'etiograph.reach/1')
+    """
     import json
     from importlib import resources
 
-    text = resources.files("etiograph.render").joinpath("schemas/paths.schema.json").read_text(encoding="utf-8")
+    if name not in ("paths", "reach", "explain"):
+        raise ValueError(f"no schema named {name!r}: paths, reach or explain")
+    text = resources.files("etiograph.render").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def schema_registry():  # -> referencing.Registry (jsonschema's), for validating reach/explain documents
+    """The three schemas in a ``referencing`` registry, so their references to each other resolve offline."""
+    from referencing import Registry, Resource
+
+    documents = [schema(name) for name in ("paths", "reach", "explain")]
+    return Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in documents)
 
 
 # -- text -----------------------------------------------------------------------------------------------
