@@ -549,6 +549,43 @@ def test_custom_data_file_works_for_paths(cli, tmp_path: Path, paths_schema: dic
     assert cli(["paths", "UTI", "leg cramps", "--data", str(path)]).code == 2
 
 
+TWO_SOURCES = """@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix kg: <https://w3id.org/etiograph/kg/> .
+@prefix claim: <https://w3id.org/etiograph/kg/claim/> .
+@prefix source: <https://w3id.org/etiograph/kg/source/> .
+@prefix cert: <https://w3id.org/etiograph/ontology/certainty/> .
+@prefix mech: <https://w3id.org/etiograph/ontology/mechanism/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+# Test fixture, not from the article: two made-up documents, one claim each.
+source:a--one a etio:SourceSection ; dcterms:title "Heat"@en ; dcterms:isPartOf source:a .
+source:b--one a etio:SourceSection ; dcterms:title "Thirst"@en ; dcterms:isPartOf source:b .
+kg:heat a etio:Concept, skos:Concept ; skos:prefLabel "heat wave"@en .
+kg:sweat a etio:SignOrSymptom, skos:Concept ; skos:prefLabel "heavy sweating"@en .
+kg:thirst a etio:SignOrSymptom, skos:Concept ; skos:prefLabel "thirst"@en .
+kg:heat etio:causes kg:sweat .
+claim:h a etio:CausalClaim ; rdf:subject kg:heat ; rdf:predicate etio:causes ; rdf:object kg:sweat ;
+    etio:certainty cert:asserted ; etio:mechanism mech:lifestyle ; etio:inSection source:a--one .
+kg:sweat etio:contributesTo kg:thirst .
+claim:s a etio:CausalClaim ; rdf:subject kg:sweat ; rdf:predicate etio:contributesTo ; rdf:object kg:thirst ;
+    etio:certainty cert:can ; etio:mechanism mech:electrolytes ; etio:inSection source:b--one .
+"""
+
+
+def test_paths_summary_counts_sources_once_there_are_several(cli, tmp_path: Path):
+    path = tmp_path / "two-sources.ttl"
+    path.write_text(TWO_SOURCES, encoding="utf-8")
+    several = cli(["paths", "heat wave", "thirst", "--data", str(path)])
+    assert several.code == 0, several.err
+    assert "sources" in several.out and "2 sources" in several.out
+    single = cli(["paths", "UTI", "leg cramps"])
+    assert "sources" not in single.out.split("Each hop")[0].split("more path")[0]  # one article: no column
+    evidence = cli(["paths", "heat wave", "thirst", "--data", str(path), "--evidence"])
+    assert "section “Heat”" in evidence.out and "section “Thirst”" in evidence.out
+
+
 def test_custom_data_file_works_with_rdflib_store(cli, tmp_path: Path):
     path = tmp_path / "custom.ttl"
     path.write_text(CUSTOM, encoding="utf-8")
