@@ -17,7 +17,8 @@ and its place, so adding a claim renames nothing else, and they lie outside the 
 own namespace (``…/np/``), so signing leaves them alone.
 
 Everything that is not a claim stays in the default graph: the union of the graphs, with the skolem
-IRIs read as blank nodes again, is the source graph plus the nanopublication bookkeeping.
+IRIs read as blank nodes again, is the source graph plus the nanopublication bookkeeping (plus the
+direct triple of a claim that the source states only as a claim node, which the shapes forbid).
 :mod:`etiograph.export.trig` writes the syntax.
 """
 
