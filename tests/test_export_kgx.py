@@ -288,9 +288,13 @@ def test_external_ids_are_exact_mappings_of_their_concept(nodes, kg, biolink: Bi
 
 
 def test_counts_round_trip(nodes, edges, kg) -> None:
-    claims = kg.query("SELECT DISTINCT ?claim WHERE { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }")
+    claims = kg.query(
+        "SELECT DISTINCT ?claim WHERE { ?claim a/rdfs:subClassOf* etio:Claim ; rdf:subject ?s ; rdf:predicate ?p ; "
+        "rdf:object ?o }"
+    )
     used = kg.query(
-        "SELECT DISTINCT ?c WHERE { ?claim rdf:predicate ?p . { ?claim rdf:subject ?c } UNION { ?claim rdf:object ?c } }"
+        "SELECT DISTINCT ?c WHERE { ?claim a/rdfs:subClassOf* etio:Claim . "
+        "{ ?claim rdf:subject ?c } UNION { ?claim rdf:object ?c } }"
     )
     assert len(edges) == len(claims) == len({e["id"] for e in edges})
     assert len(nodes) == len(used) == len({n["id"] for n in nodes})

@@ -20,7 +20,8 @@ def causal_subgraph(kg) -> tuple[set[str], set[tuple[str, str]], int]:
     predicates = tuple(sorted(set(kg.edges.causal_predicates()) | set(kg.edges.predicates(COUNTERACTS))))
     pairs = {(shorten(s), shorten(o)) for s, o in kg.edges.all_edges(EdgeFilter(predicates))}
     claims = kg.query(
-        "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+        "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a/rdfs:subClassOf* etio:Claim ; rdf:subject ?s ; "
+        "rdf:predicate ?p ; rdf:object ?o . "
         "?p rdfs:subPropertyOf+ etio:causallyRelatedTo }"
     ).rows[0][0]
     return {n for pair in pairs for n in pair}, pairs, int(claims.value)

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING
 
 from ..edges import chunks, values
 from ..errors import EtiographError
-from ..vocab import BIOLINK, COUNTERACTS, SKOS, SPARQL_PROLOGUE, shorten
+from ..vocab import BIOLINK, COUNTERACTS, ETIO, SKOS, SPARQL_PROLOGUE, shorten
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
 
+#: The class every exported claim is an instance of (or of a subclass).
+CLAIM_CLASS = ETIO + "Claim"
 #: Relation kinds of a claim, by the top of the ontology's hierarchy its predicate falls under.
 CAUSAL, COUNTERACTING, ASSOCIATION = "causal", "counteracting", "association"
 
@@ -168,7 +170,9 @@ class Selection:
 
 # -- building -----------------------------------------------------------------------------------------
 
-_CLAIMS = "SELECT ?claim ?s ?p ?o WHERE { {values} ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"
+_CLAIMS = """SELECT ?claim ?s ?p ?o ?type WHERE { {values} ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+  a ?type }"""
+_CLAIM_CLASSES = "SELECT ?class ?parent WHERE { ?class rdfs:subClassOf ?parent }"
 _CLAIM_ATTRIBUTES = """SELECT ?claim ?attr ?value WHERE { {values} ?claim rdf:predicate ?p ; ?attr ?value
   FILTER(?attr IN (etio:certainty, etio:mechanism, etio:indirect, etio:inSection, biolink:supporting_text,
     biolink:knowledge_level, biolink:agent_type, biolink:primary_knowledge_source, rdfs:comment)) }"""
@@ -217,8 +221,11 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
     def kind_of(predicate: str) -> str:
         return CAUSAL if predicate in causal else COUNTERACTING if predicate in counter else ASSOCIATION
 
+    claim_classes = _claim_classes(kg)
     raw: dict[str, tuple[str, str, str]] = {}
-    for claim, s, p, o in _run(kg, _CLAIMS, "claim", scope):
+    for claim, s, p, o, type_ in _run(kg, _CLAIMS, "claim", scope):
+        if type_.value not in claim_classes:
+            continue  # an rdf:Statement that is no claim (a table cell: the article's tables as data)
         if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and isinstance(p, ox.NamedNode):
             if selection.relations == "causal" and kind_of(p.value) == ASSOCIATION:
                 continue
@@ -241,6 +248,20 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
         description=selection.describe(),
         exact_owners={m: tuple(sorted(set(cs))) for m, cs in owners.items()},
     )
+
+
+def _claim_classes(kg: KnowledgeGraph) -> set[str]:
+    """etio:Claim and every class the ontology or data puts beneath it (rdfs:subClassOf, transitively)."""
+    children: dict[str, set[str]] = {}
+    for cls, parent in kg.backend.query(SPARQL_PROLOGUE + _CLAIM_CLASSES):
+        children.setdefault(parent.value, set()).add(cls.value)
+    found, todo = {CLAIM_CLASS}, [CLAIM_CLASS]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def _run(kg: KnowledgeGraph, template: str, variable: str, scope: Iterable[str] | None) -> Iterator[tuple]:
