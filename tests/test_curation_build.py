@@ -88,3 +88,14 @@ def test_data_accepts_a_sheet_folder(tmp_path: Path) -> None:
 def test_build_api_writes_only_what_changed(tmp_path: Path) -> None:
     root = _copy_graph(tmp_path)
     assert build([root]).changed == []
+
+
+def test_a_generated_file_no_longer_produced_is_stale_and_removed(tmp_path: Path) -> None:
+    """Remove the last hand-kept table: graph/tables.ttl goes too, and --check says so first."""
+    root = _copy_graph(tmp_path)
+    (root / "sources" / SOURCE.name / "tables.ttl").unlink()
+    assert build([root], check=True).changed == [root / "tables.ttl"]
+    assert (root / "tables.ttl").is_file()
+    build([root])
+    assert not (root / "tables.ttl").exists()
+    assert build([root], check=True).changed == []

@@ -78,6 +78,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"up to date ({summary})")
         return 0
     for path in result.changed:
-        print(f"wrote {path}")
+        print(f"wrote {path}" if path in result.outputs else f"removed {path} (no longer generated)")
     print(f"{'built' if result.changed else 'already up to date'}: {summary}")
     return 0
