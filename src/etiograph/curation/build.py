@@ -113,6 +113,11 @@ def build(
 
     root = default_root()
     folders = list(folders or [root])
+    from .sheets import is_sheet_folder
+
+    for folder in folders:
+        if not is_sheet_folder(folder):
+            raise SheetError(folder, "not a sheet folder: expected concepts.tsv, sources/ or source.yaml (etiograph new-source makes one)")
     out_dir = out_dir or folders[0]
     result = compile_outputs(folders, out_dir, articles)
     for path, data in result.outputs.items():
