@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -115,24 +116,33 @@ def context_terms(triples: list[Triple], props: Props, inside: set[ox.BlankNode]
 
 
 def _coercion(name: str, values: list[Term], props: Props, inside: set[ox.BlankNode]) -> ContextTerm:
-    """The term ``name`` with the one way of reading plain values that fits every value, if there is one."""
+    """The term ``name``, coerced to the kind most of its values are (IRIs, one datatype, one language).
+
+    Plain strings and lists are never coerced. A value of another kind is written in full
+    (``{"@id": …}``, ``{"@value": …}``), which JSON-LD reads the same under any coercion, so one odd
+    value (a table cell's literal ``rdf:object``) does not change how every claim is written.
+    """
     import pyoxigraph as ox
 
-    if not values:  # a class
+    kinds: Counter[tuple[str, str]] = Counter()
+    for v in values:
+        if isinstance(v, ox.NamedNode):
+            kinds["@id", ""] += 1
+        elif isinstance(v, ox.BlankNode):
+            kinds["@id" if layout.list_items(v, props, inside) is None else "@list", ""] += 1
+        elif v.language:
+            kinds["@language", v.language] += 1
+        else:
+            kinds["@type", v.datatype.value] += 1
+    if not kinds:  # a class
         return ContextTerm(name)
-    if all(
-        isinstance(v, ox.NamedNode) or (isinstance(v, ox.BlankNode) and layout.list_items(v, props, inside) is None)
-        for v in values
-    ):
+    (kind, detail), _ = min(kinds.items(), key=lambda item: (-item[1], item[0]))
+    if kind == "@id":
         return ContextTerm(name, "@id")
-    if not all(isinstance(v, ox.Literal) for v in values):
-        return ContextTerm(name)
-    languages = {v.language for v in values}
-    if len(languages) == 1 and None not in languages:
-        return ContextTerm(name, language=languages.pop())
-    datatypes = {v.datatype.value for v in values}
-    if languages == {None} and len(datatypes) == 1 and XSD + "string" not in datatypes:
-        return ContextTerm(name, datatypes.pop())
+    if kind == "@language":
+        return ContextTerm(name, language=detail)
+    if kind == "@type" and detail != XSD + "string":
+        return ContextTerm(name, detail)
     return ContextTerm(name)
 
 
@@ -175,13 +185,16 @@ class JsonLdWriter:
         import pyoxigraph as ox
 
         coerce = context.coerce if context else None
+        coerced = bool(coerce or (context and context.language))
         if isinstance(term, ox.NamedNode):
             return self.iri(term.value) if coerce == "@id" else {"@id": self.iri(term.value)}
         if isinstance(term, ox.BlankNode):
             if term not in self.inside:
                 return f"_:{term.value}" if coerce == "@id" else {"@id": f"_:{term.value}"}
             items = layout.list_items(term, self.props, self.inside)
-            return {"@list": [self.value(i) for i in items]} if items is not None else self.node(term)
+            if items is None:
+                return self.node(term)  # a node object: no coercion applies to it
+            return {"@list": [self.explicit(i) if coerced else self.value(i) for i in items]}
         if term.language:
             if context and context.language == term.language:
                 return term.value
@@ -190,11 +203,25 @@ class JsonLdWriter:
         native = self._native(term.value, datatype)
         if coerce == datatype:
             return term.value if native is None else native
+        if coerced:
+            return self.explicit(term)
         if datatype == XSD + "string":
             return term.value
         if native is not None:
             return native
         return {"@value": term.value, "@type": self.iri(datatype)}
+
+    def explicit(self, term: Term) -> Any:
+        """``term`` in a form no coercion can change: ``{"@id": …}``, ``{"@value": …}``, a node object."""
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode | ox.BlankNode):
+            return self.value(term)
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD + "string":
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
 
     @staticmethod
     def _native(lexical: str, datatype: str) -> int | bool | None:
