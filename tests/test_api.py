@@ -64,14 +64,14 @@ def test_each_public_type_is_documented_with_a_doctest(name: str):
         "GraphResult": "CONSTRUCT",
         "Hop": ".hops[",
         "KnowledgeGraph": "KnowledgeGraph.load()",
-        "Mediator": "mediators()",
+        "Mediator": "mediators()[",
         "NoPath": "why_no_path(",
         "Path": ".paths[",
         "PathsResult": "kg.paths(",
-        "Reach": ".reached[",
+        "Reach": ".reached[0]",
         "ReachResult": "upstream(",
         "SelectResult": "records()",
-        "Step": ".causes[",
+        "Step": ".causes",
     }
     assert own or uses[name] in tour, f"no doctest shows {name}"
 
