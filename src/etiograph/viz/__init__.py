@@ -37,6 +37,8 @@ __all__ = [
     "build_diagram",
     "diagram_html",
     "diagram_iframe",
+    "diagram_png",
+    "diagram_svg",
     "write_gallery",
 ]
 
@@ -87,6 +89,38 @@ def diagram_html(
         kg, source, target, max_hops=max_hops, mechanism=mechanism, title=title, data_date=data_date, limit=limit
     )
     return render(diagram, story=story)
+
+
+def diagram_svg(
+    kg: KnowledgeGraph,
+    source: str | None = None,
+    target: str | None = None,
+    max_hops: int = 6,
+    mechanism: str | None = None,
+    title: str | None = None,
+    *,
+    data_date: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+) -> str:
+    """The diagram ``diagram_html`` would open on, as a static SVG slide (1920×1080, title and legend
+    included): the same layout, curves and colours, no script. Show it in a notebook with
+    ``IPython.display.SVG(...)``, put it on a slide, print it."""
+    from .model import build_diagram
+    from .network import vis_data
+    from .static import svg
+
+    diagram = build_diagram(
+        kg, source, target, max_hops=max_hops, mechanism=mechanism, title=title, data_date=data_date, limit=limit
+    )
+    return svg(diagram, vis_data(diagram))
+
+
+def diagram_png(kg: KnowledgeGraph, *args, **kwargs) -> bytes:
+    """``diagram_svg`` rasterised to a 1920×1080 PNG by headless Chromium (raises
+    ``EtiographError`` when no Chromium is installed)."""
+    from .static import png
+
+    return png(diagram_svg(kg, *args, **kwargs))
 
 
 def diagram_iframe(html: str, *, height: int = 660) -> str:

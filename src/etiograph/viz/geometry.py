@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 #: Glyph widths in font sizes, measured in Chromium for DejaVu Sans (Debian's system-ui, wider
@@ -40,7 +41,7 @@ LINE = 1.68  # height per label line in vis-network's bounding box, in font size
 MARGIN_X, MARGIN_Y = 10.0, 8.0
 #: Clearance kept between a curve and a box it does not touch.
 CLEARANCE = 9.0
-SAMPLES = 48
+SAMPLES = 40
 #: Curve shapes tried in order: vis-network smooth options.
 CANDIDATES: tuple[dict, ...] = (
     {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
@@ -73,13 +74,14 @@ def text_width(text: str, font: float) -> float:
     return sum(_WIDTHS.get(c, GLYPH) for c in text) * font
 
 
-def wrap(label: str, font: float, max_width: float) -> list[str]:
+@lru_cache(maxsize=65536)
+def wrap(label: str, font: float, max_width: float) -> tuple[str, ...]:
     """``label`` broken into lines at spaces, as vis-network breaks it at ``widthConstraint.maximum``.
 
     >>> wrap("increased urination frequency", 22, 170)
-    ['increased', 'urination', 'frequency']
+    ('increased', 'urination', 'frequency')
     >>> wrap("low potassium", 22, 170)
-    ['low potassium']
+    ('low potassium',)
     """
     lines: list[str] = []
     for word in label.split() or [""]:
@@ -87,9 +89,10 @@ def wrap(label: str, font: float, max_width: float) -> list[str]:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return lines
+    return tuple(lines)
 
 
+@lru_cache(maxsize=65536)
 def box_size(label: str, font: float, max_width: float) -> tuple[float, float]:
     """(width, height) a box node with ``label`` inside may take, in canvas units: as wide as the
     label on one line (capped at ``max_width``), as tall as the wrapped lines in the widest font,
@@ -110,6 +113,19 @@ def drawn_size(label: str, font: float, max_width: float) -> tuple[float, float]
 
 def curve(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> list[tuple[float, float]]:
     """Points along the edge a → b as vis-network 9 draws it with ``smooth``."""
+    key = (a, b, smooth.get("enabled"), smooth.get("type"), smooth.get("roundness"))
+    found = _CURVES.get(key)
+    if found is None:
+        if len(_CURVES) > 200_000:
+            _CURVES.clear()
+        found = _CURVES[key] = _curve(a, b, smooth)
+    return found
+
+
+_CURVES: dict[tuple, list[tuple[float, float]]] = {}
+
+
+def _curve(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> list[tuple[float, float]]:
     (ax, ay), (bx, by) = a, b
     ts = [i / SAMPLES for i in range(SAMPLES + 1)]
     if not smooth.get("enabled"):
@@ -151,14 +167,14 @@ def blockers(
     left, right, top, bottom = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
     hit = []
     for name, box in boxes.items():
-        if name in ends:
+        half_w, half_h = box.width / 2 + pad, box.height / 2 + pad
+        x0, x1, y0, y1 = box.x - half_w, box.x + half_w, box.y - half_h, box.y + half_h
+        if x1 < left or x0 > right or y1 < top or y0 > bottom or name in ends:
             continue
-        if box.x + box.width / 2 < left or box.x - box.width / 2 > right:
-            continue
-        if box.y + box.height / 2 < top or box.y - box.height / 2 > bottom:
-            continue
-        if any(box.contains(x, y, pad) for x, y in points):
-            hit.append(name)
+        for x, y in points:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                hit.append(name)
+                break
     return hit
 
 

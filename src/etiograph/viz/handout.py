@@ -13,6 +13,9 @@ from . import style
 from .model import Diagram
 from .network import VisData
 
+#: Above this many drawn links the handout leaves the picture out: unreadable on A4 anyway.
+FIGURE_LINKS = 160
+
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm; }
 .etg-handout { font: 11.5pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #111827; }
@@ -36,8 +39,10 @@ def handout_body(diagram: Diagram, data: VisData) -> str:
     from .static import svg
 
     parts = [f"<h1>{escape(diagram.title)}</h1>", f'<p class="etg-handout-caption">{escape(diagram.caption)}</p>']
-    if len(diagram.drawn_links) <= 400:
+    if len(diagram.drawn_links) <= FIGURE_LINKS:
         parts.append(f"<figure>{svg(diagram, data, chrome=False, size=(1600, 900))}</figure>")
+    else:
+        parts.append(f"<p>(The diagram has {len(diagram.drawn_links)} links: too many to print legibly on a page.)</p>")
     drawn = diagram.paths[: diagram.drawn]
     if drawn:
         more = diagram.total_paths - len(drawn)

@@ -249,7 +249,7 @@ def _paths_view(
                     predicate_labels[h.best.predicate if h.best else h.predicate],
                     h.certainty,
                     h.best.mechanisms if h.best else (),
-                    h.quote,
+                    telling_quote(h),
                 )
                 for h in p.hops
             ),
@@ -272,6 +272,32 @@ def _paths_view(
         drawn=len(summaries) if limit is None else min(limit, len(summaries)),
         counters=_counters(kg, names, list(order)[:LISTED_COUNTERS]),
     )
+
+
+def telling_quote(hop) -> str | None:
+    """The sentence a story shows for a hop: among the quotes of its firmest claims, the one that
+    names most of both ends (a hop's first quote can be about something else), then the shortest.
+
+    >>> from etiograph.paths import Evidence, Hop
+    >>> hop = Hop("a", "b", "inflammation", "leg cramps", "p", (Evidence("c", "p", "can", 6, (), (
+    ...     "While medication-induced cramps are less common, they remain possible.",
+    ...     "Inflammation near the pelvis can trigger leg cramps.")),))
+    >>> telling_quote(hop)
+    'Inflammation near the pelvis can trigger leg cramps.'
+    """
+    if not hop.evidence:
+        return None
+    rank = max(e.rank for e in hop.evidence)
+    quotes = [q for e in hop.evidence if e.rank == rank for q in e.quotes]
+    if not quotes:
+        return hop.quote
+    words = {w for label in (hop.subject_label, hop.object_label) for w in label.lower().split() if len(w) > 3}
+
+    def score(quote: str) -> tuple[int, int, str]:
+        text = quote.lower()
+        return (-sum(w[:-1] in text for w in words), len(quote), quote)
+
+    return min(quotes, key=score)
 
 
 def _article(label: str) -> str:
@@ -319,14 +345,45 @@ def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[st
     return out
 
 
-def _graph_view(kg: KnowledgeGraph, notation: str | None) -> Diagram:
-    causal = set(kg.edges.causal_predicates())
-    counter = set(kg.edges.predicates(COUNTERACTS))
-    predicates = tuple(sorted(causal | counter))
-    mechanism_iri = next((t.iri for t in kg.edges.scheme("mechanisms").values() if t.notation == notation), None)
-    edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
-    evidence = all_evidence(kg, edge_filter)
+def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list[Diagram]:
+    """One whole-mechanism diagram per mechanism that has claims, in the ontology's order, from one
+    evidence lookup for the whole graph (a lookup per mechanism would read every claim each time)."""
+    data_date = data_date or dataset_date(kg)
+    predicates = tuple(sorted(set(kg.edges.causal_predicates()) | set(kg.edges.predicates(COUNTERACTS))))
+    everything = all_evidence(kg, EdgeFilter(predicates))
     names = _Names(kg)
+    terms = sorted(kg.edges.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
+    labels = {t.notation: t.label for t in terms}
+    cite = citation(kg)
+    out = []
+    for term in terms:
+        evidence = {}
+        for edge, options in everything.items():
+            kept = [(p, tuple(c for c in claims if term.notation in c.mechanisms)) for p, claims in options]
+            kept = [(p, claims) for p, claims in kept if claims]
+            if kept:
+                evidence[edge] = kept
+        if not evidence:
+            continue
+        diagram = _graph_view(kg, term.notation, evidence=evidence, names=names)
+        diagram.mechanism, diagram.mechanism_labels, diagram.data_date = term.notation, labels, data_date
+        diagram.title = f"Mechanism: {term.label}"
+        diagram.caption = _caption(diagram)
+        diagram.citation = cite
+        out.append(diagram)
+    return out
+
+
+def _graph_view(
+    kg: KnowledgeGraph, notation: str | None, *, evidence: dict | None = None, names: _Names | None = None
+) -> Diagram:
+    counter = set(kg.edges.predicates(COUNTERACTS))
+    if evidence is None:
+        predicates = tuple(sorted(set(kg.edges.causal_predicates()) | counter))
+        mechanism_iri = next((t.iri for t in kg.edges.scheme("mechanisms").values() if t.notation == notation), None)
+        edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
+        evidence = all_evidence(kg, edge_filter)
+    names = names or _Names(kg)
     links: list[Link] = []
     order: dict[str, None] = {}
     for (s, o), options in sorted(evidence.items()):

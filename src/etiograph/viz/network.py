@@ -44,7 +44,7 @@ ROLE_FONT_SIZE = 25
 #: Widest label line, canvas units.
 LABEL_WIDTH = 170
 #: Above this many links, no edge routing (it is quadratic); such pages open on a readable part.
-ROUTED = 600
+ROUTED = 160
 
 
 def vis_data(diagram: Diagram) -> VisData:
@@ -228,7 +228,7 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
         )
 
     moved, smooth, blocked = attempt(0)
-    if blocked:  # leave and enter blocked segments level with their ends, beside the columns
+    if blocked and lanes:  # the "N more" view (no lanes) keeps the best curve per link, unmoved  # leave and enter blocked segments level with their ends, beside the columns
         _add_ports(chains, blocked, {link.id: link for link in links}, layout.positions, sizes)
         moved, smooth, blocked = attempt(8)
     waypoints = {

@@ -21,12 +21,15 @@ import networkx as nx
 from ..graph import KnowledgeGraph
 from . import style
 from .layout import _back_edges
-from .model import Diagram, build_diagram, count, dataset_date, dataset_title
+from .model import Diagram, count, dataset_date, dataset_title, mechanism_diagrams
 from .network import vis_data
 from .page import _safe_script, diagram_div, runtime_assets, vis_assets
 
 #: Chains shown per panel, and concepts per chain (longer ones are shortened in the middle).
 CHAINS = 3
+#: A mechanism with more links than this is not carried inside the overview page (a huge page for
+#: a drawing no class could read); its panel says how to write it as a page of its own.
+EMBEDDED_LINKS = 600
 CHAIN_LENGTH = 6
 
 
@@ -40,14 +43,10 @@ class Panel:
 
 def panels(kg: KnowledgeGraph, data_date: str | None) -> list[Panel]:
     """A panel for each mechanism with at least one claim, in the ontology's order."""
-    out = []
-    schemes = sorted(kg.edges.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
-    for term in schemes:
-        diagram = build_diagram(kg, mechanism=term.notation, data_date=data_date)
-        if diagram.links:
-            diagram.title = f"Mechanism: {term.label}"
-            out.append(Panel(term.notation, term.label, diagram, main_chains(diagram)))
-    return out
+    return [
+        Panel(d.mechanism or "", d.mechanism_labels.get(d.mechanism or "", ""), d, main_chains(d))
+        for d in mechanism_diagrams(kg, data_date)
+    ]
 
 
 def main_chains(diagram: Diagram, limit: int = CHAINS) -> tuple[tuple[str, ...], ...]:
@@ -135,7 +134,14 @@ def overview_html(
             f'<span class="etg-panel-open" aria-hidden="true">Open the diagram →</span>'
         )
         notation = escape(panel.notation, quote=True)
-        if links is not None:
+        if links is None and len(diagram.links) > EMBEDDED_LINKS:
+            command = f"etiograph viz --mechanism {panel.notation} -o {panel.notation}.html"
+            body = body.replace(
+                '<span class="etg-panel-open" aria-hidden="true">Open the diagram →</span>',
+                f'<span class="etg-panel-open">Too big to draw here: <code>{escape(command)}</code></span>',
+            )
+            items.append(f'<li><div class="etg-panel etg-panel-big" data-mechanism="{notation}">{body}</div></li>')
+        elif links is not None:
             href = escape(links.get(panel.notation, "#"), quote=True)
             items.append(f'<li><a class="etg-panel" href="{href}" data-mechanism="{notation}">{body}</a></li>')
         else:

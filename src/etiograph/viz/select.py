@@ -75,8 +75,12 @@ def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[
 
 def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
     shortcut = set(shortcuts)
-    plain = [i for i, p in enumerate(paths) if not any((h.subject, h.object) in shortcut for h in p.hops)]
-    rest = [i for i in range(len(paths)) if i not in set(plain)]
+    hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
+    signatures = [frozenset(signature(p)) for p in paths]
+    # what does not change between rounds: firmness, length, how many quotes back the path
+    fixed = [(p.rank, -p.length, sum(len(e.quotes) for h in p.hops for e in h.evidence)) for p in paths]
+    plain = [i for i in range(len(paths)) if not hops[i] & shortcut]
+    rest = [i for i in range(len(paths)) if hops[i] & shortcut]
     chosen: list[int] = []
     edges: set[tuple[str, str]] = set()
     mechanisms: set[str] = set()
@@ -85,18 +89,15 @@ def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, 
         while pool and len(chosen) < limit:
 
             def gain(i: int) -> tuple:
-                path = paths[i]
-                hops = {(h.subject, h.object) for h in path.hops}
-                fresh = len(hops - edges) / path.length
-                new_mechanisms = len(signature(path) - mechanisms)
-                quotes = sum(len(e.quotes) for h in path.hops for e in h.evidence)
-                return (fresh > 0, new_mechanisms > 0, fresh >= 0.5, path.rank, fresh, -path.length, quotes, -i)
+                fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
+                rank, shorter, quotes = fixed[i]
+                return (fresh > 0, bool(signatures[i] - mechanisms), fresh >= 0.5, rank, fresh, shorter, quotes, -i)
 
             best = max(pool, key=gain)
             pool.remove(best)
             chosen.append(best)
-            edges.update((h.subject, h.object) for h in paths[best].hops)
-            mechanisms.update(signature(paths[best]))
+            edges.update(hops[best])
+            mechanisms.update(signatures[best])
         if len(chosen) >= limit:
             break
     return chosen

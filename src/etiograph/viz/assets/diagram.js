@@ -75,6 +75,14 @@
     if (node.waypoint) { (wayOf[node.partOf] = wayOf[node.partOf] || []).push(node.id); }
   });
   function isConcept(node) { return !node.waypoint; }
+  /* A link's arrows when drawn as one curve: its head, and the mechanism's mark its segments carried. */
+  function linkArrows(id) {
+    var last = data.edges.filter(function (e) { return e.id === id; })[0];
+    var marked = data.edges.filter(function (e) { return (e.partOf === id || e.id === id) && e.arrows.middle; })[0];
+    var arrows = { to: last.arrows.to };
+    arrows.middle = marked ? marked.arrows.middle : { enabled: false };
+    return arrows;
+  }
   data.nodes.forEach(function (node) { if (isConcept(node)) { node.title = nodeTitle(data.info.nodes[node.id]); } });
   data.edges.forEach(function (edge) { edge.title = edgeTitle(data.info.edges[edge.partOf || edge.id]); });
 
@@ -230,7 +238,7 @@
       original[edge.id].hidden = segment;
       original[edge.id].smooth = data.expanded.smooth[edge.id] || { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 };
       var update = { id: edge.id, hidden: segment, smooth: original[edge.id].smooth };
-      if (edge.origin) { update.from = edge.origin; update.arrows = Object.assign({}, edge.arrows, { middle: (data.edges.filter(function (e) { return e.partOf === edge.id && e.arrows.middle; })[0] || edge).arrows.middle }); }
+      if (edge.origin) { update.from = edge.origin; update.arrows = linkArrows(edge.id); }
       return update;
     }));
     for (var i = data.drawn; i < data.paths.length; i++) { pathButton(i); }
@@ -265,6 +273,9 @@
 
   // -- story mode: one hop at a time, the sentence large, in a live region ---------------------------
   var storyBox = root.querySelector(".etg-story");
+  var STORY_GAP = 300;
+  var edgeData = {};
+  data.edges.forEach(function (edge) { edgeData[edge.id] = edge; });
   var storyText = root.querySelector(".etg-story-text");
   var storyCount = root.querySelector(".etg-story-count");
   var story = null; // {path: index, step: 0..hops+1}
@@ -284,12 +295,11 @@
     edges.update(data.edges.map(function (edge) {
       var base = original[edge.id];
       var link = edge.partOf || edge.id;
-      return { id: edge.id, hidden: base.hidden || !shownEdges[link], width: link === current ? base.width + 2.5 : base.width,
+      return { id: edge.id, hidden: !!edge.partOf || !shownEdges[link], width: link === current ? base.width + 2.5 : base.width,
                color: Object.assign({}, base.color, { opacity: current && link !== current ? 0.55 : base.color.opacity }) };
     }));
     nodes.update(data.nodes.map(function (node) {
-      var on = node.waypoint ? shownEdges[node.partOf] && !nodeOriginal[node.id].hidden : shownNodes[node.id];
-      return { id: node.id, hidden: !on, opacity: 1 };
+      return { id: node.id, hidden: node.waypoint || !shownNodes[node.id], opacity: 1 };
     }));
     storyText.textContent = "";
     if (k === 0) {
@@ -326,7 +336,15 @@
   function startStory(index) {
     if (!data.paths.length) { return; }
     if (index >= data.drawn) { expand(); }
-    story = { path: index, step: 0 };
+    story = { path: index, step: 0, saved: network.getPositions() };
+    // the story's chain on one straight row, each link one straight arrow: easy to follow, big on screen
+    var chain = data.paths[index];
+    nodes.update(chain.nodes.map(function (id, i) { return { id: id, x: i * STORY_GAP, y: 0 }; }));
+    edges.update(chain.edges.map(function (id) {
+      var edge = edgeData[id];
+      return { id: id, from: edge.origin || edge.from, arrows: linkArrows(id),
+               smooth: { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 } };
+    }));
     root.classList.add("etg-storying");
     storyBox.hidden = false;
     if (storyButton) { storyButton.setAttribute("aria-pressed", "true"); }
@@ -346,7 +364,14 @@
   }
   function stopStory() {
     if (!story) { return; }
+    var saved = story.saved, chain = data.paths[story.path];
     story = null;
+    nodes.update(chain.nodes.map(function (id) { return { id: id, x: saved[id].x, y: saved[id].y }; }));
+    edges.update(chain.edges.map(function (id) {
+      var edge = edgeData[id];
+      var arrows = expanded ? linkArrows(id) : Object.assign({ middle: { enabled: false } }, edge.arrows);
+      return { id: id, from: expanded ? (edge.origin || edge.from) : edge.from, smooth: original[id].smooth || false, arrows: arrows };
+    }));
     root.classList.remove("etg-storying");
     storyBox.hidden = true;
     root.removeAttribute("data-story-step");
