@@ -113,8 +113,18 @@ _FIRST_PREDICATES = {
 
 def predicates(pos: dict[ox.NamedNode, list[Term]]) -> list[ox.NamedNode]:
     """A subject's predicates in reading order: type, labels, statement parts, then by vocabulary and IRI."""
-    first = len(_FIRST_PREDICATES)
-    return sorted(pos, key=lambda p: (_FIRST_PREDICATES.get(p.value, first), namespace_rank(p.value), p.value))
+    if len(pos) < 2:
+        return list(pos)
+    return sorted(pos, key=_predicate_key)
+
+
+def _predicate_key(predicate: ox.NamedNode) -> tuple[int, int, str]:
+    return _predicate_order(predicate.value)
+
+
+@cache  # a graph has a few dozen predicates, sorted thousands of times
+def _predicate_order(iri: str) -> tuple[int, int, str]:
+    return (_FIRST_PREDICATES.get(iri, len(_FIRST_PREDICATES)), namespace_rank(iri), iri)
 
 
 def list_items(node: Term, props: Props, inside: set[ox.BlankNode]) -> list[Term] | None:

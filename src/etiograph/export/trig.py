@@ -31,10 +31,21 @@ def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
 
 def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
+    import pyoxigraph as ox
+
+    blank = ox.BlankNode
     default_triples, publications = nanopub.publish(triples, creator)
     default = layout.index(default_triples)
     named = [[layout.index(graph) for _, graph in publication.graphs] for publication in publications]
-    inside = layout.nested([default, *(graph for graphs in named for graph in graphs)])
+    # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
+    # have some take part in deciding which blank nodes nest.
+    with_blanks = [
+        layout.index(graph)
+        for publication in publications
+        for _, graph in publication.graphs
+        if any(type(s) is blank or type(o) is blank for s, _, o in graph)
+    ]
+    inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
     parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
     for publication, graphs in zip(publications, named):
