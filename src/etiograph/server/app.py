@@ -238,9 +238,9 @@ def create_app(
     state: dict = {}
     diagram_cache: dict[str, str] = {}
 
-    def stats() -> description.DatasetStats:
+    async def stats() -> description.DatasetStats:
         if "stats" not in state:
-            state["stats"] = description.DatasetStats.from_json(pool.dataset or {})
+            state["stats"] = description.DatasetStats.from_json(await pool.statistics())
         return state["stats"]
 
     @contextlib.asynccontextmanager
@@ -250,13 +250,13 @@ def create_app(
         except (WorkerError, SandboxError) as error:
             raise EtiographError(str(error)) from None
         if on_ready:
-            on_ready(stats().triples)
+            on_ready(pool.triples)
         try:
             yield
         finally:
             await pool.close()
 
-    def describe(request: Request, formats: Sequence[str], triples_for: Callable[[str], list]) -> Response:
+    async def describe(request: Request, formats: Sequence[str], triples_for: Callable) -> Response:
         accept = request.headers.get("accept")
         fmt = protocol.format_param(formats, GRAPH_FORMAT_NAMES, GRAPH_FORMATS)
         if fmt is None:
@@ -269,15 +269,15 @@ def create_app(
         if fmt is None:
             error = not_acceptable(GRAPH_FORMATS, "the description")
             return text(error.status, error.message)
-        body = description.serialise(triples_for(str(request.base_url)), fmt)
+        body = description.serialise(await triples_for(str(request.base_url)), fmt)
         kind = GRAPH_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("turtle", "nt") else "")
         return Response(body, headers={"Content-Type": kind, "Vary": "Accept"})
 
-    def service_triples(base: str) -> list:
-        return description.service_description(stats(), base, timeout=timeout, max_rows=max_rows)
+    async def service_triples(base: str) -> list:
+        return description.service_description(await stats(), base, timeout=timeout, max_rows=max_rows)
 
-    def void_triples(base: str) -> list:
-        return description.void_description(stats(), base)
+    async def void_triples(base: str) -> list:
+        return description.void_description(await stats(), base)
 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
@@ -295,7 +295,7 @@ def create_app(
                     "or rdfxml (CONSTRUCT, DESCRIBE), or an Accept header",
                 )
             if asked.query is None:
-                return describe(request, asked.formats, service_triples)
+                return await describe(request, asked.formats, service_triples)
             if len(asked.query.encode("utf-8")) > max_body:
                 raise ProtocolError(413, f"the query is longer than this server's limit of {max_body:,} bytes")
         except ProtocolError as error:
@@ -328,12 +328,12 @@ def create_app(
         return Response(answer.body, status_code=answer.status, headers=headers)
 
     async def void(request: Request) -> Response:
-        return describe(request, request.query_params.getlist("format"), void_triples)
+        return await describe(request, request.query_params.getlist("format"), void_triples)
 
     async def index(request: Request) -> Response:
         if "page" not in state:
             state["page"] = query_page(
-                triples=stats().triples, timeout=timeout, max_rows=max_rows, diagram=render_diagram is not None
+                triples=pool.triples or 0, timeout=timeout, max_rows=max_rows, diagram=render_diagram is not None
             )
         return HTMLResponse(state["page"], headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 

@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     def ready() -> None:
         layers = ", ".join(pool.zygote.sandbox) or "none"
         print(
-            f"etiograph serve: {app.state.stats().triples:,} triples, read-only; query page {base} ; "
+            f"etiograph serve: {pool.triples:,} triples, read-only; query page {base} ; "
             f"SPARQL endpoint {base}sparql\n"
             f"  ready in {time.monotonic() - started:.1f} s; a query stops after {args.timeout:g} s, answers hold at "
             f"most {args.max_rows:,} rows; {pool.size} worker(s), up to {pool.max_workers}; Ctrl-C stops\n"

@@ -105,6 +105,11 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1] if cut > 0 else iri
 
 
+def triple_count(source) -> int:
+    """Triples in the default graph (one scan, no grouping: cheap enough for start-up)."""
+    return _one(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
 def dataset_stats(source) -> DatasetStats:
     """Count, in a pyoxigraph ``Store`` or a backend that already holds the graph."""
     classes = [

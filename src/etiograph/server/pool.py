@@ -206,6 +206,7 @@ class WorkerPool:
         self.idle_extra = 3.0
         self.stats = PoolStats()
         self.dataset: dict | None = None
+        self._statistics: dict | None = None
         self._idle: deque[Worker] = deque()
         self._waiters: deque[asyncio.Future] = deque()
         self._count = 0  # workers alive or being forked
@@ -233,11 +234,28 @@ class WorkerPool:
             self._idle.append(await self._fork())
         worker = self._idle.popleft()
         try:
-            header, _ = await worker.ask({"stats": True})
+            header, _ = await worker.ask({"stats": "count"})
         finally:
             self._idle.appendleft(worker)
-        self.dataset = header["stats"]
+        self.dataset = {"triples": header["triples"]}
         self._spawn(self._trim())
+
+    async def statistics(self) -> dict:
+        """The dataset's VoID statistics, computed by a worker the first time they are asked for
+        (grouping every triple takes seconds on a large graph: not at start-up)."""
+        if self._statistics is None:
+            loop = asyncio.get_running_loop()
+            worker = await self._borrow(loop.time() + max(60.0, self.timeout))
+            if worker is None:
+                raise WorkerError("no query worker was free to compute the statistics")
+            try:
+                header, _ = await worker.ask({"stats": "full"})
+            except BaseException:
+                self._retire(worker)
+                raise
+            self._release(worker)
+            self._statistics = header["stats"]
+        return self._statistics
 
     async def _fork(self) -> Worker:
         self._count += 1

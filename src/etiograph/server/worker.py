@@ -366,15 +366,22 @@ MEMORY_MESSAGE = (
 
 
 def serve(engine: Engine, connection: socket.socket) -> None:
-    """Answer frames until the server closes the connection; requests ``{"stats": true}`` get the
-    dataset's statistics (computed here, from the loaded graph: the server loads nothing itself)."""
+    """Answer frames until the server closes the connection; requests ``{"stats": "count"}`` and
+    ``{"stats": "full"}`` get the dataset's triple count and statistics (computed here, from the
+    loaded graph: the server's main process loads nothing)."""
     incoming = connection.makefile("rb", buffering=65536)
     while True:
         try:
             request, _ = read_frame(incoming)
         except (EOFError, ConnectionError, OSError):
             return
-        if request.get("stats"):
+        if request.get("stats") == "count":  # at start-up: the ready line and the page need only this
+            from .description import triple_count
+
+            reply = encode_frame(
+                {"triples": triple_count(engine.store if engine.store is not None else engine.backend)}
+            )
+        elif request.get("stats"):  # the first time a description is asked for
             from .description import dataset_stats
 
             stats = dataset_stats(engine.store if engine.store is not None else engine.backend)
