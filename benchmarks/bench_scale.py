@@ -897,6 +897,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per operation (after one warm-up)")
     parser.add_argument("--skip-cli", action="store_true", help="skip the command-line wall-time measurements")
+    parser.add_argument(
+        "--cli-only", action="store_true", help="only the command-line measurements (on the largest of --sizes)"
+    )
     parser.add_argument("--skip-graph-libraries", action="store_true", help="no networkx/igraph baselines")
     parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "etiograph-bench"))
     parser.add_argument("--reuse-data", action="store_true", help="reuse generated files found in --data-dir")
@@ -944,7 +947,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{claims:,} claims: {triples:,} triples, generated in {meta['generation_seconds']:.1f} s")
         size["spine_s"] = prepare_spine(Path(meta["file"]))
         log(f"  derived causal spine (first use of the file; cached after): {size['spine_s']:.1f} s")
-        for backend in args.backends.split(","):
+        for backend in [] if args.cli_only else args.backends.split(","):
             if backend == "rdflib" and claims > args.rdflib_max_claims:
                 size["backends"][backend] = {
                     "skipped": f"rdflib skipped above {args.rdflib_max_claims:,} claims (it parses ~20-50k triples/s "
