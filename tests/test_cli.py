@@ -453,6 +453,24 @@ def test_query_records_format(cli):
     assert "infectionLabel  cystitis" in result.out
 
 
+NARROW_COMMANDS = [
+    ["paths", "UTI", "leg cramps"],
+    ["paths", "UTI", "leg cramps", "--limit", "2", "--evidence"],
+    ["paths", "fluoroquinolones", "leg cramps"],
+    ["upstream", "leg cramps"],
+    ["explain", "dehydration"],
+    ["query", "edge-evidence", "--param", "subject=fever", "--param", "object=dehydration"],
+]
+
+
+@pytest.mark.parametrize("columns", [30, 60])
+@pytest.mark.parametrize("argv", NARROW_COMMANDS, ids=lambda a: "-".join(a[:2]))
+def test_no_line_is_wider_than_a_narrow_terminal(argv: list[str], columns: int):
+    done = run(*argv, columns=columns)
+    assert done.returncode == 0, done.stderr
+    assert widest(done.stdout) <= columns, done.stdout
+
+
 def test_queries_list_fits_a_narrow_screen():
     done = run("queries", columns=60)
     assert done.returncode == 0 and widest(done.stdout) <= 60

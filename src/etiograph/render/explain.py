@@ -57,7 +57,7 @@ def explain_text(ex: Explanation, columns: int | None = None) -> str:
             [word(x) for x in certainties], columns, "  certainty of its claims, firmest first: ", "    "
         )
 
-    lines += ["", f"Direct causes ({len(ex.causes)}), firmest first:"]
+    lines += ["", *wrap(f"Direct causes ({len(ex.causes)}), firmest first:", columns)]
     for step in ex.causes:
         lines += _hop_line(step.hop, columns)
         lines += quote_lines(step.hop, columns, "      ")
@@ -69,16 +69,21 @@ def explain_text(ex: Explanation, columns: int | None = None) -> str:
                 "      ",
                 "        ",
             )
-    lines += ["", f"Direct effects ({len(ex.effects)}), firmest first:"]
+    lines += ["", *wrap(f"Direct effects ({len(ex.effects)}), firmest first:", columns)]
     for step in ex.effects:
         lines += _hop_line(step.hop, columns)
         lines += quote_lines(step.hop, columns, "      ")
-    lines += ["", f"Counteracted by ({len(ex.counteracted_by)}):"]
+    lines += ["", *wrap(f"Counteracted by ({len(ex.counteracted_by)}):", columns)]
     for hop in ex.counteracted_by:
         lines += _hop_line(hop, columns)
         lines += quote_lines(hop, columns, "      ")
     if ex.summaries:
-        lines += ["", "Summary claims (a total effect the article explains through mediators; left out of paths):"]
+        lines += [
+            "",
+            *wrap(
+                "Summary claims (a total effect the article explains through mediators; left out of paths):", columns
+            ),
+        ]
         for summary in ex.summaries:
             found = summary.paths
             head = f"{found.source_label} → {found.target_label}: "

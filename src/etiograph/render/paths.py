@@ -236,17 +236,21 @@ def _summary_lines(paths: Sequence, columns: int | None, sections: Sections | No
     header = f"{'#'.rjust(number_width)}  {'length'.ljust(7)} {'weakest'.ljust(weakest_width)}"
     if sections is not None:
         header += f" {'sources'.ljust(10)}"
-    lines = [f"{header}  path"]
+    # a narrow terminal: the chain goes under its row instead of beside it
+    narrow = columns is not None and columns - len(header) - 2 < 20
+    lines = [header.rstrip() if narrow else f"{header}  path"]
     for n, path in enumerate(paths, 1):
         weakest = word(path.weakest.certainty if path.weakest else None)
         meta = f"{str(n).rjust(number_width)}. {_plural(path.length, 'hop').ljust(7)} {weakest.ljust(weakest_width)}"
         if sections is not None:
             count = len(sections.sources([e for h in path.hops for e in h.evidence]))
             meta += f" {_plural(count, 'source').ljust(10)}"
-        chain = ARROW.join(path.labels)
-        lines += (
-            _chain_lines(path.labels, columns, meta + "  ", " " * (len(meta) + 2)) if columns else [f"{meta}  {chain}"]
-        )
+        if columns is None:
+            lines.append(f"{meta}  {ARROW.join(path.labels)}")
+        elif narrow:
+            lines += [*wrap(meta.rstrip(), columns), *_chain_lines(path.labels, columns, "    ", "    ")]
+        else:
+            lines += _chain_lines(path.labels, columns, meta + "  ", " " * (len(meta) + 2))
     return lines
 
 

@@ -55,7 +55,9 @@ def wrap(text: str, columns: int | None, indent: str = "", hang: str | None = No
     if columns is None:
         return [indent + text]
     if len(hang) > columns // 2:  # a deep indent on a narrow terminal: keep room for the text
-        hang = hang[: columns // 2]
+        hang = hang[: columns // 4]
+    if len(indent) > columns // 2 and indent.strip():  # a long lead-in ("Hubs (...): "): a line of its own
+        return wrap(indent.strip(), columns, "", hang) + wrap(text, columns, hang, hang)
     lines = textwrap.wrap(
         text,
         width=max(columns, len(indent) + 1),
@@ -73,12 +75,16 @@ def wrap(text: str, columns: int | None, indent: str = "", hang: str | None = No
 
 
 def join_wrapped(items: Sequence[str], columns: int | None, indent: str, hang: str, sep: str = ", ") -> list[str]:
-    """A list as wrapped text that breaks only between items (each item kept whole when it fits).
+    """A list as wrapped text that breaks only between items (each item kept whole when it fits a line).
 
-    >>> join_wrapped(["alpha", "beta", "gamma delta"], 16, "  x: ", "     ")
-    ['  x: alpha,', '     beta,', '     gamma delta']
+    >>> join_wrapped(["alpha", "beta", "gamma delta"], 18, "  x: ", "     ")
+    ['  x: alpha, beta,', '     gamma delta']
+    >>> join_wrapped(["alpha", "beta", "gamma delta epsilon"], 18, "  x: ", "     ")
+    ['  x: alpha, beta,', '     gamma delta', '     epsilon']
     """
-    glued = [item.replace(" ", "\u00a0") for item in items]  # textwrap breaks only at ASCII whitespace
+    room = (columns or 0) - len(hang) - len(sep)
+    # textwrap breaks only at ASCII whitespace: glue each item that fits on a line, so it stays whole
+    glued = [item.replace(" ", "\u00a0") if columns is None or len(item) <= room else item for item in items]
     return [line.replace("\u00a0", " ") for line in wrap(sep.join(glued), columns, indent, hang)]
 
 
