@@ -108,7 +108,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], CliResu
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, nt_export: bytes):
-    """A private Virtuoso (Debian virtuoso-opensource) on 127.0.0.1:18310/18311 holding the export."""
+    """A private Virtuoso (Debian virtuoso-opensource) on free ports of 127.0.0.1:18310-18329 holding the export."""
     from engines import virtuoso_fixture
 
     yield from virtuoso_fixture(tmp_path_factory, nt_export)

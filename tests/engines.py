@@ -280,7 +280,7 @@ class OxigraphServer:
 
 
 # -- pytest fixtures (registered in conftest.py) -------------------------------------------------------
-#: Ports of the test suite's stores (18300-18399 is this suite's range).
+#: Where the suite's Virtuoso ports start (the first free pair of 18310-18329 is taken).
 VIRTUOSO_HTTP_PORT, VIRTUOSO_ISQL_PORT = 18310, 18311
 #: A cap below the bundled graph's size, so the suite also sees Virtuoso cut an answer.
 VIRTUOSO_TEST_MAX_ROWS = 5_000
@@ -293,14 +293,33 @@ def _skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+def free_ports(first: int, last: int, count: int = 2) -> list[int]:
+    """``count`` consecutive free ports on 127.0.0.1 in ``first..last``: two test runs at once must not collide."""
+    import socket
+
+    for start in range(first, last - count + 2, count):
+        sockets = []
+        try:
+            for port in range(start, start + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return list(range(start, start + count))
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise StoreError(f"no {count} free ports in 127.0.0.1:{first}-{last}")
+
+
 def virtuoso_fixture(tmp_path_factory, nt_export: bytes):
     """A fresh Virtuoso holding the export in graph GRAPH; skips (saying why) where it is not installed."""
     if reason := virtuoso_missing():
         _skip(reason)
     folder = tmp_path_factory.mktemp("virtuoso")
-    store = Virtuoso(
-        folder / "db", VIRTUOSO_HTTP_PORT, VIRTUOSO_ISQL_PORT, folder / "load", max_rows=VIRTUOSO_TEST_MAX_ROWS
-    )
+    http_port, isql_port = free_ports(VIRTUOSO_HTTP_PORT, VIRTUOSO_HTTP_PORT + 19)
+    store = Virtuoso(folder / "db", http_port, isql_port, folder / "load", max_rows=VIRTUOSO_TEST_MAX_ROWS)
     begin = time.monotonic()
     store.start()
     try:

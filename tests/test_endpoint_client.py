@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from engines import free_ports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,11 +77,11 @@ class FakeEngine:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_ports(PORT, PORT + 9, 1)[0]), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{PORT}/sparql"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
 
     def answers(self, answer: Answer | Callable[[Seen], Answer]) -> None:
         self.answer = answer if callable(answer) else (lambda seen: answer)

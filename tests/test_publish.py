@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from engines import OxigraphServer, StoreError
+from engines import OxigraphServer, StoreError, free_ports
 
 from etiograph import KnowledgeGraph
 from etiograph.backends.graph_store import batches, query_endpoint_for
@@ -17,16 +17,15 @@ from etiograph.datafiles import graph_sources
 
 pytestmark = pytest.mark.external
 
-OXIGRAPH_PORT = 18320
 GRAPH = "https://w3id.org/etiograph/kg/"
 PUBLISHED = "urn:etiograph:test:published"
 
 
 @pytest.fixture(scope="module")
 def oxigraph_rw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    """An empty, writable Oxigraph server (``oxigraph serve``) on 127.0.0.1:18320."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-rw"), OXIGRAPH_PORT)
+    """An empty, writable Oxigraph server (``oxigraph serve``) on a free port of 127.0.0.1:18360-18369."""
     try:
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-rw"), free_ports(18360, 18369, 1)[0])
         server.start()
     except StoreError as error:
         print(f"skipped: {error}")
