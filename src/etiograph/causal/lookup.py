@@ -70,12 +70,13 @@ class StoreLookup:
         triples: set[tuple[str, str, str]] = set()
         claims_of: dict[tuple[str, str, str], set[str]] = {}
         attributes: dict[str, dict[str, list[str]]] = {}
+        seen: dict[tuple[bool, str], list] = {}  # paths share nodes: each node's claims are read once per call
         for s, o in sorted(set(edges)):
             s_node, o_node = ox.NamedNode(s), ox.NamedNode(o)
             for quad in self._quads(s_node, None, o_node):
                 if quad.predicate.value in wanted:
                     triples.add((s, quad.predicate.value, o))
-            for claim in self._claims(s_node, o_node, (degrees or {}).get((s, o))):
+            for claim in self._claims(s_node, o_node, (degrees or {}).get((s, o)), seen):
                 statements = self._statements(claim)
                 for p in statements.get(_PREDICATE_IRI, ()):
                     if p.value in wanted:
@@ -94,18 +95,26 @@ class StoreLookup:
                 out.setdefault((s, o), []).append((p, tuple(qualifying)))
         return out
 
-    def _claims(self, s_node: ox.NamedNode, o_node: ox.NamedNode, degrees: tuple[int, int] | None) -> list:
+    def _claims(
+        self,
+        s_node: ox.NamedNode,
+        o_node: ox.NamedNode,
+        degrees: tuple[int, int] | None,
+        seen: dict[tuple[bool, str], list],
+    ) -> list:
         """Claims with rdf:subject s and rdf:object o, read from the side with fewer edges."""
-        if degrees is None or degrees[0] <= _SMALL or degrees[0] <= degrees[1]:
-            far_predicate, far = _OBJECT, o_node
-            candidates = self._subjects(_SUBJECT, s_node)
-        else:
-            far_predicate, far = _SUBJECT, s_node
-            candidates = self._subjects(_OBJECT, o_node)
-        if len(candidates) <= 1:
-            return [c for c in candidates if self._has(c, far_predicate, far)]
-        if degrees is not None and max(degrees) <= _SMALL:  # both sides small: one read of each, intersected
-            others = {c.value for c in self._subjects(far_predicate, far)}
+
+        def claims_about(node: ox.NamedNode, as_subject: bool) -> list:
+            key = (as_subject, node.value)
+            if key not in seen:
+                seen[key] = self._subjects(_SUBJECT if as_subject else _OBJECT, node)
+            return seen[key]
+
+        from_subject = degrees is None or degrees[0] <= _SMALL or degrees[0] <= degrees[1]
+        far_predicate, far = (_OBJECT, o_node) if from_subject else (_SUBJECT, s_node)
+        candidates = claims_about(s_node, True) if from_subject else claims_about(o_node, False)
+        if len(candidates) > 1 and degrees is not None and max(degrees) <= _SMALL:
+            others = {c.value for c in claims_about(far, not from_subject)}  # both sides small: intersect
             return [c for c in candidates if c.value in others]
         return [c for c in candidates if self._has(c, far_predicate, far)]
 
