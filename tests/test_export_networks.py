@@ -187,3 +187,17 @@ def test_relations_all_adds_the_descriptive_claims(cli, tmp_path: Path, causal_s
 def test_single_file_formats_write_to_standard_output(cli) -> None:
     result = cli(["export", "--format", "cytoscape", "--mechanism", "medication"])
     assert result.code == 0 and json.loads(result.out)["elements"]["edges"]
+
+
+def test_unindented_graphml_of_large_graphs_reads_back_the_same(kg, monkeypatch) -> None:
+    from etiograph.export import graphml
+    from etiograph.export.propertygraph import build
+
+    pg = build(kg)
+    pretty = nx.parse_graphml(graphml.write(pg).decode("utf-8"), force_multigraph=True)
+    monkeypatch.setattr(graphml, "PRETTY_LIMIT", 0)
+    flat = graphml.write(pg)
+    assert flat.count(b"\n") < len(pg.claims) / 4  # only the line breaks inside multi-quote values
+    plain = nx.parse_graphml(flat.decode("utf-8"), force_multigraph=True)
+    assert nx.utils.edges_equal(pretty.edges(keys=True, data=True), plain.edges(keys=True, data=True))
+    assert dict(pretty.nodes(data=True)) == dict(plain.nodes(data=True))

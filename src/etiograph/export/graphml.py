@@ -79,8 +79,13 @@ def _scalars(attributes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attributes.items() if v is not None and v != ""}
 
 
+#: Above this many claims the document is not indented (networkx's indenting costs 4x the writing).
+PRETTY_LIMIT = 10_000
+
+
 def write(pg: PropertyGraph) -> bytes:
-    """The GraphML document (UTF-8)."""
+    """The GraphML document (UTF-8), indented one element per line up to :data:`PRETTY_LIMIT` claims."""
     import networkx as nx
 
-    return ("\n".join(nx.generate_graphml(to_networkx(pg), prettyprint=True)) + "\n").encode("utf-8")
+    pretty = len(pg.claims) <= PRETTY_LIMIT
+    return ("\n".join(nx.generate_graphml(to_networkx(pg), prettyprint=pretty)) + "\n").encode("utf-8")
