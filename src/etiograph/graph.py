@@ -102,6 +102,10 @@ SUMMARY_ONLY_EDGES = SPARQL_PROLOGUE + """SELECT DISTINCT ?s ?o WHERE {
   }
 }"""
 
+SECTION_DOCUMENTS = SPARQL_PROLOGUE + """SELECT ?section ?document WHERE {
+  ?section a etio:SourceSection ; dcterms:isPartOf ?document .
+}"""
+
 SUMMARY_CLAIMS = SPARQL_PROLOGUE + """SELECT ?claim ?s ?o WHERE {
   ?claim a etio:SummaryClaim ; rdf:subject ?s ; rdf:object ?o .
 } ORDER BY ?claim"""
@@ -132,6 +136,7 @@ class KnowledgeGraph:
         self._use_index = index
         self._index: tuple[CausalIndex, StoreLookup] | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
+        self._section_documents: dict[str, str] | None = None
 
     def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
         """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
@@ -199,6 +204,7 @@ class KnowledgeGraph:
         include_counteracting: bool = False,
         mechanism_hops: str = "every",
         include_summary: bool = False,
+        min_sources: int | None = None,
     ) -> PathsResult:
         """Every simple causal path from ``source`` to ``target``, shortest and strongest first.
 
@@ -210,6 +216,8 @@ class KnowledgeGraph:
         at least that certain. An edge backed only by summary claims (etio:SummaryClaim: a total
         effect the source explains through mediators, "UTIs can indirectly cause leg cramps") is not
         followed unless ``include_summary``: a path through it would hide the mechanism.
+        ``min_sources`` keeps paths whose every hop is backed by claims from at least that many
+        independent source documents (corroboration, once several sources are loaded).
         """
         if max_hops < 1:
             raise EtiographError("--max-hops must be at least 1")
@@ -256,6 +264,14 @@ class KnowledgeGraph:
                 hops.append(Hop(u, v, labels[u], labels[v], predicate, all_claims or claims))
             else:
                 built.append(CausalPath(tuple(hops)))
+        if min_sources is not None:
+            if min_sources < 1:
+                raise EtiographError("--min-sources must be at least 1")
+            documents = self.section_documents()
+            built = [
+                p for p in built
+                if all(len({documents.get(e.section, e.section) for e in h.evidence if e.section}) >= min_sources for h in p.hops)
+            ]
         if mechanism_name and not every_hop:  # the path goes through the mechanism somewhere
             built = [p for p in built if any(mechanism_name in e.mechanisms for h in p.hops for e in h.evidence)]
         built.sort(key=order_key)
@@ -266,6 +282,8 @@ class KnowledgeGraph:
             filters["include_counteracting"] = "true"
         if include_summary:
             filters["include_summary"] = "true"
+        if min_sources is not None:
+            filters["min_sources"] = str(min_sources)
         return PathsResult(
             source=start.iri,
             target=end.iri,
@@ -342,6 +360,13 @@ class KnowledgeGraph:
             result = self.backend.query(SUMMARY_ONLY_EDGES)
             self._summary_edges = frozenset((str(row[0].value), str(row[1].value)) for row in result.rows)
         return self._summary_edges
+
+    def section_documents(self) -> dict[str, str]:
+        """Section IRI → the source document it is part of: how many sources back a hop (cached)."""
+        if self._section_documents is None:
+            result = self.backend.query(SECTION_DOCUMENTS)
+            self._section_documents = {str(row[0].value): str(row[1].value) for row in result.rows}
+        return self._section_documents
 
     def summary_support(self, *, max_hops: int = 6) -> list[SummarySupport]:
         """For each summary claim, the mechanistic paths that account for it (none: flagged).

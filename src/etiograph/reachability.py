@@ -111,7 +111,7 @@ def why_no_path(kg: KnowledgeGraph, result: PathsResult) -> NoPath:
         "filtered",
         f"No path passes the filters ({filters_text(result.filters)}): without them there "
         f"{'is' if unfiltered == 1 else 'are'} {unfiltered} path{'' if unfiltered == 1 else 's'} of at most {hops}.",
-        "Loosen --mechanism or --min-certainty.",
+        "Loosen --mechanism, --min-certainty or --min-sources.",
         source,
         target,
         shortest=shortest,

@@ -39,6 +39,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-certainty", metavar="LEVEL", help="only hops at least this certain (e.g. can, may)")
     parser.add_argument("--include-counteracting", action="store_true", help="also follow treats/prevents/... edges")
     parser.add_argument(
+        "--min-sources",
+        type=int,
+        metavar="N",
+        help="only hops backed by at least N independent sources (with several sources loaded)",
+    )
+    parser.add_argument(
         "--include-summary",
         action="store_true",
         help="also follow summary claims ('UTIs can indirectly cause leg cramps'): left out by default, they hide the mechanism",
@@ -51,9 +57,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import render
-    from ..render.paths import DEFAULT_LIMIT
     from ..cli import emit, open_graph
     from ..errors import EtiographError
+    from ..render.paths import DEFAULT_LIMIT
     from ._output import columns_for
 
     if args.every_hop and not args.mechanism:
@@ -70,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         min_certainty=args.min_certainty,
         include_counteracting=args.include_counteracting,
         include_summary=args.include_summary,
+        min_sources=args.min_sources,
     )
     limit = None if args.all else args.limit
     if limit is None and args.format == "text" and not args.all:

@@ -72,6 +72,7 @@ def hop_json(hop: Hop, sections: Sections | None = None) -> dict[str, Any]:
         "rank": hop.rank,
         "mechanisms": list(hop.mechanisms),
         "claims": [evidence_json(e, sections) for e in claim_order(hop)],
+        "sources": len(sections.sources(hop.evidence)),
     }
 
 
@@ -226,6 +227,8 @@ def filters_text(filters: Mapping[str, str]) -> str:
         parts.append("counteracting relations followed too")
     if filters.get("include_summary"):
         parts.append("summary claims followed too")
+    if "min_sources" in filters:
+        parts.append(f"every hop backed by at least {filters['min_sources']} sources")
     return ", ".join(parts)
 
 
