@@ -115,10 +115,11 @@ def predicates(pos: dict[ox.NamedNode, list[Term]]) -> list[ox.NamedNode]:
     """A subject's predicates in reading order: type, labels, statement parts, then by vocabulary and IRI."""
     if len(pos) < 2:
         return list(pos)
-    return sorted(pos, key=_predicate_key)
+    return sorted(pos, key=predicate_key)
 
 
-def _predicate_key(predicate: ox.NamedNode) -> tuple[int, int, str]:
+def predicate_key(predicate: ox.NamedNode) -> tuple[int, int, str]:
+    """Sort key putting predicates in reading order (see :func:`predicates`)."""
     return _predicate_order(predicate.value)
 
 

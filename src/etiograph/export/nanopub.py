@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
@@ -152,55 +153,86 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
 
     names: dict[ox.BlankNode, ox.NamedNode] = {}
     taken: set[str] = set()
-    hashes: dict[ox.BlankNode, str] = {}
-
-    def hashed(node: ox.BlankNode) -> str:
-        if node not in hashes:
-            hashes[node] = content_hash(node, props)
-        return hashes[node]
-
+    contents = _Contents(props)
+    blank = ox.BlankNode
     for owner, owned in owners:
-        blanks = {o for _, _, o in owned if isinstance(o, ox.BlankNode)}
-        todo = [owner]
+        children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]] = {}
+        for s, p, o in owned:
+            if type(o) is blank:
+                children.setdefault(s, []).append((p, o))
+        todo = [owner] if children else []
         while todo:
             parent = todo.pop(0)
-            parent_iri = parent.value if isinstance(parent, ox.NamedNode) else names[parent].value
-            for predicate in layout.predicates(props.get(parent, {})):
-                children = [o for o in props[parent][predicate] if o in blanks and o not in names]
-                for child in sorted(children, key=lambda b: (hashed(b), b.value)):
-                    segment = _UNSAFE.sub("_", re.split(r"[#/]", predicate.value.rstrip("#/"))[-1]) or "node"
-                    iri = f"{parent_iri}/{segment}/{hashed(child)}"
-                    number, candidate = 1, iri
-                    while candidate in taken:
-                        number += 1
-                        candidate = f"{iri}-{number}"
-                    taken.add(candidate)
-                    names[child] = ox.NamedNode(candidate)
-                    todo.append(child)
+            parent_iri = parent.value if type(parent) is ox.NamedNode else names[parent].value
+            pairs = [(p, o) for p, o in children.get(parent, ()) if o not in names]
+            pairs.sort(key=lambda pair: (layout.predicate_key(pair[0]), contents.hash(pair[1]), pair[1].value))
+            for predicate, child in pairs:
+                if child in names:  # the same node twice under one parent
+                    continue
+                iri = f"{parent_iri}/{_segment(predicate.value)}/{contents.hash(child)}"
+                number, candidate = 1, iri
+                while candidate in taken:
+                    number += 1
+                    candidate = f"{iri}-{number}"
+                taken.add(candidate)
+                names[child] = ox.NamedNode(candidate)
+                todo.append(child)
     return names
+
+
+@cache
+def _segment(predicate: str) -> str:
+    """A path segment naming a predicate: its local name, made safe (``evidence``, ``hasSelector``)."""
+    return _UNSAFE.sub("_", re.split(r"[#/]", predicate.rstrip("#/"))[-1]) or "node"
 
 
 def content_hash(node: ox.BlankNode, props: Props) -> str:
     """The first hex digits of SHA-256 over the node's content, blank nodes inside it expanded in place."""
-    import hashlib
-
-    return hashlib.sha256(_content(node, props, set()).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+    return _Contents(props).hash(node)
 
 
-def _content(node: Subject, props: Props, seen: set[Subject]) -> str:
-    import pyoxigraph as ox
+class _Contents:
+    """Each blank node's content as text (``<p> object ; …``, sorted, nested nodes in ``[ ]``), computed once."""
 
-    seen = seen | {node}
-    parts = []
-    for predicate, objects in props.get(node, {}).items():
-        for o in objects:
-            if isinstance(o, ox.BlankNode):
-                # A cycle back to a node being described is named by its canonical label.
-                inner = f"_:{o.value}" if o in seen else "[" + _content(o, props, seen) + "]"
-            else:
-                inner = str(o)
-            parts.append(f"{predicate} {inner}")
-    return " ; ".join(sorted(parts))
+    def __init__(self, props: Props) -> None:
+        self.props = props
+        self.texts: dict[ox.BlankNode, str] = {}  # nodes whose text does not depend on where it is read from
+        self.hashes: dict[ox.BlankNode, str] = {}
+        self.active: set[Subject] = set()
+
+    def hash(self, node: ox.BlankNode) -> str:
+        if node not in self.hashes:
+            import hashlib
+
+            digest = hashlib.sha256(self.text(node)[0].encode("utf-8")).hexdigest()
+            self.hashes[node] = digest[:_HASH_LENGTH]
+        return self.hashes[node]
+
+    def text(self, node: Subject) -> tuple[str, bool]:
+        """The content text, and whether it reached back to a node being described (then it is not kept)."""
+        import pyoxigraph as ox
+
+        if node in self.texts:
+            return self.texts[node], False
+        self.active.add(node)
+        cyclic, parts = False, []
+        for predicate, objects in self.props.get(node, {}).items():
+            name = str(predicate)
+            for o in objects:
+                if type(o) is ox.BlankNode:
+                    if o in self.active:  # a cycle back to a node being described: named by its canonical label
+                        inner, cyclic = f"_:{o.value}", True
+                    else:
+                        text, inner_cyclic = self.text(o)
+                        inner, cyclic = f"[{text}]", cyclic or inner_cyclic
+                else:
+                    inner = str(o)
+                parts.append(f"{name} {inner}")
+        self.active.discard(node)
+        text = " ; ".join(sorted(parts))
+        if not cyclic:
+            self.texts[node] = text  # type: ignore[index]
+        return text, cyclic
 
 
 def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> list[Triple]:
