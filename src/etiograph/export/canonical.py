@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from ..datafiles import syntax_error
 from ..errors import DataError
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     Term = ox.NamedNode | ox.BlankNode | ox.Literal
     Subject = ox.NamedNode | ox.BlankNode
     Triple = tuple[Subject, ox.NamedNode, Term]
@@ -34,8 +34,6 @@ def read(paths: Sequence[Path]) -> list[Triple]:
     >>> all(t[0].value.startswith("c14n") for t in triples if type(t[0]).__name__ == "BlankNode")
     True
     """
-    import pyoxigraph as ox
-
     # RDFC-1.0 labels depend only on the quads that mention a blank node, so only those go through the
     # (comparatively slow) Dataset; the others are kept as they are, deduplicated by a set.
     plain: set[Triple] = set()

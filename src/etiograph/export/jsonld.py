@@ -29,14 +29,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from ..vocab import ETIO, OA, PREFIXES, RDF, RDFS, SKOS, XSD
 from . import canonical, layout
 from .layout import ONE_LINE, RDF_TYPE
 from .turtle import TurtleWriter
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from .canonical import Subject, Term, Triple
     from .layout import Props
 
@@ -92,8 +92,6 @@ def context_terms(triples: list[Triple], props: Props, inside: set[ox.BlankNode]
 
     A local name that is not a plain name, or that two IRIs or a prefix would share, gets no term.
     """
-    import pyoxigraph as ox
-
     objects: dict[str, list[Term]] = {}
     classes: set[str] = set()
     for _, p, o in triples:
@@ -122,8 +120,6 @@ def _coercion(name: str, values: list[Term], props: Props, inside: set[ox.BlankN
     (``{"@id": …}``, ``{"@value": …}``), which JSON-LD reads the same under any coercion, so one odd
     value (a table cell's literal ``rdf:object``) does not change how every claim is written.
     """
-    import pyoxigraph as ox
-
     kinds: Counter[tuple[str, str]] = Counter()
     for v in values:
         if isinstance(v, ox.NamedNode):
@@ -182,8 +178,6 @@ class JsonLdWriter:
 
     def value(self, term: Term, context: ContextTerm | None = None) -> Any:
         """``term`` as a JSON value: short when the property's ``context`` term coerces it, explicit otherwise."""
-        import pyoxigraph as ox
-
         coerce = context.coerce if context else None
         coerced = bool(coerce or (context and context.language))
         if isinstance(term, ox.NamedNode):
@@ -213,8 +207,6 @@ class JsonLdWriter:
 
     def explicit(self, term: Term) -> Any:
         """``term`` in a form no coercion can change: ``{"@id": …}``, ``{"@value": …}``, a node object."""
-        import pyoxigraph as ox
-
         if isinstance(term, ox.NamedNode | ox.BlankNode):
             return self.value(term)
         if term.language:
@@ -233,8 +225,6 @@ class JsonLdWriter:
         return None
 
     def node(self, subject: Subject) -> dict[str, Any]:
-        import pyoxigraph as ox
-
         out: dict[str, Any] = {}
         if isinstance(subject, ox.NamedNode):
             out["@id"] = self.iri(subject.value)

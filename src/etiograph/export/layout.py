@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from ..vocab import OWL, PREFIXES, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from .canonical import Subject, Term, Triple
 
     #: One graph: subject → predicate → objects.
@@ -42,8 +42,6 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
     A blank node used as a class (object of rdf:type) keeps its label, as JSON-LD cannot nest one
     there; a cycle of once-referenced blank nodes is broken by giving its first member a label.
     """
-    import pyoxigraph as ox
-
     refs: Counter[ox.BlankNode] = Counter()
     homes: defaultdict[ox.BlankNode, set[int]] = defaultdict(set)
     for number, props in enumerate(graphs):
@@ -89,8 +87,6 @@ def namespace_rank(iri: str) -> int:
 
 def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
     """Subjects written as their own block: ontology headers first, then IRIs by vocabulary and IRI."""
-    import pyoxigraph as ox
-
     header = ox.NamedNode(OWL + "Ontology")
     rdf_type = ox.NamedNode(RDF_TYPE)
 
@@ -130,8 +126,6 @@ def _predicate_order(iri: str) -> tuple[int, int, str]:
 
 def list_items(node: Term, props: Props, inside: set[ox.BlankNode]) -> list[Term] | None:
     """The members of a well-formed RDF list starting at ``node`` (written ``( … )``), or None if it is not one."""
-    import pyoxigraph as ox
-
     first, rest, nil = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
     items: list[Term] = []
     while True:

@@ -30,13 +30,13 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
 from . import layout
 from .layout import RDF_TYPE
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from .canonical import Subject, Term, Triple
     from .layout import Props
 
@@ -78,8 +78,6 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
     Blank nodes that end up inside a nanopublication are skolemised everywhere they occur.
     ``creator`` (an IRI, e.g. an ORCID) overrides the creator the data gives.
     """
-    import pyoxigraph as ox
-
     props = layout.index(triples)
     classes = claim_classes(triples)
     type_ = ox.NamedNode(RDF_TYPE)
@@ -149,8 +147,6 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
     The hash covers the node's content (its triples, nested blank nodes included) and nothing else;
     siblings with the same content get ``-2``, ``-3``… in the order of their canonical labels.
     """
-    import pyoxigraph as ox
-
     names: dict[ox.BlankNode, ox.NamedNode] = {}
     taken: set[str] = set()
     contents = _Contents(props)
@@ -210,8 +206,6 @@ class _Contents:
 
     def text(self, node: Subject) -> tuple[str, bool]:
         """The content text, and whether it reached back to a node being described (then it is not kept)."""
-        import pyoxigraph as ox
-
         if node in self.texts:
             return self.texts[node], False
         self.active.add(node)
@@ -236,8 +230,6 @@ class _Contents:
 
 
 def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> list[Triple]:
-    import pyoxigraph as ox
-
     if not names:
         return triples
     blank = ox.BlankNode
@@ -263,8 +255,6 @@ def claim_classes(triples: Iterable[Triple]) -> set[str]:
 
 def closure(subject: Subject, props: Props) -> list[Triple]:
     """The triples about ``subject`` and, recursively, about the blank nodes it points to."""
-    import pyoxigraph as ox
-
     out: list[Triple] = []
     todo, seen = [subject], {subject}
     while todo:
@@ -286,8 +276,6 @@ def publication_info(props: Props, creator: str | None = None) -> list[tuple[ox.
     :data:`PROJECT_IRI`); the creation time is the latest ``dcterms:created`` as an ``xsd:dateTime``
     (a date becomes midnight UTC), or left out if the data gives none, rather than invented.
     """
-    import pyoxigraph as ox
-
     kinds = (VOID + "Dataset", OWL + "Ontology")
     rdf_type = ox.NamedNode(RDF_TYPE)
     described: dict[str, list[Subject]] = {kind: [] for kind in kinds}
@@ -324,8 +312,6 @@ def date_time(value: Term) -> ox.Literal | None:
     >>> date_time(ox.Literal("soon")) is None
     True
     """
-    import pyoxigraph as ox
-
     if not isinstance(value, ox.Literal):
         return None
     datatype = value.datatype.value if value.datatype else ""

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from . import canonical
 
 if TYPE_CHECKING:
@@ -19,7 +21,5 @@ def write(paths: Sequence[Path]) -> bytes:
 
 def serialize(triples: Iterable[Triple]) -> bytes:
     """Canonical N-Triples (pyoxigraph's escaping), one triple a line, lines sorted."""
-    import pyoxigraph as ox
-
     data = ox.serialize((ox.Triple(*t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
     return b"".join(line + b"\n" for line in sorted(data.splitlines()) if line)

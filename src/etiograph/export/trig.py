@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from . import canonical, layout, nanopub
 from .turtle import TurtleWriter
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from .canonical import Triple
     from .layout import Props
 
@@ -31,8 +31,6 @@ def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
 
 def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
-    import pyoxigraph as ox
-
     blank = ox.BlankNode
     default_triples, publications = nanopub.publish(triples, creator)
     default = layout.index(default_triples)

@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
+
 from ..vocab import PREFIXES, XSD
 from . import canonical, layout
 from .layout import INDENT, ONE_LINE, RDF_TYPE
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from .canonical import Subject, Term, Triple
     from .layout import Props
 
@@ -115,8 +115,6 @@ class TurtleWriter:
         return text
 
     def term(self, term: Term, props: Props, inside: set[ox.BlankNode], depth: int) -> str:
-        import pyoxigraph as ox
-
         if isinstance(term, ox.NamedNode):
             return self.iri(term.value)
         if isinstance(term, ox.Literal):
