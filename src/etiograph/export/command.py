@@ -123,18 +123,22 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
     guarantee: after a crash each file is the old one or the complete new one.
     """
     import os
-    import tempfile
 
     from ..atomic import OutputError
 
-    temporary: dict[str, str] = {}
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    temporary: dict[str, Path] = {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        umask = os.umask(0)
-        os.umask(umask)
         for name, data in documents.items():
-            fd, temporary[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
+            # A name of our own (no tempfile: its random names cost more than the writing); O_EXCL refuses
+            # anything already there, and the mode goes through the umask like any new file's.
+            path = temporary[name] = folder / f".{name}.{os.getpid()}.tmp"
+            try:
+                fd = os.open(path, flags, 0o666)
+            except FileExistsError:  # left by an interrupted run with the same process id
+                path.unlink()
+                fd = os.open(path, flags, 0o666)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         os.sync()
@@ -144,7 +148,7 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
         raise OutputError(f"cannot write nanopublications to {folder}: {error.strerror or error}") from None
     finally:
         for path in temporary.values():
-            Path(path).unlink(missing_ok=True)  # left only if something failed before its rename
+            path.unlink(missing_ok=True)  # left only if something failed before its rename
     return [folder / name for name in documents]
 
 
