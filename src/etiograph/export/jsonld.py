@@ -34,7 +34,7 @@ import pyoxigraph as ox  # this module runs only for an export, which needs pyox
 from ..vocab import ETIO, OA, PREFIXES, RDF, RDFS, SKOS, XSD
 from . import canonical, layout
 from .layout import ONE_LINE, RDF_TYPE
-from .turtle import TurtleWriter
+from .turtle import compact_iri  # the Turtle writer decides when a prefixed name is safe
 
 if TYPE_CHECKING:
     from .canonical import Subject, Term, Triple
@@ -150,7 +150,6 @@ class JsonLdWriter:
         self.terms = terms or {}  # predicate or class IRI -> its term
         self.used: set[str] = set()  # prefixes used
         self.used_terms: dict[str, tuple[str, ContextTerm]] = {}  # term name -> (IRI, term)
-        self._turtle = TurtleWriter()  # decides when a prefixed name is safe
 
     def term(self, iri: str) -> ContextTerm | None:
         """The term for ``iri`` if the context has one (and note that the document uses it)."""
@@ -170,10 +169,11 @@ class JsonLdWriter:
         return definition if len(definition) > 1 else definition["@id"]
 
     def iri(self, iri: str) -> str:
-        compact = self._turtle.iri(iri)
-        if compact.startswith("<"):
+        """A compact IRI when a prefix fits (the Turtle writer's rule), else the IRI itself."""
+        prefix, compact = compact_iri(iri)
+        if prefix is None:
             return iri
-        self.used.add(compact.partition(":")[0])
+        self.used.add(prefix)
         return compact
 
     def value(self, term: Term, context: ContextTerm | None = None) -> Any:

@@ -55,7 +55,7 @@ def serialize(triples: list[Triple]) -> bytes:
 
 
 @cache  # the same IRIs recur thousands of times in one export
-def _compact(iri: str) -> tuple[str | None, str]:
+def compact_iri(iri: str) -> tuple[str | None, str]:
     """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
     for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
         if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
@@ -74,7 +74,7 @@ def _literal(literal: ox.Literal) -> tuple[str | None, str]:
     bare = _BARE_NUMBER.get(datatype)
     if (bare and bare.match(literal.value)) or (datatype == XSD + "boolean" and literal.value in ("true", "false")):
         return None, literal.value
-    prefix, iri = _compact(datatype)
+    prefix, iri = compact_iri(datatype)
     return prefix, f"{turtle_string(literal.value)}^^{iri}"
 
 
@@ -102,7 +102,7 @@ class TurtleWriter:
         >>> print(writer.iri("https://example.org/a b"))
         <https://example.org/a\\u0020b>
         """
-        prefix, text = _compact(iri)
+        prefix, text = compact_iri(iri)
         if prefix:
             self.used.add(prefix)
         return text
