@@ -239,8 +239,8 @@ def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) ->
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) < len(links(page_data(diagram_html(kg, *QUESTION))))
     label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
-    for edge in payload["edges"]:
-        claims = payload["info"]["edges"][edge.get("partOf", edge["id"])]["claims"]
+    for edge in links(payload):
+        claims = payload["info"]["edges"][edge["id"]]["claims"]
         assert claims and all(label in c["mechanisms"] for c in claims)
         assert edge["color"]["color"] == style.MECHANISM_COLOURS[mechanism]
 

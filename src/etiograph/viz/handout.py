@@ -14,7 +14,7 @@ from .model import Diagram
 from .network import VisData
 
 #: Above this many drawn links the handout leaves the picture out: unreadable on A4 anyway.
-FIGURE_LINKS = 160
+FIGURE_LINKS = 80
 
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm; }

@@ -96,18 +96,18 @@ def vis_data(diagram: Diagram) -> VisData:
             ids = segment_ids(link.id, len(points))
             middle = len(ids) // 2
             for index, (edge_id, (a, b)) in enumerate(zip(ids, pairwise(chain), strict=True)):
-                part = dict(options, id=edge_id, smooth=placed.smooth.get(edge_id, geometry.CANDIDATES[0]))
+                smooth = placed.smooth.get(edge_id, geometry.CANDIDATES[0])
                 arrows = {"to": dict(options["arrows"]["to"], enabled=edge_id == link.id)}
                 if index == middle and "middle" in options["arrows"]:
                     arrows["middle"] = options["arrows"]["middle"]
-                part["arrows"] = arrows
-                if edge_id != link.id:
-                    part["partOf"] = link.id
-                else:
-                    part["origin"] = link.source
-                if hidden:
-                    part["hidden"] = True
-                net.edges.append(Edge(a, b, directed=True, **part).options)
+                if edge_id == link.id:  # the last segment: the link's own edge, with everything
+                    part = dict(options, smooth=smooth, arrows=arrows, origin=link.source)
+                    if hidden:
+                        part["hidden"] = True
+                    net.edges.append(Edge(a, b, directed=True, **part).options)
+                else:  # the others take colour, width and dashes from it on the page (smaller pages)
+                    segment = {"id": edge_id, "from": a, "to": b, "partOf": link.id, "smooth": smooth, "arrows": arrows}
+                    net.edges.append(segment | ({"hidden": True} if hidden else {}))
             continue
         if link.id in placed.smooth:
             options["smooth"] = placed.smooth[link.id]
@@ -123,22 +123,9 @@ def vis_data(diagram: Diagram) -> VisData:
 
 
 def _waypoint(name: str, x: float, y: float, link_id: str) -> dict[str, Any]:
-    """An invisible point a long link passes through (not a concept: no label, no tooltip)."""
-    clear = "rgba(0,0,0,0)"
-    return {
-        "id": name,
-        "shape": "dot",
-        "size": 0.5,
-        "x": x,
-        "y": y,
-        "borderWidth": 0,
-        "color": {"background": clear, "border": clear, "highlight": clear, "hover": clear},
-        "chosen": False,
-        "waypoint": True,
-        "partOf": link_id,
-        "label": " ",
-        "font": {"size": 1},
-    }
+    """An invisible point a long link passes through (not a concept: no label, no tooltip); the
+    page gives it its look (WAYPOINT in diagram.js)."""
+    return {"id": name, "x": x, "y": y, "waypoint": True, "partOf": link_id}
 
 
 def node_sizes(diagram: Diagram) -> dict[str, tuple[float, float]]:
@@ -228,7 +215,9 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
         )
 
     moved, smooth, blocked = attempt(0)
-    if blocked and lanes:  # the "N more" view (no lanes) keeps the best curve per link, unmoved  # leave and enter blocked segments level with their ends, beside the columns
+    if (
+        blocked and lanes
+    ):  # the "N more" view (no lanes) keeps the best curve per link, unmoved  # leave and enter blocked segments level with their ends, beside the columns
         _add_ports(chains, blocked, {link.id: link for link in links}, layout.positions, sizes)
         moved, smooth, blocked = attempt(8)
     waypoints = {

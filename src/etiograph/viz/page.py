@@ -28,7 +28,7 @@ LISTED_PATHS = 300
 #: Above this many links, arrowheads and dashes are drawn only when zoomed in past DETAIL_SCALE
 #: (in a 10,000-link overview they take ~90% of each frame and are too small to see).
 DETAIL_LINKS = 2000
-DETAIL_SCALE = 0.4
+DETAIL_SCALE = 0.9
 #: Smallest on-screen label size a page opens on (CSS px): 14 px on a 1366×768 projector, 16 px
 #: from WIDE_SCREEN px wide (1920×1080). A diagram too big for that opens on a readable part.
 READABLE_PX = 14
@@ -189,6 +189,9 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
     mechanism_label = diagram.mechanism_labels
     listed = diagram.paths[:LISTED_PATHS]
     on_paths = {n for p in listed for n in p.nodes}
+    # every step's sentence once: paths share steps, and quotes are most of a path's size
+    quotes = list(dict.fromkeys(step.quote for p in listed for step in p.steps if step.quote))
+    quote_index = {q: i for i, q in enumerate(quotes)}
     return {
         "version": 2,
         "mode": diagram.mode,
@@ -256,13 +259,14 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
                         "predicate": step.predicate_label,
                         "certainty": step.certainty,
                         "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
-                        "quote": step.quote,
+                        "quote": quote_index.get(step.quote) if step.quote else None,
                     }
                     for step in p.steps
                 ],
             }
             for p in listed
         ],
+        "quotes": quotes,
         "drawn": min(diagram.drawn, len(listed)),
         "totalPaths": diagram.total_paths,
         "counters": {

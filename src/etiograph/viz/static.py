@@ -72,7 +72,11 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
         )
         out.append(f'<text x="{PAD}" y="94" font-size="22" fill="#52606D">{escape(diagram.caption)}</text>')
     positions = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    links = {e["id"]: e for e in data.edges if "partOf" not in e}
     for edge in edges:
+        if "partOf" in edge:  # a segment of a long link: drawn in its link's colour, width and dashes
+            link = links[edge["partOf"]]
+            edge = {**edge, "color": link["color"], "width": link["width"], "dashes": link["dashes"]}
         if edge["from"] not in positions or edge["to"] not in positions:
             continue
         out.append(_edge(edge, positions, boxes, at, scale))

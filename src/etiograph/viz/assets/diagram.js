@@ -66,6 +66,18 @@
 
   // Long links pass through invisible waypoints: segments (partOf: the link) and the last one,
   // which keeps the link's id. parts[link id] lists a link's edges; wayOf[link id] its waypoints.
+  // Waypoints and segments travel bare: their look comes from here and from their link's edge.
+  var WAYPOINT = { shape: "dot", size: 0.5, borderWidth: 0, chosen: false, label: " ", font: { size: 1 },
+    color: { background: "rgba(0,0,0,0)", border: "rgba(0,0,0,0)", highlight: "rgba(0,0,0,0)", hover: "rgba(0,0,0,0)" } };
+  var linkEdge = {};
+  data.edges.forEach(function (edge) { if (!edge.partOf) { linkEdge[edge.id] = edge; } });
+  data.edges.forEach(function (edge) {
+    if (edge.partOf) {
+      var link = linkEdge[edge.partOf];
+      edge.color = link.color; edge.width = link.width; edge.dashes = link.dashes;
+    }
+  });
+  data.nodes.forEach(function (node) { if (node.waypoint) { Object.assign(node, WAYPOINT); } });
   var parts = {}, wayOf = {};
   data.edges.forEach(function (edge) {
     var link = edge.partOf || edge.id;
@@ -308,7 +320,8 @@
     } else if (k <= hops) {
       var step = path.steps[k - 1];
       storyText.appendChild(el("p", "etg-story-head", "Step " + k + ": " + path.labels[k - 1] + " " + step.predicate + " " + path.labels[k]));
-      storyText.appendChild(el("blockquote", "etg-story-quote", step.quote ? "\u201c" + step.quote + "\u201d" : "(no sentence recorded for this step)"));
+      var quote = step.quote === null || step.quote === undefined ? null : data.quotes[step.quote];
+      storyText.appendChild(el("blockquote", "etg-story-quote", quote ? "\u201c" + quote + "\u201d" : "(no sentence recorded for this step)"));
       var line = certaintyLine(step.certainty);
       if (step.mechanisms.length) { line.appendChild(document.createTextNode(" Mechanism: " + step.mechanisms.join(", ") + ".")); }
       storyText.appendChild(line);
@@ -414,7 +427,7 @@
     ready();
   });
   fit();
-  show(null);
+  if (list) { show(null); }  // path diagrams: every drawn path at full strength
 
   root.etiograph = {
     network: network, nodes: nodes, edges: edges, data: data,
