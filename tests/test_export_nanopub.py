@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from etiograph.cli import main
 from etiograph.datafiles import graph_sources
 from etiograph.export import canonical, nanopub, trig
-from etiograph.export.command import write_split
+from etiograph.export.command import UsageError, check_creator, write_split
 from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")
@@ -230,3 +232,28 @@ def test_signing_leaves_the_evidence_alone(split_dir: Path) -> None:
         outside = {t for t in unsigned if not any(term == np_iri or term.startswith(np_iri + "/") for term in t)}
         assert outside and outside <= signed  # assertion and evidence triples untouched by signing
         assert not any("#_" in term for t in signed for term in t)  # no blank node was renamed
+
+
+@given(st.lists(st.integers(0, 9), min_size=15, max_size=15), st.sampled_from("0123456789X"))
+def test_orcid_check_character_follows_iso_7064(digits: list[int], last: str) -> None:
+    # ISO 7064 MOD 11-2 as ORCID documents it; exactly one last character is right for 15 digits.
+    total = 0
+    for digit in digits:
+        total = (total + digit) * 2
+    expected = (12 - total % 11) % 11
+    right = "X" if expected == 10 else str(expected)
+    text = "".join(map(str, digits)) + last
+    orcid = "https://orcid.org/" + "-".join(text[i : i + 4] for i in range(0, 16, 4))
+    if last == right:
+        check_creator(orcid)
+    else:
+        with pytest.raises(UsageError, match="check digit"):
+            check_creator(orcid)
+
+
+@pytest.mark.parametrize(
+    "orcid",
+    ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"],  # ORCID's documented examples
+)
+def test_documented_orcid_ids_are_accepted(orcid: str) -> None:
+    check_creator(f"https://orcid.org/{orcid}")

@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if split:
         written, removed = write_split(sources, Path(split), creator)
         print(
-            f"wrote {len(written)} nanopublications to {split}/" + (f", removed {removed} stale" if removed else ""),
+            f"wrote {len(written)} nanopublications to {Path(split)}/"
+            + (f", removed {removed} stale" if removed else ""),
             file=sys.stderr,
         )
         return 0
