@@ -189,7 +189,8 @@ def _validate_oxigraph(files: list[Path], article: Path | None, say: Callable[[s
     prefixes, checks = compile_shapes(ShapesGraph.parse(str(resources.shapes_file())))
     violations = list(run_checks(store, prefixes, checks))
     seconds = time.perf_counter() - started
-    say(f"checked {len(checks)} SHACL constraints: {len(violations)} violations ({seconds:.2f} s)")
+    found = f"{len(violations)} violation{'' if len(violations) == 1 else 's'}"
+    say(f"checked {len(checks)} SHACL constraints: {found} ({seconds:.2f} s)")
     problems = sorted(
         {
             Problem("shacl", v.severity, _describe_ox(store, v.focus), v.path, _shorten_iris(v.message))
