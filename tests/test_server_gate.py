@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etiograph.server.gate import MAX_DEPTH, MAX_OPERATORS, Refused, _BoundedCache, check_query, scan
+from etiograph.server.gate import MAX_DEPTH, MAX_OPERATORS, Refused, _BoundedCache, check_query, quick_form, scan
 
 
 class Canary:
@@ -230,3 +230,40 @@ def test_whatever_the_gate_lets_through_does_not_federate(canary, pieces):
     except Refused:
         return
     assert not federates(query, canary), query
+
+
+BENIGN = [
+    "PREFIX ex: <http://x/> ",
+    "# note\n",
+    "BASE <http://b/> ",
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    " * ",
+    "{",
+    "}",
+    "(",
+    ")",
+    "?s ",
+    "ex:p ",
+    "<http://x/#y> ",
+    '"a" ',
+    "'b' ",
+    ".",
+    "\n",
+    "INSERT",
+    "DATA",
+    "LOAD",
+    "1",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(BENIGN), min_size=1, max_size=30))
+def test_the_quick_path_agrees_with_the_full_scan(pieces):
+    """``quick_form`` (C-speed checks, for short plain queries) never lets through what the scan refuses."""
+    query = "".join(pieces)
+    quick = quick_form(query)
+    if quick is None:
+        return
+    assert scan(query) == quick

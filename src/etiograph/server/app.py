@@ -50,6 +50,7 @@ from .protocol import (
     read_request,
     unknown_formats,
 )
+from .worker import Answer
 
 log = logging.getLogger("etiograph.server")
 
@@ -192,7 +193,7 @@ def create_app(
     sandbox: bool = True,
     cors: Sequence[str] | None = None,
     on_ready: Callable[[int], None] | None = None,
-) -> Starlette:
+) -> FastPath:
     """The endpoint for the bundled graph, or for ``paths`` (Turtle files; the ontology is always added).
 
     ``timeout`` (seconds) stops a query for real (its worker is killed and replaced); answers hold at
@@ -289,21 +290,25 @@ def create_app(
             )
             bad = unknown_formats(asked.formats)
             if asked.formats and len(bad) == len(asked.formats):
-                raise ProtocolError(
-                    400,
-                    f"unknown format {bad[0]!r}: use json, xml, csv or tsv (SELECT, ASK) or turtle, nt, jsonld "
-                    "or rdfxml (CONSTRUCT, DESCRIBE), or an Accept header",
-                )
+                raise ProtocolError(400, unknown_format_message(bad[0]))
             if asked.query is None:
                 return await describe(request, asked.formats, service_triples)
             if len(asked.query.encode("utf-8")) > max_body:
                 raise ProtocolError(413, f"the query is longer than this server's limit of {max_body:,} bytes")
         except ProtocolError as error:
             return text(error.status, error.message)
-        select_format, graph_format = formats_for(asked.formats, request.headers.get("accept"))
+        answer = await answer_query(request.scope, request.receive, asked, request.headers.get("accept"))
+        if answer is None:
+            return Response(status_code=499)
+        headers = {**answer.headers, "Content-Type": answer.content_type, "Vary": "Accept", "Cache-Control": "no-store"}
+        return Response(answer.body, status_code=answer.status, headers=headers)
+
+    async def answer_query(scope: dict, receive, asked, accept: str | None):
+        """Run one query in the pool; None when the client left first (its worker is then stopped)."""
+        select_format, graph_format = formats_for(asked.formats, accept)
         job = {
             "query": asked.query,
-            "base": endpoint_iri(request.scope),  # relative IRIs resolve against the endpoint, as servers do
+            "base": endpoint_iri(scope),  # relative IRIs resolve against the endpoint, as servers do
             "select_format": select_format,
             "graph_format": graph_format,
             "max_rows": max_rows,
@@ -311,21 +316,88 @@ def create_app(
             "not_acceptable_select": NOT_ACCEPTABLE_SELECT,
             "not_acceptable_graph": NOT_ACCEPTABLE_GRAPH,
         }
-        client = request.client.host if request.client else ""
-        running = asyncio.ensure_future(pool.run(job, client))
-        watching = asyncio.ensure_future(until_disconnected(request.receive))
+        client = scope["client"][0] if scope.get("client") else ""
+        # Most answers come within 0.2 s; only then does a watcher wait for the client to leave, and
+        # cancel this request if it does (the pool then kills the worker).
+        me = asyncio.current_task()
+        left = asyncio.Event()
+        watchers: list[asyncio.Task] = []
+
+        async def watch() -> None:
+            await until_disconnected(receive)
+            left.set()
+            me.cancel()
+
+        timer = asyncio.get_running_loop().call_later(0.2, lambda: watchers.append(asyncio.ensure_future(watch())))
         try:
-            await asyncio.wait({running, watching}, return_when=asyncio.FIRST_COMPLETED)
+            return await pool.run(job, client)
+        except asyncio.CancelledError:
+            if left.is_set():
+                return None
+            raise
         finally:
-            watching.cancel()
-        if not running.done():  # the client left: stop its query now (the pool kills the worker)
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
-            return Response(status_code=499)
-        answer = running.result()
-        headers = {**answer.headers, "Content-Type": answer.content_type, "Vary": "Accept", "Cache-Control": "no-store"}
-        return Response(answer.body, status_code=answer.status, headers=headers)
+            timer.cancel()
+            for watcher in watchers:
+                watcher.cancel()
+
+    cors_all = not cors
+    cors_allowed = {o.rstrip("/") for o in cors or ()}
+    exposed = ", ".join(EXPOSED_HEADERS).encode()
+
+    def reply_headers(scope: dict, answer, kind: str) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"content-type", kind.encode()),
+            (b"content-length", str(len(answer.body)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+        headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+        origin = next((v for k, v in scope["headers"] if k == b"origin"), None)
+        if cors_all:
+            headers.append((b"vary", b"Accept"))
+            if origin is not None:
+                headers += [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", exposed)]
+        else:
+            headers.append((b"vary", b"Accept, Origin"))
+            if origin is not None and origin.decode("latin-1") in cors_allowed:
+                headers += [(b"access-control-allow-origin", origin), (b"access-control-expose-headers", exposed)]
+        return headers
+
+    async def fast_sparql(scope: dict, receive, send) -> bool:
+        """``GET``/``POST /sparql`` with a query, answered without Starlette's layers (the hot path);
+        False when the request is for Starlette (no query, HEAD, OPTIONS, other paths)."""
+        method = scope["method"]
+        if method not in ("GET", "POST") or scope["path"] != "/sparql":
+            return False
+        query_string = scope["query_string"]
+        if method == "GET" and b"query=" not in query_string:
+            return False
+        headers = scope["headers"]
+        content_type = next((v.decode("latin-1") for k, v in headers if k == b"content-type"), None)
+        accept = next((v.decode("latin-1") for k, v in headers if k == b"accept"), None)
+        try:
+            body = await read_asgi_body(scope, receive, max_body) if method == "POST" else b""
+            asked = read_request(method, content_type, query_string, body)
+            bad = unknown_formats(asked.formats)
+            if asked.formats and len(bad) == len(asked.formats):
+                raise ProtocolError(400, unknown_format_message(bad[0]))
+            if asked.query is None:
+                raise ProtocolError(400, "missing the 'query' parameter: POST query=… (or GET /sparql?query=…)")
+            if len(asked.query.encode("utf-8")) > max_body:
+                raise ProtocolError(413, f"the query is longer than this server's limit of {max_body:,} bytes")
+        except ProtocolError as error:
+            answer = Answer.text(error.status, error.message)
+        else:
+            answer = await answer_query(scope, receive, asked, accept)
+            if answer is None:
+                return True
+        kind = answer.content_type
+        await send(
+            {"type": "http.response.start", "status": answer.status, "headers": reply_headers(scope, answer, kind)}
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        return True
 
     async def void(request: Request) -> Response:
         return await describe(request, request.query_params.getlist("format"), void_triples)
@@ -382,9 +454,55 @@ def create_app(
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
+    app.state.fast_sparql = fast_sparql
     app.state.stats = stats
     app.state.sources = sources
-    return app
+    return FastPath(app)
+
+
+class FastPath:
+    """The ASGI app: queries to ``/sparql`` go straight to the pool; everything else to Starlette."""
+
+    def __init__(self, app: Starlette):
+        self.app = app
+        self.state = app.state
+        self.router = app.router
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and await self.state.fast_sparql(scope, receive, send):
+            return
+        await self.app(scope, receive, send)
+
+
+async def read_asgi_body(scope: dict, receive, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
+    too_big = ProtocolError(413, f"the request body is larger than this server's limit of {limit:,} bytes")
+    declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise too_big
+        except ValueError:
+            raise ProtocolError(400, "the Content-Length header is not a number") from None
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ProtocolError(400, "the client left before sending the whole request")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def unknown_format_message(name: str) -> str:
+    return (
+        f"unknown format {name!r}: use json, xml, csv or tsv (SELECT, ASK) or turtle, nt, jsonld or rdfxml "
+        "(CONSTRUCT, DESCRIBE), or an Accept header"
+    )
 
 
 NOT_ACCEPTABLE_SELECT = not_acceptable(SELECT_FORMATS, "a SELECT or ASK query").message

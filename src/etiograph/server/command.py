@@ -190,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         log_level="warning" if args.quiet else "info",
         access_log=not args.quiet,
         server_header=False,
+        proxy_headers=False,  # the client address is the socket's: per-client limits must not trust a header
         limit_concurrency=None,  # idle sockets are the guard's business; queries are the pool's
         timeout_graceful_shutdown=5,
         lifespan="on",

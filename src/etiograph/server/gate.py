@@ -241,8 +241,35 @@ class _BoundedCache:
 _cache = _BoundedCache()
 
 
+_RISKY = re.compile(r"service|from|\\", re.IGNORECASE)
+_PLAIN_FORM = re.compile(
+    r"(?:\s|\#[^\r\n]*|PREFIX\s+[A-Za-z0-9_.\-]*:\s*<[^<>\"{}|^`\\\x00-\x20]*>|BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
+    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_])",
+    re.IGNORECASE,
+)
+_QUICK_MAX = 4000
+
+
+def quick_form(text: str) -> str | None:
+    """The form of a short, plain query, decided by C-speed checks alone; None: scan it.
+
+    Plain means: at most 4,000 characters (so at most 4,000 tokens and operators), no backslash,
+    no ``service`` or ``from`` anywhere (strings and comments included), few enough brackets, and
+    a prologue of ``PREFIX``/``BASE``/comments followed by a query keyword.
+    """
+    if len(text) > _QUICK_MAX or _RISKY.search(text):
+        return None
+    if text.count("(") + text.count("{") + text.count("[") > MAX_DEPTH:
+        return None
+    found = _PLAIN_FORM.match(text)
+    return found.group(1).upper() if found else None
+
+
 def check_query(text: str) -> str:
     """The query's form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), or :class:`Refused`."""
+    form = quick_form(text)
+    if form is not None:
+        return form
     verdict = _cache.get(text)
     if verdict is None:
         try:

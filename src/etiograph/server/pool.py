@@ -303,7 +303,8 @@ class WorkerPool:
         started = loop.time()
         slow = loop.call_later(self.heavy_after, self._turned_long, worker, client)
         try:
-            header, body = await asyncio.wait_for(worker.ask(request), budget)
+            async with asyncio.timeout(budget):
+                header, body = await worker.ask(request)
         except TimeoutError:
             self.stats.timed_out += 1
             log.warning("query stopped after %.1f s (worker %s killed)", loop.time() - started, worker.pid)

@@ -395,6 +395,10 @@ def serve(engine: Engine, connection: socket.socket) -> None:
             connection.sendall(reply)
         except OSError:
             return
+        if len(reply) > 4 * 1024 * 1024:
+            from .zygote import release_free_memory
+
+            release_free_memory()  # a large answer's buffers: give them back rather than keep them
 
 
 def warm_up(engine: Engine) -> None:

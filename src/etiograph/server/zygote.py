@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import array
+import contextlib
 import os
 import resource
 import signal
@@ -38,6 +39,14 @@ def address_space() -> int:
     """This process's virtual size (bytes), read before the sandbox closes /proc."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def release_free_memory() -> None:
+    """glibc keeps freed heap for reuse; ``malloc_trim`` hands it back (best effort, glibc only)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _send(control: socket.socket, header: dict, fds: list[int] | None = None) -> None:
@@ -109,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = Engine(args.data, args.store)
         warm_up(engine)
+        release_free_memory()  # what loading freed goes back to the system, not into every fork
         limit = address_space() + _OVERHEAD + args.query_memory if args.query_memory else 0
     except Exception as error:
         from ..errors import EtiographError
