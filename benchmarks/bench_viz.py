@@ -1,31 +1,46 @@
-"""How long diagrams take to generate, and to settle in a browser, as graphs grow.
+"""How long diagrams take to generate, how big they are and how long they take to settle in a
+browser, for the article and a 5k-concept synthetic graph, next to a named peer in the same run.
 
-    python benchmarks/bench_viz.py                  # the article, then 1k and 5k synthetic concepts
-    python benchmarks/bench_viz.py --sizes 1000     # fewer sizes
+    python benchmarks/bench_viz.py                              # this checkout only
+    python benchmarks/bench_viz.py --peer-src /tmp/before/src   # and a peer checkout's src/ (e.g. the
+                                                                # code before a change: git archive REV src | tar -x -C /tmp/before)
 
-For each graph: loading it (pyoxigraph, in memory), generating the whole-graph page and a
-paths page (``diagram_html``), and opening each page in headless Chromium (file://, network
-blocked) until the page sets ``window.__etiographReady`` (first frame drawn, fitted). Synthetic
-graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms: concepts with
-a kind and a skos:prefLabel, each claim as a direct triple plus a claim node (rdf:subject,
-rdf:predicate, rdf:object, certainty, mechanism, an evidence quote), like graph/claims.ttl.
+Views are what a teacher asks for: ``etiograph viz A B`` (a path diagram; since issue 12 it opens
+on the 8 most informative paths), ``etiograph viz`` (since issue 12 the overview by mechanism,
+before it the whole graph in one drawing), ``etiograph viz --all`` (every concept in one drawing).
+For each: loading the graph (pyoxigraph, in memory), generating the page (median of 3,
+``diagram_html``), the page's size, and the seconds from navigation until the page sets
+``window.__etiographReady`` in headless Chromium (file://, network blocked; best of 2). The peer
+runs in a subprocess with its ``src`` first on ``sys.path``; ratios are this checkout ÷ peer.
+Synthetic graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-from etiograph import KnowledgeGraph
-from etiograph.viz import build_diagram, diagram_html
-
 OUT = Path("/tmp/etiograph-bench-viz")
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWS = ("viz A B", "viz", "viz --all")
 
 LAYERS = 8
 KINDS = [
@@ -121,14 +136,14 @@ def settle_seconds(browser, page_file: Path, repeats: int = 2) -> float:
     times = []
     url = page_file.resolve().as_uri()
     for _ in range(repeats):
-        context = browser.new_context(viewport={"width": 1400, "height": 800})
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
         errors: list[str] = []
         page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
         start = time.perf_counter()
         page.goto(url)
-        page.wait_for_function("() => window.__etiographReady === true", timeout=120_000)
+        page.wait_for_function("() => window.__etiographReady === true", timeout=180_000)
         times.append(time.perf_counter() - start)
         assert not errors, errors
         context.close()
@@ -141,54 +156,105 @@ def timed(function, *args, **kwargs):
     return value, time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000], help="synthetic graph sizes (concepts)")
-    parser.add_argument("--max-hops", type=int, default=6)
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+def measure(sizes: list[int], max_hops: int, tag: str) -> list[dict]:
+    """Every (graph, view) figure for the etiograph importable here (this checkout, or the peer's)."""
+    from etiograph import KnowledgeGraph
+    from etiograph.viz import diagram_html
 
+    new_api = "whole" in inspect.signature(diagram_html).parameters
     graphs: list[tuple[str, list[Path] | None, str, str]] = [("article", None, "UTI", "leg cramps")]
-    for size in args.sizes:
+    for size in sizes:
         ttl, source, target = synthetic(size)
         graphs.append((f"synthetic {size}", [ttl], source, target))
-
     browser = playwright = None
     if CHROMIUM:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    else:
-        print("no Chromium found: browser times left out")
-
     rows = []
     for name, data, source, target in graphs:
         kg, load = timed(KnowledgeGraph.load, data=data)
-        for view, view_args in (("whole graph", ()), (f"paths ≤{args.max_hops} hops", (source, target))):
-            diagram = build_diagram(kg, *view_args, max_hops=args.max_hops)
-            runs = [timed(diagram_html, kg, *view_args, max_hops=args.max_hops) for _ in range(3)]
+        calls = {
+            "viz A B": ((source, target), {"max_hops": max_hops}),
+            "viz": ((), {}),
+            "viz --all": ((), {"whole": True} if new_api else {}),
+        }
+        for view in VIEWS:
+            call_args, kwargs = calls[view]
+            diagram_html(*(kg, *call_args), **kwargs)  # warm-up: imports, caches
+            runs = [timed(diagram_html, kg, *call_args, **kwargs) for _ in range(3)]
             page, _ = runs[0]
             generate = statistics.median(t for _, t in runs)
-            page_file = OUT / f"{name.replace(' ', '-')}-{'graph' if not view_args else 'paths'}.html"
+            page_file = OUT / f"{tag}-{name.replace(' ', '-')}-{view.replace(' ', '').replace('-', '')}.html"
             page_file.write_text(page, encoding="utf-8")
             settle = settle_seconds(browser, page_file) if browser else float("nan")
-            paths = f"{diagram.total_paths}" if view_args else "–"
             rows.append(
-                (name, view, len(diagram.nodes), len(diagram.links), paths, load, generate, len(page) / 1e6, settle)
+                {
+                    "graph": name,
+                    "view": view,
+                    "load": load,
+                    "generate": generate,
+                    "mb": len(page) / 1e6,
+                    "settle": settle,
+                }
             )
-            print(f"  done: {name}, {view}", flush=True)
-
+            print(f"  {tag}: {name}, {view}", file=sys.stderr, flush=True)
     if browser:
         browser.close()
         playwright.stop()
-    header = ("graph", "view", "concepts", "links", "paths", "load s", "generate s", "page MB", "settle s")
-    widths = [max(len(header[i]), *(len(_fmt(r[i])) for r in rows)) for i in range(len(header))]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[5000], help="synthetic graph sizes (concepts)")
+    parser.add_argument("--max-hops", type=int, default=6)
+    parser.add_argument("--peer-src", type=Path, help="a peer checkout's src/ folder, measured in a subprocess")
+    parser.add_argument("--peer-name", default="before", help="what to call the peer in the table")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the peer's subprocess mode
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.json:
+        print(json.dumps(measure(args.sizes, args.max_hops, "peer")))
+        return
+    peer = None
+    if args.peer_src:
+        env = dict(os.environ, PYTHONPATH=str(args.peer_src.resolve()))
+        command = [
+            sys.executable,
+            __file__,
+            "--json",
+            "--max-hops",
+            str(args.max_hops),
+            "--sizes",
+            *map(str, args.sizes),
+        ]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        peer = {(r["graph"], r["view"]): r for r in json.loads(done.stdout)}
+    rows = measure(args.sizes, args.max_hops, "this")
+    header = ["graph", "view", "load s", "generate s", "page MB", "settle s"]
+    if peer:
+        header += [f"{args.peer_name}: generate s", "page MB", "settle s", "generate ×", "page ×", "settle ×"]
+    table = []
+    for r in rows:
+        line = [r["graph"], r["view"], r["load"], r["generate"], r["mb"], r["settle"]]
+        if peer:
+            p = peer[(r["graph"], r["view"])]
+            line += [p["generate"], p["mb"], p["settle"]]
+            line += [r["generate"] / p["generate"], r["mb"] / p["mb"], r["settle"] / p["settle"]]
+        table.append(line)
+    widths = [max(len(header[i]), *(len(_fmt(t[i])) for t in table)) for i in range(len(header))]
     print()
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(_fmt(v).ljust(w) if i < 2 else _fmt(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+    for line in table:
+        print(
+            "  ".join(
+                _fmt(v).ljust(w) if i < 2 else _fmt(v).rjust(w)
+                for i, (v, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
 
 
 def _fmt(value) -> str:
