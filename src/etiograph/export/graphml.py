@@ -79,7 +79,8 @@ def _scalars(attributes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attributes.items() if v is not None and v != ""}
 
 
-#: Above this many claims the document is not indented (networkx's indenting costs 4x the writing).
+#: Above this many claims the document is not indented: a seventh smaller at 100k claims (71 MB, not 82 MB);
+#: on the article, networkx writes 0.3 s unindented against 1.5 s indented.
 PRETTY_LIMIT = 10_000
 
 
