@@ -226,5 +226,7 @@ def simple_paths(adjacency: Adjacency, source: str, target: str, max_hops: int) 
 
 
 def order_key(path: Path) -> tuple:
-    """Shortest first, then strongest weakest link, then alphabetically for a stable order."""
-    return (path.length, -path.rank, path.labels)
+    """Shortest first, then strongest weakest link, then best supported (the most claims behind its
+    thinnest hop: a chain is as well supported as that link), then alphabetically for a stable order."""
+    support = min((len(h.evidence) for h in path.hops), default=0)
+    return (path.length, -path.rank, -support, path.labels)
