@@ -244,7 +244,7 @@ _cache = _BoundedCache()
 _RISKY = re.compile(r"service|from|\\", re.IGNORECASE)
 _PLAIN_FORM = re.compile(
     r"(?:\s|\#[^\r\n]*|PREFIX\s+[A-Za-z0-9_.\-]*:\s*<[^<>\"{}|^`\\\x00-\x20]*>|BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>)*"
-    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_])",
+    r"(SELECT|CONSTRUCT|DESCRIBE|ASK)(?=[\s*{?$(<#]|\Z)",
     re.IGNORECASE,
 )
 _QUICK_MAX = 4000
