@@ -115,10 +115,12 @@ class TurtleWriter:
         return text
 
     def term(self, term: Term, props: Props, inside: set[ox.BlankNode], depth: int) -> str:
-        if isinstance(term, ox.NamedNode):
-            return self.iri(term.value)
-        if isinstance(term, ox.Literal):
-            return self.literal(term)
+        kind = type(term)
+        if kind is ox.NamedNode or kind is ox.Literal:  # the hot path: written once per object
+            prefix, text = compact_iri(term.value) if kind is ox.NamedNode else _literal(term)  # type: ignore[arg-type]
+            if prefix:
+                self.used.add(prefix)
+            return text
         if term not in inside:
             return f"_:{term.value}"
         items = layout.list_items(term, props, inside)
@@ -136,9 +138,11 @@ class TurtleWriter:
     def predicate_lines(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int) -> list[str]:
         """One ``predicate objects`` string per predicate; objects sorted by their own text."""
         lines = []
-        for predicate in layout.predicates(props.get(subject, {})):
-            verb = "a" if predicate.value == RDF_TYPE else self.iri(predicate.value)
-            objects = sorted(self.term(o, props, inside, depth) for o in props[subject][predicate])
+        pos = props.get(subject, {})
+        for predicate in layout.predicates(pos):
+            iri = predicate.value
+            verb = "a" if iri == RDF_TYPE else self.iri(iri)
+            objects = sorted([self.term(o, props, inside, depth) for o in pos[predicate]])
             joined = ", ".join(objects)
             if len(objects) > 1 and "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
                 joined = (",\n" + INDENT * (depth + 1)).join(objects)
