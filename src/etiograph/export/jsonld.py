@@ -179,9 +179,14 @@ class JsonLdWriter:
     def value(self, term: Term, context: ContextTerm | None = None) -> Any:
         """``term`` as a JSON value: short when the property's ``context`` term coerces it, explicit otherwise."""
         coerce = context.coerce if context else None
+        if type(term) is ox.NamedNode:  # the hot path: most values are IRIs
+            prefix, compact = compact_iri(term.value)
+            if prefix is None:
+                compact = term.value
+            else:
+                self.used.add(prefix)
+            return compact if coerce == "@id" else {"@id": compact}
         coerced = bool(coerce or (context and context.language))
-        if isinstance(term, ox.NamedNode):
-            return self.iri(term.value) if coerce == "@id" else {"@id": self.iri(term.value)}
         if isinstance(term, ox.BlankNode):
             if term not in self.inside:
                 return f"_:{term.value}" if coerce == "@id" else {"@id": f"_:{term.value}"}
