@@ -79,8 +79,14 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
     ``creator`` (an IRI, e.g. an ORCID) overrides the creator the data gives.
     """
     props = layout.index(triples)
-    classes = claim_classes(triples)
+    sub_class_of = ox.NamedNode(RDFS + "subClassOf")
+    classes = claim_classes((s, sub_class_of, o) for s, pos in props.items() for o in pos.get(sub_class_of, ()))
     type_ = ox.NamedNode(RDF_TYPE)
+    subject_, predicate_, object_ = (ox.NamedNode(RDF + name) for name in ("subject", "predicate", "object"))
+    derived_from = ox.NamedNode(PROV + "wasDerivedFrom")
+    np_type, has_assertion, has_provenance, has_info = (
+        ox.NamedNode(NP + name) for name in ("Nanopublication", "hasAssertion", "hasProvenance", "hasPublicationInfo")
+    )
     claims = sorted(
         (
             s
@@ -90,19 +96,15 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
         key=lambda s: s.value,
     )
     pubinfo = publication_info(props, creator)
-
-    def np_term(name: str) -> ox.NamedNode:
-        return ox.NamedNode(NP + name)
-
     drafts: list[tuple[ox.NamedNode, ox.NamedNode, list[tuple[ox.NamedNode, list[Triple]]]]] = []
     moved: set[Triple] = set()
     for claim in claims:
         pos = props[claim]
         statement = [
             (s, p, o)
-            for s in pos.get(ox.NamedNode(RDF + "subject"), [])
-            for p in pos.get(ox.NamedNode(RDF + "predicate"), [])
-            for o in pos.get(ox.NamedNode(RDF + "object"), [])
+            for s in pos.get(subject_, [])
+            for p in pos.get(predicate_, [])
+            for o in pos.get(object_, [])
             if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
         ]
         if not statement:  # not a well-formed claim: it stays, as data, in the default graph
@@ -113,18 +115,18 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
         )
         description = [t for t in closure(claim, props) if t not in moved]
         # The provenance graph must say something about the assertion: where it comes from.
-        sources = pos.get(ox.NamedNode(PROV + "wasDerivedFrom")) or [claim]
-        derived = [(assertion, ox.NamedNode(PROV + "wasDerivedFrom"), source) for source in sources]
+        sources = pos.get(derived_from) or [claim]
+        derived = [(assertion, derived_from, source) for source in sources]
         moved.update(description)
         moved.update(statement)
         graphs = [
             (
                 head,
                 [
-                    (np_, type_, np_term("Nanopublication")),
-                    (np_, np_term("hasAssertion"), assertion),
-                    (np_, np_term("hasProvenance"), provenance),
-                    (np_, np_term("hasPublicationInfo"), info),
+                    (np_, type_, np_type),
+                    (np_, has_assertion, assertion),
+                    (np_, has_provenance, provenance),
+                    (np_, has_info, info),
                 ],
             ),
             (assertion, statement),
