@@ -256,6 +256,7 @@
     for (var i = data.drawn; i < data.paths.length; i++) { pathButton(i); }
     if (moreButton) { moreButton.remove(); moreButton = null; }
     fit();
+    if (side) { side.dispatchEvent(new Event("scroll")); }
   }
   if (panel && data.paths && data.paths.length) {
     var heading = data.drawn < data.totalPaths
@@ -413,6 +414,19 @@
       else { return; }
       event.preventDefault();
     });
+  }
+  // -- a side panel taller than the frame says there is more below (never silently cut off) -------
+  var side = root.querySelector(".etg-side");
+  if (side) {
+    var below = el("div", "etg-more-below", "\u2193 more below (scroll)");
+    below.setAttribute("aria-hidden", "true");
+    side.appendChild(below);
+    var check = function () { below.hidden = side.scrollTop + side.clientHeight >= side.scrollHeight - 24; };
+    side.addEventListener("scroll", check);
+    window.addEventListener("resize", check);
+    below.addEventListener("click", function () { side.scrollBy({ top: side.clientHeight * 0.8, behavior: "smooth" }); });
+    root.addEventListener("etiograph:ready", check);
+    window.setTimeout(check, 0);
   }
   var printButton = root.querySelector(".etg-print");
   if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
