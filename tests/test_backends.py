@@ -43,6 +43,9 @@ BACKENDS = [
     pytest.param("virtuoso", marks=pytest.mark.external),
 ]
 QUERIES = sorted(all_queries())
+#: Queries about corroboration between sources: their examples load a second source (``--data``), so on the
+#: bundled graph alone they are empty, on every backend alike (tests/test_curation_sources.py runs them on two).
+MULTI_SOURCE = {name for name, query in all_queries().items() if "--data" in query.examples[0]}
 
 
 # -- the Oxigraph server ------------------------------------------------------------------------------
@@ -179,7 +182,10 @@ def test_named_query_example_same_on_every_backend(
     result = backend_kg.run_named(name, example_parameters(all_queries()[name]))
     assert isinstance(result, SelectResult)
     variables, rows = normalised(name, result)
-    assert rows, f"{name} returned no rows on {backend_name(backend_kg)}"
+    if name in MULTI_SOURCE:
+        assert rows == [], f"{name} found corroboration in a single source on {backend_name(backend_kg)}"
+    else:
+        assert rows, f"{name} returned no rows on {backend_name(backend_kg)}"
     assert (variables, rows) == reference_rows[name]
 
 
@@ -354,8 +360,8 @@ def test_persistent_store_reopens_without_reloading(tmp_path: Path, copied_graph
     second = reopen(location)
     assert second.load_if_changed(copied_graph) is False
     second_seconds = time.perf_counter() - start
+    # Reported, not asserted: timings belong to benchmarks (bench_scale.py measures the reopen).
     print(f"persistent store: first open and load {first_seconds:.3f} s, reopen {second_seconds:.3f} s")
-    assert second_seconds < 1.0
     assert MARKER in second.store
     assert len(second) == len(kg) + 1
 

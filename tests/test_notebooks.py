@@ -21,7 +21,7 @@ RESEARCHER = NOTEBOOKS / "01-researcher-sparql.ipynb"
 EDUCATOR = NOTEBOOKS / "02-educator-causal-paths.ipynb"
 STORED = sorted(NOTEBOOKS.glob("*.ipynb"))
 
-FEVER_CHAIN = "urinary tract infection → fever → dehydration → low magnesium → leg cramps"
+FEVER_CHAIN = "urinary tract infection → fever → low magnesium → leg cramps"
 MEDICATION_CHAIN = "urinary tract infection → antibiotics → leg cramps"
 #: A path on this machine or another that would break the notebook in a fresh clone.
 ABSOLUTE_PATH = re.compile(r"""["'](?:/(?:home|root|work|tmp|Users|mnt)/|[A-Za-z]:\\)""")

@@ -6,10 +6,15 @@ behaviour (how names resolve, how paths are ordered) is defined once.
 >>> kg = KnowledgeGraph.load()
 >>> result = kg.paths("UTI", "leg cramps", max_hops=4)
 >>> result.paths[0].labels
-('urinary tract infection', 'leg cramps')
->>> any(p.labels == ('urinary tract infection', 'fever', 'dehydration', 'low magnesium', 'leg cramps')
-...     for p in result.paths)
+('urinary tract infection', 'inflammation', 'leg cramps')
+>>> any(p.labels == ('urinary tract infection', 'fever', 'low magnesium', 'leg cramps') for p in result.paths)
 True
+
+The article's headline, "UTIs can indirectly cause leg cramps", is a summary claim: left out of the
+search unless asked for, so the first path shows a mechanism.
+
+>>> kg.paths("UTI", "leg cramps", max_hops=4, include_summary=True).paths[0].labels
+('urinary tract infection', 'leg cramps')
 """
 
 from __future__ import annotations
