@@ -11,6 +11,7 @@ import os
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import data
@@ -503,3 +504,72 @@ def test_gallery_without_the_headline_concepts(evil_kg: KnowledgeGraph, tmp_path
     for f in files:
         page = f.read_text(encoding="utf-8")
         assert all(markup not in page for markup in MARKUP_THAT_MUST_NOT_APPEAR)
+
+
+# -- choosing paths, routing arrows (properties) ---------------------------------------------------------
+def _path(nodes: list[int], ranks: list[int], mechanisms: list[str]):
+    from etiograph.paths import Evidence, Hop, Path
+
+    hops = []
+    for i, (a, b) in enumerate(pairwise(nodes)):
+        claim = Evidence(f"c{a}-{b}", "p", None, ranks[i % len(ranks)], (mechanisms[i % len(mechanisms)],), ("q",))
+        hops.append(Hop(f"n{a}", f"n{b}", f"n{a}", f"n{b}", "p", (claim,)))
+    return Path(tuple(hops))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(1, 8), min_size=0, max_size=4, unique=True),
+            st.lists(st.integers(1, 8), min_size=1, max_size=3),
+            st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(1, 30),
+)
+def test_informative_paths_properties(raw: list, limit: int) -> None:
+    """Distinct indexes, at most ``limit``, every path when the limit allows, shortcuts only last."""
+    from etiograph.viz.select import informative
+
+    paths = [_path([0, *middle, 9], ranks, mechanisms) for middle, ranks, mechanisms in raw]
+    shortcuts = {("n0", "n9")}  # a direct hop whose ends other paths join step by step
+    chosen = informative(paths, limit, shortcuts)
+    assert len(chosen) == len(set(chosen)) == min(limit, len(paths))
+    assert informative(paths, None, shortcuts) == informative(paths, len(paths), shortcuts)
+    direct = [i for i, p in enumerate(paths) if p.length == 1]
+    others = [i for i in range(len(paths)) if i not in direct]
+    if len(others) >= limit:
+        assert not set(chosen) & set(direct)  # the summary shortcut waits while real chains remain
+    if chosen and others:
+        best_rank = max(paths[i].rank for i in others)
+        assert paths[chosen[0]].rank == best_rank or chosen[0] in direct  # the firmest chain comes first
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1, max_size=2 * n),
+            st.lists(st.text(alphabet="abcdefgh ", min_size=1, max_size=30), min_size=n, max_size=n),
+        )
+    )
+)
+def test_routed_arrows_clear_other_concepts(graph: tuple[int, list, list]) -> None:
+    """Whatever the graph, every arrow route() returns clears every other box, or is reported blocked."""
+    from etiograph.viz import geometry
+
+    n, edges, labels = graph
+    nodes = [f"n{i}" for i in range(n)]
+    pairs = sorted({(nodes[u], nodes[v]) for u, v in edges if u != v})
+    layout = layered_layout(nodes, pairs, heights={m: 1.0 for m in nodes})
+    sizes = {m: geometry.box_size(labels[i], 22, 170) for i, m in enumerate(nodes)}
+    edge_ids = [(f"e{i}", u, v) for i, (u, v) in enumerate(pairs)]
+    positions, smooth, blocked = geometry.route(layout.positions, sizes, edge_ids)
+    boxes = {m: geometry.Box(*positions[m], *sizes[m]) for m in nodes}
+    for edge_id, u, v in edge_ids:
+        hit = geometry.blockers(geometry.curve(positions[u], positions[v], smooth[edge_id]), (u, v), boxes, 0.0)
+        assert not hit or edge_id in blocked, (edge_id, hit)
