@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
     if written:
         what = [count(len(diagram.drawn_nodes), "concept"), count(len(diagram.drawn_links), "link")]
         if diagram.mode == "paths":
-            what.insert(0, f"{diagram.drawn} of {count(diagram.total_paths, 'path')}")
+            total = count(diagram.total_paths, "path")
+            what.insert(0, total if diagram.drawn >= diagram.total_paths else f"{diagram.drawn} of {total}")
         print(f"wrote {', '.join(written)} ({', '.join(what)}); open it in a browser", file=sys.stderr)
     return 0
 
