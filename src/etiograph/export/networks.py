@@ -103,15 +103,4 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_name(fmt: str) -> str:
-    """A file or folder name for ``fmt`` (used by docs and benchmarks)."""
-    return {
-        "kgx": "kgx",
-        "kgx-tsv": "kgx-tsv",
-        "graphml": "etiograph.graphml",
-        "cytoscape": "etiograph.cyjs",
-        "cx2": "etiograph.cx2",
-    }[fmt]
-
-
-__all__ = ["FORMATS", "add_options", "check_options", "default_name", "run"]
+__all__ = ["FORMATS", "add_options", "check_options", "run"]
