@@ -8,6 +8,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from etiograph.edges import EdgeFilter
 from etiograph.viz import style
@@ -201,3 +203,25 @@ def test_unindented_graphml_of_large_graphs_reads_back_the_same(kg, monkeypatch)
     plain = nx.parse_graphml(flat.decode("utf-8"), force_multigraph=True)
     assert nx.utils.edges_equal(pretty.edges(keys=True, data=True), plain.edges(keys=True, data=True))
     assert dict(pretty.nodes(data=True)) == dict(plain.nodes(data=True))
+
+
+MECHANISM_NAMES = st.one_of(
+    st.sampled_from(["medication", "Kidney involvement", "ELECTROLYTES", "referred-pain", "lifestyle"]),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=MECHANISM_NAMES)
+def test_any_mechanism_name_selects_that_mechanism_or_is_refused(kg, name: str) -> None:
+    from etiograph.errors import EtiographError
+    from etiograph.export.propertygraph import Selection, build
+
+    try:
+        pg = build(kg, Selection(relations="causal", mechanism=name))
+    except EtiographError as error:
+        assert "\n" not in str(error) and "choose one of" in str(error)
+        return
+    notation = kg.edges.scheme("mechanisms")[kg.mechanism(name)].notation
+    assert pg.claims and all(notation in c.mechanisms for c in pg.claims)
+    assert set(pg.nodes) == {c.subject for c in pg.claims} | {c.object for c in pg.claims}

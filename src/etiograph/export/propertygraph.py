@@ -206,7 +206,7 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
         raise EtiographError(f"unknown relation kind {selection.relations!r}: choose causal or all")
     causal = set(kg.edges.causal_predicates())
     counter = set(kg.edges.predicates(COUNTERACTS))
-    mechanism_iri = kg.mechanism(selection.mechanism) if selection.mechanism else None
+    mechanism_iri = kg.mechanism(selection.mechanism) if selection.mechanism is not None else None
 
     scope: set[str] | None = None  # claim IRIs, or None for "every claim"
     if selection.paths:
