@@ -5,6 +5,7 @@ served by ``etiograph serve`` at /ontology."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -204,3 +205,37 @@ def test_serve_answers_ontology(tmp_path: Path) -> None:
             process.kill()
             process.wait()
         log.close()
+
+
+EVIL = """\
+# Fixture, not from the article: hostile labels, definitions, quotes and IRIs a --data file could carry.
+@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix ex: <https://example.org/evil/> .
+
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "<script>window.__x = 1</script>"@en .
+ex:a a etio:Condition, skos:Concept ; skos:inScheme ex:scheme ;
+    skos:prefLabel "<img src=x onerror=alert(1)>"@en ;
+    skos:definition "\\"><svg onload=alert(2)>"@en ;
+    skos:exactMatch <javascript:alert(3)>, <data:text/html,hi> .
+ex:b a etio:SignOrSymptom, skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "b & <b>c</b>"@en .
+ex:a etio:causes ex:b .
+ex:claim a etio:CausalClaim ; rdf:subject ex:a ; rdf:predicate etio:causes ; rdf:object ex:b ;
+    etio:evidence [ oa:hasSelector [ oa:exact "It <script>alert(4)</script> says so." ] ] .
+"""
+
+
+def test_hostile_data_stays_text(cli, tmp_path: Path) -> None:
+    data = tmp_path / "evil.ttl"
+    data.write_text(EVIL, encoding="utf-8")
+    assert cli(["docs", "-o", str(tmp_path / "d"), "--data", str(data)]).code == 0
+    html = (tmp_path / "d" / "index.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert "script" not in page.tags and "img" not in page.tags and "svg" not in page.tags
+    assert page.loads == []
+    assert "javascript:" not in "".join(a for a in re.findall(r'href="([^"]*)"', html))
+    assert "data:text" not in "".join(re.findall(r'href="([^"]*)"', html))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "It &lt;script&gt;alert(4)&lt;/script&gt; says so." in html
+    assert "https://example.org/evil/a" in page.entries

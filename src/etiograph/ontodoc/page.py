@@ -7,6 +7,7 @@ Links to terms documented here are in-page; other IRIs are plain outbound links 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ..vocab import shorten
@@ -42,6 +43,9 @@ q { color: #3e4c59; }
 table.meta td { padding: 2px 12px 2px 0; vertical-align: top; }
 """
 
+#: The only IRIs made into links: web addresses (a data file could name ``javascript:`` IRIs).
+_WEB = re.compile(r"https?://[^\s\"'<>]+\Z")
+
 #: Longest claim list shown in full under one concept (a certainty level can have a hundred).
 CLAIMS_SHOWN = 60
 
@@ -62,6 +66,8 @@ def render(doc: Documentation, *, gallery: str | None = None) -> str:
             if name != curie
             else f"<code>{name}</code>"
         )
+        if not _WEB.match(iri):  # javascript:, data: ... are shown, never made clickable
+            return shown
         return f'<a href="{escape(iri)}" rel="noopener">{shown}</a>'
 
     def links(iris: list[str]) -> str:
@@ -174,6 +180,6 @@ def render(doc: Documentation, *, gallery: str | None = None) -> str:
 
 
 def _value(text: str) -> str:
-    if text.startswith(("http://", "https://")):
+    if _WEB.match(text):
         return f'<a href="{escape(text)}" rel="noopener">{escape(text)}</a>'
     return escape(text)
