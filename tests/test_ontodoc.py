@@ -86,6 +86,13 @@ def entry_html(docs: Path, anchor: str) -> str:
     return html[start : html.index("</article>", start)]
 
 
+def test_ontology_fragments_land_on_their_entry(docs: Path, page: Page) -> None:
+    """https://w3id.org/etiograph/ontology#causes redirected to the page keeps #causes: it must land on etio:causes."""
+    assert '<span id="causes"></span>' in entry_html(docs, "etio-causes")
+    assert '<span id="Infection"></span>' in entry_html(docs, "etio-Infection")
+    assert {"causes", "Infection", "certaintyRank"} <= page.ids
+
+
 def test_properties_show_domain_range_parents_and_mappings(docs: Path) -> None:
     causes = entry_html(docs, "etio-causes")
     assert "biolink:causes" in causes and "obo:RO_0003303" in causes and 'href="#etio-causesOrContributesTo"' in causes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..vocab import shorten
+from ..vocab import ETIO, shorten
 from .model import Documentation, Entry
 
 CSS = """
@@ -53,6 +53,8 @@ CLAIMS_SHOWN = 60
 def render(doc: Documentation, *, gallery: str | None = None) -> str:
     """The page; ``gallery`` is a relative link to the diagram gallery, when there is one."""
     documented = {e.iri: e.anchor for e in doc.entries()}
+    reserved = {*documented.values(), "classes", "object-properties", "datatype-properties"}
+    reserved |= {f"scheme-{s.concepts[0].anchor if s.concepts else i}" for i, s in enumerate(doc.schemes)}
 
     def link(iri: str) -> str:
         name = escape(doc.labels.get(iri) or shorten(iri))
@@ -120,9 +122,13 @@ def render(doc: Documentation, *, gallery: str | None = None) -> str:
             rows[0] = ("IRI", rows[0][1] + f" <code>{escape(shorten(entry.iri))}</code>")
         dl = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
         flag = ' <span class="deprecated">deprecated</span>' if entry.deprecated else ""
+        # the ontology's own fragment too (#causes), so https://w3id.org/etiograph/ontology#causes lands here
+        # when the w3id redirect points at this page: browsers carry the fragment across the redirect
+        fragment = entry.iri.removeprefix(ETIO) if entry.iri.startswith(ETIO) else None
+        alias = f'<span id="{escape(fragment)}"></span>' if fragment and fragment not in reserved else ""
         return (
             f'<article class="entry" id="{escape(entry.anchor)}" data-iri="{escape(entry.iri)}" data-kind="{escape(entry.kind)}">'
-            f'<h3>{escape(entry.label)}<span class="kind">{escape(entry.kind)}</span>{flag}</h3><dl>{dl}</dl></article>'
+            f'{alias}<h3>{escape(entry.label)}<span class="kind">{escape(entry.kind)}</span>{flag}</h3><dl>{dl}</dl></article>'
         )
 
     sections = [
