@@ -88,7 +88,7 @@ class Tags(HTMLParser):
 PAGE_ELEMENTS = {
     *("html", "head", "meta", "title", "style", "script", "body", "div", "header", "h1", "h2", "h3", "p", "nav", "a"),
     *("aside", "section", "ul", "ol", "li", "span", "noscript", "main", "button", "strong", "q", "figure"),
-    *("template", "code"),
+    *("template", "code", "details", "summary"),
     *("svg", "g", "rect", "path", "polygon", "circle", "line", "text", "tspan"),
 }
 

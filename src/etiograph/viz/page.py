@@ -165,7 +165,7 @@ def diagram_div(diagram: Diagram, data: VisData, *, nav_html: str = "", story: b
 </section>
 </div>
 <aside class="etg-side">
-{legend(diagram, data)}
+<details class="etg-legend-box" open><summary>Legend</summary>{legend(diagram, data)}</details>
 <section class="etg-paths" hidden></section>
 <p class="etg-help">{escape(_help(diagram))}</p>
 </aside>

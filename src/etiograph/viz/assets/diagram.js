@@ -417,6 +417,9 @@
   }
   // -- a side panel taller than the frame says there is more below (never silently cut off) -------
   var side = root.querySelector(".etg-side");
+  // a narrow frame (a notebook's iframe) opens with the legend folded, so the list of paths fits
+  var legendBox = root.querySelector(".etg-legend-box");
+  if (legendBox && panel && !panel.hidden && root.clientWidth < 1100) { legendBox.open = false; }
   if (side) {
     var below = el("div", "etg-more-below", "\u2193 more below (scroll)");
     below.setAttribute("aria-hidden", "true");
@@ -426,6 +429,7 @@
     window.addEventListener("resize", check);
     below.addEventListener("click", function () { side.scrollBy({ top: side.clientHeight * 0.8, behavior: "smooth" }); });
     root.addEventListener("etiograph:ready", check);
+    if (legendBox) { legendBox.addEventListener("toggle", check); }
     window.setTimeout(check, 0);
   }
   var printButton = root.querySelector(".etg-print");
