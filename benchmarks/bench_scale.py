@@ -907,8 +907,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-runs", type=int, help="fresh-process loads per mode (default 3; 1 above 100k)")
     parser.add_argument("--op-timeout", type=float, default=120.0, help="seconds before one call counts as a timeout")
     parser.add_argument("--op-budget", type=float, default=10.0, help="seconds of timed calls per operation")
-    parser.add_argument("--worker-budget", type=float, default=1800.0, help="seconds before a worker is killed")
-    parser.add_argument("--cli-timeout", type=float, default=1800.0)
+    parser.add_argument("--worker-budget", type=float, default=3600.0, help="seconds before a worker is killed")
+    parser.add_argument("--cli-timeout", type=float, default=3600.0, help="seconds for one command-line run")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON (scale_table.py reads it)")
     parser.add_argument(
         "--keep-spine-cache",
