@@ -40,9 +40,9 @@ def direct_graph(graph: rdflib.Graph, predicates: frozenset[str], summaries: boo
     left_out = set() if summaries else summary_only_pairs(graph)
     digraph = nx.DiGraph()
     for s, p, o in graph:
-        if str(p) in predicates and isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef):
-            if (str(s), str(o)) not in left_out:
-                digraph.add_edge(str(s), str(o))
+        is_edge = str(p) in predicates and isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)
+        if is_edge and (str(s), str(o)) not in left_out:
+            digraph.add_edge(str(s), str(o))
     return digraph
 
 

@@ -332,7 +332,7 @@ def test_explain_shows_the_mechanistic_paths_behind_a_summary_claim(kg: Knowledg
     summaries = kg.explain("leg cramps").summaries
     headline = [s for s in summaries if (s.subject, s.object) == (data.UTI, data.LEG_CRAMPS)]
     assert len(headline) == 1 and headline[0].supported
-    assert all((data.UTI, data.LEG_CRAMPS) != p.nodes for p in headline[0].paths.paths)
+    assert all(p.nodes != (data.UTI, data.LEG_CRAMPS) for p in headline[0].paths.paths)
 
 
 SUMMARY_ALONE = """@prefix etio: <https://w3id.org/etiograph/ontology#> .
