@@ -489,7 +489,9 @@ def test_gallery_pages_link_to_each_other(kg: KnowledgeGraph, tmp_path: Path, cl
             assert not re.match(r"^[a-z]+:|^/", href), href  # relative links only
             assert (page.parent / href).is_file(), f"{page.name} links to missing {href}"
             reached.add(href)
-    assert reached == {p.name for p in pages}
+    assert reached == {p.name for p in pages} | {"ontology/index.html"}
+    docs = (site / "ontology" / "index.html").read_text(encoding="utf-8")
+    assert "../index.html" in Tags(docs).links  # the documentation links back to the gallery
     headline = page_data((site / "urinary-tract-infection-to-leg-cramps.html").read_text(encoding="utf-8"))
     assert headline["totalPaths"] == kg.paths(*QUESTION).total
     medication = page_data((site / "mechanism-medication.html").read_text(encoding="utf-8"))

@@ -58,8 +58,13 @@ def write_gallery(
             page = render(entry.diagram, nav=nav)
         write_page(path, page)
         written.append(path)
+    from ..ontodoc import write_docs
+
+    # The ontology and concept documentation, so a reader of the diagrams can look up every term.
+    written += write_docs(kg, directory / "ontology", gallery="../index.html")
+    docs = Entry("ontology/index.html", "Ontology and concepts", "Every class, property and concept, with its claims.", None)
     index = directory / "index.html"
-    write_page(index, _index(entries, kg, data_date))
+    write_page(index, _index([*entries, docs], kg, data_date))
     return [index, *written]
 
 
