@@ -575,3 +575,20 @@ def test_routed_arrows_clear_other_concepts(graph: tuple[int, list, list]) -> No
     for edge_id, u, v in edge_ids:
         hit = geometry.blockers(geometry.curve(positions[u], positions[v], smooth[edge_id]), (u, v), boxes, 0.0)
         assert not hit or edge_id in blocked, (edge_id, hit)
+
+
+def test_a_corroborated_link_says_how_many_sources_back_it() -> None:
+    """With the bundled article and the fixture source loaded, a shared edge is backed by two documents."""
+    from etiograph import resources
+
+    fixture = Path(__file__).parent / "data" / "sources" / "dehydration-headaches-fixture"
+    two = KnowledgeGraph.load(data=[str(resources.data_root() / "graph"), str(fixture)])
+    payload = page_data(diagram_html(two, "fever", "dehydration", max_hops=2))
+    counts = {
+        (payload["info"]["edges"][e["id"]]["from"], payload["info"]["edges"][e["id"]]["to"]): payload["info"]["edges"][e["id"]]["sources"]
+        for e in links(payload)
+    }
+    assert counts[("fever", "fluid loss")] == 2
+    assert counts[("fluid loss", "dehydration")] in (1, 2) and min(counts.values()) >= 1
+    single = page_data(diagram_html(KnowledgeGraph.load(), "fever", "dehydration", max_hops=2))
+    assert {single["info"]["edges"][e["id"]]["sources"] for e in links(single)} == {1}

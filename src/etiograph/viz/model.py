@@ -38,6 +38,8 @@ class Claim:
     mechanisms: tuple[str, ...]
     quotes: tuple[str, ...]
     section: str | None
+    #: The source document the claim comes from (its section's document), to count corroboration.
+    document: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class Link:
     @property
     def best(self) -> Claim | None:
         return max(self.claims, key=lambda c: (c.rank, len(c.quotes)), default=None)
+
+    @property
+    def sources(self) -> int:
+        """How many independent source documents back the link (1 for a single article)."""
+        return len({c.document for c in self.claims if c.document})
 
     @property
     def mechanisms(self) -> tuple[str, ...]:
@@ -491,6 +498,7 @@ class _Names:
     def claims(self, evidence: Iterable[Evidence]) -> tuple[Claim, ...]:
         evidence = list(evidence)
         labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
+        documents = self.kg.section_documents()
         out = []
         for e in evidence:
             out.append(
@@ -503,6 +511,7 @@ class _Names:
                     mechanisms=e.mechanisms,
                     quotes=e.quotes,
                     section=labels[e.section] if e.section else None,
+                    document=documents.get(e.section, e.section) if e.section else None,
                 )
             )
         return tuple(out)

@@ -233,6 +233,7 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
                     "from": labels[link.source],
                     "to": labels[link.target],
                     "counteracting": link.counteracting,
+                    "sources": link.sources,
                     "claims": [
                         {
                             "predicate": c.predicate_label,

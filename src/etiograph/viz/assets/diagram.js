@@ -49,6 +49,7 @@
       box.appendChild(part);
     });
     if (!info.claims.length) { box.appendChild(el("div", "etg-tip-row", "no claim recorded for this relation")); }
+    if (info.sources > 1) { box.appendChild(el("div", "etg-tip-row", "backed by " + info.sources + " independent sources")); }
     return box;
   }
   /* "The article says this may happen." with the certainty word emphasised. */
