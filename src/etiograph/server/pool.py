@@ -82,6 +82,7 @@ class Zygote:
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.sandbox: list[str] = []
+        self.triples: int | None = None
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -104,6 +105,7 @@ class Zygote:
                 raise SandboxError(header.get("error", "the sandbox is unavailable"))
             raise WorkerError(str(header.get("error", "unknown error")))
         self.sandbox = list(header.get("sandbox") or [])
+        self.triples = header.get("triples")
 
     @property
     def alive(self) -> bool:
@@ -232,28 +234,26 @@ class WorkerPool:
         await asyncio.to_thread(self.zygote.start)
         for _ in range(self.size):
             self._idle.append(await self._fork())
-        worker = self._idle.popleft()
-        try:
-            header, _ = await worker.ask({"stats": "count"})
-        finally:
-            self._idle.appendleft(worker)
-        self.dataset = {"triples": header["triples"]}
+        triples = self.zygote.triples
+        if triples is None:  # a persistent store: only the workers open it
+            worker = self._idle.popleft()
+            try:
+                header, _ = await worker.ask({"stats": "count"})
+            finally:
+                self._idle.appendleft(worker)
+            triples = header["triples"]
+        self.dataset = {"triples": triples}
         self._spawn(self._trim())
 
     async def statistics(self) -> dict:
         """The dataset's VoID statistics, computed by a worker the first time they are asked for
         (grouping every triple takes seconds on a large graph: not at start-up)."""
         if self._statistics is None:
-            loop = asyncio.get_running_loop()
-            worker = await self._borrow(loop.time() + max(60.0, self.timeout))
-            if worker is None:
-                raise WorkerError("no query worker was free to compute the statistics")
+            worker = await self._fork()  # its own worker, retired after: the scans copy the pages they read
             try:
                 header, _ = await worker.ask({"stats": "full"})
-            except BaseException:
-                self._retire(worker)
-                raise
-            self._release(worker)
+            finally:
+                self._retire(worker, quietly=True)
             self._statistics = header["stats"]
         return self._statistics
 

@@ -118,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = Engine(args.data, args.store)
         warm_up(engine)
+        triples = None
+        if engine.store is not None or engine.backend is not None:  # a persistent store opens after the fork
+            from .description import triple_count
+
+            # counted here, in the original pages: a worker that scans the graph gets its own copy of
+            # every page it reads (pyoxigraph's reads write reference counts), so workers scan only for queries
+            triples = triple_count(engine.store if engine.store is not None else engine.backend)
         release_free_memory()  # what loading freed goes back to the system, not into every fork
         limit = address_space() + _OVERHEAD + args.query_memory if args.query_memory else 0
     except Exception as error:
@@ -139,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         except isolation.Unavailable as error:
             _send(control, {"ready": False, "sandbox": True, "error": str(error)})
             return 1
-    _send(control, {"ready": True, "pid": os.getpid(), "sandbox": layers})
+    _send(control, {"ready": True, "pid": os.getpid(), "sandbox": layers, "triples": triples})
     while True:
         try:
             request, _ = read_frame(incoming)
