@@ -538,7 +538,7 @@ class KnowledgeGraph:
         from .named_queries import bind_parameters, get_query
 
         named = get_query(name)
-        return self.backend.query(named.text, bind_parameters(named, params or {}, self))
+        return self.backend.query(named.text, bind_parameters(named, params or {}, self.term_for))
 
     def term_for(self, kind: str, value: str) -> Term:
         """Turn a parameter's text into a term of the given kind (concept, iri, mechanism, ...)."""

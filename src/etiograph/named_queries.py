@@ -16,7 +16,7 @@ answers for all values). Values are always bound as terms, never spliced into th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,9 @@ from .errors import EtiographError, UnknownQueryError
 
 if TYPE_CHECKING:
     from .backends import Term
-    from .graph import KnowledgeGraph
+
+#: Turns a parameter's text into a term of its kind: ``KnowledgeGraph.term_for`` (kind, value) -> term.
+TermResolver = Callable[[str, str], "Term"]
 
 PARAMETER_KINDS = ("concept", "iri", "mechanism", "certainty", "integer", "string")
 
@@ -105,13 +107,23 @@ def get_query(name: str) -> NamedQuery:
     return queries[name]
 
 
-def bind_parameters(query: NamedQuery, values: Mapping[str, str], kg: KnowledgeGraph) -> dict[str, Term]:
-    """Turn ``--param name=value`` texts into terms of each parameter's kind."""
+def bind_parameters(query: NamedQuery, values: Mapping[str, str], term_for: TermResolver) -> dict[str, Term]:
+    """Turn ``--param name=value`` texts into terms of each parameter's kind.
+
+    ``term_for(kind, text)`` does the resolving (``KnowledgeGraph.term_for``), so this module parses
+    and checks names without knowing the graph: no import cycle with :mod:`etiograph.graph`. An object
+    with a ``term_for`` method (a KnowledgeGraph, as callers passed before) is still accepted.
+
+    >>> from etiograph.named_queries import get_query
+    >>> bind_parameters(get_query("edge-evidence"), {"subject": "fever"}, lambda kind, text: f"{kind}:{text}")
+    {'subject': 'concept:fever'}
+    """
+    resolve = getattr(term_for, "term_for", term_for)
     declared = {p.name: p for p in query.parameters}
     bound: dict[str, Term] = {}
     for name, value in values.items():
         if name not in declared:
             known = ", ".join(declared) or "none"
             raise EtiographError(f"query {query.name!r} has no parameter {name!r} (it takes: {known})")
-        bound[name] = kg.term_for(declared[name].kind, value)
+        bound[name] = resolve(declared[name].kind, value)
     return bound

@@ -17,6 +17,7 @@ and, when filters were set, one unfiltered search.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -104,8 +105,6 @@ def why_no_path(kg: KnowledgeGraph, result: PathsResult) -> NoPath:
             target,
             shortest=shortest,
         )
-    from .render.paths import filters_text
-
     hops = f"{result.max_hops} hop{'' if result.max_hops == 1 else 's'}"
     return NoPath(
         "filtered",
@@ -117,3 +116,26 @@ def why_no_path(kg: KnowledgeGraph, result: PathsResult) -> NoPath:
         shortest=shortest,
         unfiltered=unfiltered,
     )
+
+
+def filters_text(filters: Mapping[str, str]) -> str:
+    """The filters as a reader says them (in the no-path message here, and in the header of ``etiograph paths``).
+
+    >>> filters_text({"mechanism": "medication", "mechanism_hops": "any", "min_certainty": "may"})
+    'mechanism medication on at least one hop, certainty at least may'
+    >>> filters_text({"mechanism": "kidney"})
+    'mechanism kidney on every hop'
+    """
+    parts = []
+    if "mechanism" in filters:
+        where = "at least one hop" if filters.get("mechanism_hops") == "any" else "every hop"
+        parts.append(f"mechanism {filters['mechanism']} on {where}")
+    if "min_certainty" in filters:
+        parts.append(f"certainty at least {filters['min_certainty']}")
+    if filters.get("include_counteracting"):
+        parts.append("counteracting relations followed too")
+    if filters.get("include_summary"):
+        parts.append("summary claims followed too")
+    if "min_sources" in filters:
+        parts.append(f"every hop backed by at least {filters['min_sources']} sources")
+    return ", ".join(parts)

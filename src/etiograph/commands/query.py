@@ -26,7 +26,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cli import emit, open_graph
     from ..errors import EtiographError
-    from ..named_queries import bind_parameters, get_query
     from ..results_formats import write_result
     from ._output import columns_for
 
@@ -45,7 +44,6 @@ def run(args: argparse.Namespace) -> int:
             raise EtiographError("--param works with named queries and .rq files; write values into ad-hoc queries")
         result = kg.query(args.query)
     else:
-        named = get_query(args.query)
-        result = kg.backend.query(named.text, bind_parameters(named, params, kg))
+        result = kg.run_named(args.query, params)
     emit(args, write_result(result, args.format, columns_for(args)))
     return 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..certainty import word
 from ..paths import Evidence, Hop, PathsResult
+from ..reachability import filters_text
 from ..vocab import predicate_label, shorten
 from .terminal import join_wrapped, wrap
 
@@ -207,29 +208,6 @@ def paths_text(
     elif not evidence:
         lines += wrap("Each hop's quote and claim: --evidence", columns)
     return "\n".join(lines) + "\n"
-
-
-def filters_text(filters: Mapping[str, str]) -> str:
-    """The filters as a reader says them.
-
-    >>> filters_text({"mechanism": "medication", "mechanism_hops": "any", "min_certainty": "may"})
-    'mechanism medication on at least one hop, certainty at least may'
-    >>> filters_text({"mechanism": "kidney"})
-    'mechanism kidney on every hop'
-    """
-    parts = []
-    if "mechanism" in filters:
-        where = "at least one hop" if filters.get("mechanism_hops") == "any" else "every hop"
-        parts.append(f"mechanism {filters['mechanism']} on {where}")
-    if "min_certainty" in filters:
-        parts.append(f"certainty at least {filters['min_certainty']}")
-    if filters.get("include_counteracting"):
-        parts.append("counteracting relations followed too")
-    if filters.get("include_summary"):
-        parts.append("summary claims followed too")
-    if "min_sources" in filters:
-        parts.append(f"every hop backed by at least {filters['min_sources']} sources")
-    return ", ".join(parts)
 
 
 def _summary_lines(paths: Sequence, columns: int | None, sections: Sections | None) -> list[str]:
