@@ -12,6 +12,7 @@ import etiograph
 
 PUBLIC = [
     "AskResult",
+    "CausalPath",
     "Concept",
     "DataError",
     "EtiographError",
@@ -22,7 +23,6 @@ PUBLIC = [
     "KnowledgeGraph",
     "Mediator",
     "NoPath",
-    "Path",
     "PathsResult",
     "QueryError",
     "Reach",
@@ -35,7 +35,7 @@ PUBLIC = [
 ]
 #: The result types a user holds; each must be shown working in a doctest (its own or the package tour).
 TYPES = ["AskResult", "Concept", "Evidence", "Explanation", "GraphResult", "Hop", "KnowledgeGraph", "Mediator"]
-TYPES += ["NoPath", "Path", "PathsResult", "Reach", "ReachResult", "SelectResult", "Step"]
+TYPES += ["NoPath", "CausalPath", "PathsResult", "Reach", "ReachResult", "SelectResult", "Step"]
 
 
 def test_public_names_are_pinned():
@@ -43,6 +43,16 @@ def test_public_names_are_pinned():
     for name in PUBLIC:
         assert getattr(etiograph, name) is not None
     assert set(PUBLIC) <= set(dir(etiograph))
+
+
+def test_causal_path_is_the_public_name_and_path_a_deprecated_alias():
+    namespace: dict[str, object] = {}
+    exec("from pathlib import Path\nfrom etiograph import *", namespace)
+    assert namespace["Path"].__module__ == "pathlib"  # a star import no longer shadows pathlib.Path
+    assert namespace["CausalPath"] is etiograph.paths.Path
+    with pytest.warns(DeprecationWarning, match=r"etiograph\.Path is deprecated .* use etiograph\.CausalPath"):
+        old = etiograph.Path
+    assert old is etiograph.CausalPath
 
 
 def doctest_text(obj: object) -> str:
@@ -66,7 +76,7 @@ def test_each_public_type_is_documented_with_a_doctest(name: str):
         "KnowledgeGraph": "KnowledgeGraph.load()",
         "Mediator": "mediators()[",
         "NoPath": "why_no_path(",
-        "Path": ".paths[",
+        "CausalPath": ".paths[",
         "PathsResult": "kg.paths(",
         "Reach": ".reached[0]",
         "ReachResult": "upstream(",

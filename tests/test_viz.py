@@ -510,13 +510,13 @@ def test_gallery_without_the_headline_concepts(evil_kg: KnowledgeGraph, tmp_path
 
 # -- choosing paths, routing arrows (properties) ---------------------------------------------------------
 def _path(nodes: list[int], ranks: list[int], mechanisms: list[str]):
-    from etiograph.paths import Evidence, Hop, Path
+    from etiograph import CausalPath, Evidence, Hop
 
     hops = []
     for i, (a, b) in enumerate(pairwise(nodes)):
         claim = Evidence(f"c{a}-{b}", "p", None, ranks[i % len(ranks)], (mechanisms[i % len(mechanisms)],), ("q",))
         hops.append(Hop(f"n{a}", f"n{b}", f"n{a}", f"n{b}", "p", (claim,)))
-    return Path(tuple(hops))
+    return CausalPath(tuple(hops))
 
 
 @settings(max_examples=80, deadline=None)

@@ -8,11 +8,11 @@ sentence that claims it. The public API is small on purpose; a tour of its types
 >>> kg.resolve("UTI").label                          # a Concept
 'urinary tract infection'
 
-``paths`` answers a PathsResult: Paths made of Hops, each Hop backed by Evidence (claims with
+``paths`` answers a PathsResult: CausalPaths made of Hops, each Hop backed by Evidence (claims with
 their certainty, mechanisms and verbatim quotes), plus the Mediators (hubs) between the ends.
 
 >>> result = kg.paths("UTI", "leg cramps", max_hops=3)
->>> path = result.paths[0]                      # the best Path: shortest, then firmest weakest link
+>>> path = result.paths[0]                      # the best CausalPath: shortest, then firmest weakest link
 >>> path.labels[0], path.labels[-1], path.length <= 3, result.total >= len(result.paths)
 ('urinary tract infection', 'leg cramps', True, True)
 >>> hop = path.hops[0]                          # a Hop: two concepts and the relation, in words too
@@ -48,6 +48,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AskResult",
+    "CausalPath",
     "Concept",
     "DataError",
     "EtiographError",
@@ -58,7 +59,6 @@ __all__ = [
     "KnowledgeGraph",
     "Mediator",
     "NoPath",
-    "Path",
     "PathsResult",
     "QueryError",
     "Reach",
@@ -78,7 +78,8 @@ if TYPE_CHECKING:
     from .backends import AskResult, GraphResult, SelectResult
     from .concepts import Concept
     from .graph import Explanation, KnowledgeGraph, Reach, ReachResult, Step
-    from .paths import Evidence, Hop, Mediator, Path, PathsResult
+    from .paths import Evidence, Hop, Mediator, PathsResult
+    from .paths import Path as CausalPath
     from .reachability import NoPath, why_no_path
 
 #: Where each public name lives; imported on first use (PEP 562), so ``etiograph --help`` does not
@@ -98,20 +99,36 @@ _LAZY = {
     "ReachResult": "graph",
     "Evidence": "paths",
     "Hop": "paths",
-    "Path": "paths",
     "PathsResult": "paths",
 }
+#: Public names whose class is defined under another name in its module.
+_RENAMED = {"CausalPath": ("paths", "Path")}
+#: Old names kept for one release (0.1.x): each warns and gives its replacement. ``Path`` shadowed
+#: ``pathlib.Path`` in ``from etiograph import *`` and in readers' heads; it goes in 0.2.
+_DEPRECATED = {"Path": "CausalPath"}
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
+    if name in _DEPRECATED:
+        import warnings
+
+        new = _DEPRECATED[name]
+        warnings.warn(
+            f"etiograph.{name} is deprecated (it shadows pathlib.{name}): use etiograph.{new}; "
+            f"the old name goes in etiograph 0.2",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return __getattr__(new)  # not cached in globals(), so every use warns
+    if name in _LAZY or name in _RENAMED:
         import importlib
 
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        module, attribute = _RENAMED.get(name) or (_LAZY[name], name)
+        value = getattr(importlib.import_module(f".{module}", __name__), attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_RENAMED))

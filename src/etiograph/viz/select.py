@@ -59,13 +59,13 @@ def shortcut_hops(paths: Sequence[Path], summaries: Collection[str]) -> set[tupl
 def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[tuple[str, str]] = ()) -> list[int]:
     """Indexes of the paths to draw, most informative first; all of them (reordered) when ``limit`` is None.
 
-    >>> from etiograph.paths import Evidence, Hop, Path
+    >>> from etiograph import CausalPath, Evidence, Hop
     >>> def hop(s, o, rank, mechanism):
     ...     return Hop(s, o, s, o, "p", (Evidence(f"{s}{o}", "p", None, rank, (mechanism,), ("q",)),))
     >>> paths = [
-    ...     Path((hop("a", "b", 8, "m1"), hop("b", "z", 8, "m1"))),
-    ...     Path((hop("a", "c", 8, "m1"), hop("c", "z", 8, "m1"))),
-    ...     Path((hop("a", "d", 4, "m2"), hop("d", "z", 4, "m2"))),
+    ...     CausalPath((hop("a", "b", 8, "m1"), hop("b", "z", 8, "m1"))),
+    ...     CausalPath((hop("a", "c", 8, "m1"), hop("c", "z", 8, "m1"))),
+    ...     CausalPath((hop("a", "d", 4, "m2"), hop("d", "z", 4, "m2"))),
     ... ]
     >>> informative(paths, 2)  # the second mechanism beats a second route of the first
     [0, 2]
