@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from .backends import Backend, QueryResult, Term, open_backend
 from .concepts import Concept, ConceptResolver
 from .datafiles import graph_sources
-from .edges import EdgeFilter, EdgeSource
+from .edges import EdgeFilter, EdgeSource, SchemeTerm
 from .errors import EtiographError, QueryError
 from .paths import Hop, PathsResult, order_key, simple_paths
 from .paths import Path as CausalPath
@@ -517,6 +517,54 @@ class KnowledgeGraph:
         scores = betweenness_toward(adjacency, target)
         labels = self._labels(scores)
         return [(labels[n], round(s, 4)) for n, s in scores.items() if s > 0][:10]
+
+    # -- vocabulary and evidence, for what draws or prints the graph (viz, render, commands) ---------
+    def scheme(self, name: str) -> dict[str, SchemeTerm]:
+        """The terms of a concept scheme (``mechanisms``, ``certainty``) by IRI: notation, label, rank (cached)."""
+        return self.edges.scheme(name)
+
+    def causal_predicates(self, include_counteracting: bool = False) -> tuple[str, ...]:
+        """The causal relations (sub-properties of etio:causesOrContributesTo), and the counteracting ones if asked."""
+        return self.edges.causal_predicates(include_counteracting)
+
+    def counteracting_predicates(self) -> tuple[str, ...]:
+        """etio:counteracts and the relations below it."""
+        return self.edges.predicates(COUNTERACTS)
+
+    def all_edges(self, edge_filter: EdgeFilter) -> list[tuple[str, str]]:
+        """Every (subject, object) pair with a relation and a claim the filter accepts: the whole-graph diagram."""
+        return self.edges.all_edges(edge_filter)
+
+    def edge_evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+        """For each edge, (predicate, claims) options backed by claims the filter accepts, by SPARQL on any store."""
+        return self.edges.evidence(edges, edge_filter)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """The preferred label of each IRI (its local name where it has none)."""
+        return self.edges.labels(iris)
+
+    def section_info(self, sections: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The titles of some source sections, and the document each is part of, in one query."""
+        from .backends import SelectResult
+        from .vocab import DCTERMS
+
+        cited = sorted(set(sections))
+        titles: dict[str, str] = {}
+        documents: dict[str, str] = {}
+        if not cited:
+            return titles, documents
+        query = (
+            "SELECT ?section ?key ?value WHERE { VALUES ?section { "
+            + " ".join(str(ox.NamedNode(s)) for s in cited)
+            + f' }} {{ ?section <{DCTERMS}title> ?value BIND("title" AS ?key) }} UNION '
+            + f'{{ ?section <{DCTERMS}isPartOf> ?value BIND("document" AS ?key) }} }}'
+        )
+        found = self.backend.query(query)
+        if isinstance(found, SelectResult):
+            for section, key, value in found:
+                target = titles if key.value == "title" else documents
+                target.setdefault(section.value, value.value)
+        return titles, documents
 
     # -- SPARQL ---------------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:

@@ -103,26 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
 def section_info(kg: KnowledgeGraph, result) -> Sections:
     """Titles of the sections the evidence cites, and the document each belongs to (one query)."""
-    import pyoxigraph as ox
-
-    from ..backends import SelectResult
     from ..render import Sections
-    from ..vocab import DCTERMS
 
-    cited = sorted({e.section for p in result.paths for h in p.hops for e in h.evidence if e.section})
+    cited = {e.section for p in result.paths for h in p.hops for e in h.evidence if e.section}
     if not cited:
         return Sections()
-    query = (
-        "SELECT ?section ?key ?value WHERE { VALUES ?section { "
-        + " ".join(str(ox.NamedNode(s)) for s in cited)
-        + f' }} {{ ?section <{DCTERMS}title> ?value BIND("title" AS ?key) }} UNION '
-        + f'{{ ?section <{DCTERMS}isPartOf> ?value BIND("document" AS ?key) }} }}'
-    )
-    found = kg.backend.query(query)
-    titles: dict[str, str] = {}
-    documents: dict[str, str] = {}
-    if isinstance(found, SelectResult):
-        for section, key, value in found:
-            target = titles if key.value == "title" else documents
-            target.setdefault(section.value, value.value)
-    return Sections(titles, documents)
+    return Sections(*kg.section_info(cited))

@@ -388,6 +388,6 @@ def paths_turtle(kg: KnowledgeGraph, result: PathsResult, limit: int | None = No
     if not edges:
         return b""
     rows = " ".join(f"({ox.NamedNode(s)} {ox.NamedNode(p)} {ox.NamedNode(o)})" for s, p, o in edges)
-    graph = kg.backend.query(SPARQL_PROLOGUE + _SUBGRAPH % rows)
+    graph = kg.query(SPARQL_PROLOGUE + _SUBGRAPH % rows)
     assert isinstance(graph, GraphResult)
     return graph_to(graph, "turtle")

@@ -17,7 +17,7 @@ from ..edges import EdgeFilter, chunks, predicate_filter, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
 from ..paths import Evidence
-from ..vocab import COUNTERACTS, SPARQL_PROLOGUE, shorten
+from ..vocab import SPARQL_PROLOGUE, shorten
 from . import DEFAULT_LIMIT, select, style
 
 #: Paths ranked by the informative-first choice; beyond, the engine's order (shortest first).
@@ -178,7 +178,7 @@ ORDER BY DESC(STR(?date)) LIMIT 1"""
 
 def dataset_date(kg: KnowledgeGraph) -> str | None:
     """The date the data declares (void:Dataset's dcterms:modified, created or issued), if any."""
-    dates = kg.backend.query(_DATASET_DATE).values("date")
+    dates = kg.query(_DATASET_DATE).values("date")
     return dates[0][:10] if dates and dates[0] else None
 
 
@@ -202,8 +202,8 @@ def build_diagram(
     notation = None
     if mechanism:
         mechanism_iri = kg.mechanism(mechanism)
-        notation = kg.edges.scheme("mechanisms")[mechanism_iri].notation
-    mechanism_labels = {t.notation: t.label for t in kg.edges.scheme("mechanisms").values()}
+        notation = kg.scheme("mechanisms")[mechanism_iri].notation
+    mechanism_labels = {t.notation: t.label for t in kg.scheme("mechanisms").values()}
     data_date = data_date or dataset_date(kg)
     if source is not None and target is not None:
         if limit is not None and limit < 1:
@@ -323,7 +323,7 @@ def _article(label: str) -> str:
 
 def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[str, list[Counter]]:
     """What the data says counteracts each of ``concepts`` (treats, prevents, eases...), with a quote."""
-    counter = tuple(sorted(kg.edges.predicates(COUNTERACTS)))
+    counter = tuple(sorted(kg.counteracting_predicates()))
     if not concepts or not counter:
         return {}
     edges: list[tuple[str, str]] = []
@@ -332,9 +332,9 @@ def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[st
             f"SELECT DISTINCT ?s ?o WHERE {{ {values('o', (ox.NamedNode(c) for c in batch))} ?s ?p ?o . "
             f"{predicate_filter(counter)} FILTER(isIRI(?s)) }}"
         )
-        edges += [(s.value, o.value) for s, o in kg.backend.query(query)]
-    evidence = kg.edges.evidence(edges, EdgeFilter(counter))
-    labels = kg.edges.labels({s for s, _ in evidence})
+        edges += [(s.value, o.value) for s, o in kg.query(query)]
+    evidence = kg.edge_evidence(edges, EdgeFilter(counter))
+    labels = kg.labels({s for s, _ in evidence})
     out: dict[str, list[Counter]] = {}
     for (s, o), options in sorted(evidence.items()):
         claims = names.claims(c for _, cs in options for c in cs)
@@ -356,10 +356,10 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     """One whole-mechanism diagram per mechanism that has claims, in the ontology's order, from one
     evidence lookup for the whole graph (a lookup per mechanism would read every claim each time)."""
     data_date = data_date or dataset_date(kg)
-    predicates = tuple(sorted(set(kg.edges.causal_predicates()) | set(kg.edges.predicates(COUNTERACTS))))
+    predicates = tuple(sorted(set(kg.causal_predicates()) | set(kg.counteracting_predicates())))
     everything = all_evidence(kg, EdgeFilter(predicates))
     names = _Names(kg)
-    terms = sorted(kg.edges.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
+    terms = sorted(kg.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
     out = []
@@ -384,10 +384,10 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
 def _graph_view(
     kg: KnowledgeGraph, notation: str | None, *, evidence: dict | None = None, names: _Names | None = None
 ) -> Diagram:
-    counter = set(kg.edges.predicates(COUNTERACTS))
+    counter = set(kg.counteracting_predicates())
     if evidence is None:
-        predicates = tuple(sorted(set(kg.edges.causal_predicates()) | counter))
-        mechanism_iri = next((t.iri for t in kg.edges.scheme("mechanisms").values() if t.notation == notation), None)
+        predicates = tuple(sorted(set(kg.causal_predicates()) | counter))
+        mechanism_iri = next((t.iri for t in kg.scheme("mechanisms").values() if t.notation == notation), None)
         edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
         evidence = all_evidence(kg, edge_filter)
     names = names or _Names(kg)
@@ -408,7 +408,7 @@ def _graph_view(
 
 def all_evidence(kg: KnowledgeGraph, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
     """Every edge of ``edge_filter``'s predicates with its qualifying claims (the whole-graph view)."""
-    return kg.edges.evidence(kg.edges.all_edges(edge_filter), edge_filter)
+    return kg.edge_evidence(kg.all_edges(edge_filter), edge_filter)
 
 
 def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
@@ -424,7 +424,7 @@ def citation(kg: KnowledgeGraph) -> str | None:
         "OPTIONAL { ?doc dcterms:publisher ?publisher } OPTIONAL { ?doc dcterms:issued|dcterms:date ?date } "
         "OPTIONAL { ?doc etio:retrievalNote ?note } } ORDER BY ?title LIMIT 1"
     )
-    rows = list(kg.backend.query(query))
+    rows = list(kg.query(query))
     if not rows:
         return None
     title, page, publisher, date, note = (term.value if term is not None else None for term in rows[0])
@@ -441,7 +441,7 @@ def dataset_title(kg: KnowledgeGraph) -> str | None:
         "SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title "
         'FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1'
     )
-    titles = kg.backend.query(query).values("title")
+    titles = kg.query(query).values("title")
     return titles[0] if titles else None
 
 
@@ -479,7 +479,7 @@ class _Names:
 
     def __init__(self, kg: KnowledgeGraph):
         self.kg = kg
-        self.certainty = {t.notation: t for t in kg.edges.scheme("certainty").values()}
+        self.certainty = {t.notation: t for t in kg.scheme("certainty").values()}
         self._labels: dict[str, str] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -487,7 +487,7 @@ class _Names:
         found: dict[str, list[str]] = {}
         for batch in chunks(wanted):
             query = SPARQL_PROLOGUE + _LABELS.format(values=values("x", (ox.NamedNode(i) for i in batch)))
-            for x, label in self.kg.backend.query(query):
+            for x, label in self.kg.query(query):
                 found.setdefault(x.value, []).append(label.value)
         for iri in wanted:
             self._labels[iri] = (
@@ -518,14 +518,14 @@ class _Names:
 
     def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
         roles = roles or {}
-        pref = self.kg.edges.labels(iris)
+        pref = self.kg.labels(iris)
         kinds: dict[str, set[str]] = {}
         alts: dict[str, set[str]] = {}
         maps: dict[str, set[str]] = {}
         definitions: dict[str, str] = {}
         for batch in chunks(iris):
             query = SPARQL_PROLOGUE + _DESCRIBE.format(values=values("c", (ox.NamedNode(i) for i in batch)))
-            for c, kind, alt, match, definition in self.kg.backend.query(query):
+            for c, kind, alt, match, definition in self.kg.query(query):
                 if kind is not None and isinstance(kind, ox.NamedNode):
                     kinds.setdefault(c.value, set()).add(kind.value)
                 if alt is not None:

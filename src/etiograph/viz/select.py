@@ -32,7 +32,7 @@ def summary_claims(kg: KnowledgeGraph, claims: Collection[str]) -> set[str]:
     found: set[str] = set()
     for batch in chunks(sorted(claims)):
         query = SPARQL_PROLOGUE + _SUMMARY.format(values=values("claim", (ox.NamedNode(c) for c in batch)))
-        found.update(row[0].value for row in kg.backend.query(query))
+        found.update(row[0].value for row in kg.query(query))
     return found
 
 
