@@ -388,3 +388,18 @@ def test_a_slow_request_is_cut_off(limited):
         sock.settimeout(10)
         with contextlib.suppress(ConnectionResetError):
             assert sock.recv(100) == b""
+
+
+def test_the_rdflib_store_is_gated_by_its_own_parser_too(canary):
+    """--store rdflib: rdflib is the engine there, so its own parse tree is walked as well."""
+    served = Serve("--timeout", "10", "--store", "rdflib")
+    try:
+        with httpx.Client(timeout=60) as client:
+            for reply in transports(client, served.sparql, bypasses(canary.port)["review_bypass"]):
+                assert reply.status_code == 403
+            assert client.get(served.sparql, params={"query": PROBE}).json()["boolean"] is True
+        time.sleep(0.3)
+        assert canary.connections == 0
+        assert not any("query failed" in line for line in served.errors)  # the warm-up ran clean
+    finally:
+        served.stop()

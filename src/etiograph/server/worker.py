@@ -411,6 +411,6 @@ def warm_up(engine: Engine) -> None:
         for fmt in SELECT_FORMATS:
             answer(engine, {"query": query, "select_format": fmt, "max_rows": 1, "max_bytes": 1 << 20, "base": base})
     for fmt in GRAPH_FORMATS:
-        query = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2"
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
         answer(engine, {"query": query, "graph_format": fmt, "max_rows": 1, "max_bytes": 1 << 20, "base": base})
     answer(engine, {"query": "SELEC", "select_format": "json", "max_rows": 1, "max_bytes": 1 << 20})
