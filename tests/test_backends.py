@@ -317,9 +317,12 @@ def test_virtuoso_named_queries_survive_a_restart(virtuoso, kg: KnowledgeGraph, 
         assert normalised(name, graph.run_named(name)) == normalised(name, kg.run_named(name)), name
 
 
-def test_rdflib_ontology_lookup_takes_under_two_seconds(rdflib_timed):
+def test_rdflib_ontology_lookup_finds_the_causal_predicates(rdflib_timed, kg: KnowledgeGraph):
+    """The one-step sub-property lookup (rdflib once walked every node for `subPropertyOf*`, 12–24 s): the
+    answer must equal pyoxigraph's; the time is printed, not asserted (bench_scale.py measures rdflib)."""
     print(f"rdflib: causal predicates looked up in {rdflib_timed.predicates_seconds:.2f} s")
-    assert rdflib_timed.predicates_seconds < 2.0
+    assert set(rdflib_timed.kg.edges.causal_predicates()) == set(kg.edges.causal_predicates())
+    assert data.ETIO + "causes" in rdflib_timed.kg.edges.causal_predicates()
 
 
 # -- the persistent store ---------------------------------------------------------------------------
