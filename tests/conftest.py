@@ -147,3 +147,40 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped[:20]:
             print(f"  {nodeid}", file=sys.stderr)
         session.exitstatus = 1
+
+
+# -- test lanes: `pytest -m "not slow and not browser and not external"` is the edit-run loop ------------
+#: Lane markers for tests in files other helpers are reshaping now (issue 16), so their files stay
+#: untouched: file name -> (part of the test's name or id, markers). Files not listed here carry their own
+#: `pytestmark` or decorators. The split follows CPU seconds measured per test on 2026-11-30 (a shared
+#: 2-core machine): `slow` above ~0.3 s, a store on disk, rdflib, or hundreds of hypothesis examples;
+#: `external` for server or long subprocesses. Move each entry into its file when that file is free.
+LANES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "test_backends.py": (
+        ("[rdflib", ("slow",)),  # rdflib answers in seconds what pyoxigraph does in milliseconds
+        ("persistent", ("slow",)),  # a store on disk: opened, reloaded, fingerprinted
+        ("test_paths_as_turtle_same_on_every_backend", ("slow",)),  # ~2.5 s CPU each
+        ("test_rdflib_ontology_lookup", ("slow",)),
+    ),
+    "test_export.py": (
+        ("test_same_bytes_in_separate_processes", ("slow",)),  # a fresh interpreter per format
+        ("test_file_order_does_not_change_the_output", ("slow",)),
+        ("test_turtle_parses_in_pyoxigraph", ("slow",)),
+    ),
+    "test_server_protocol.py": (
+        ("test_statistics_come_from_the_loaded_store_and_survive_the_pipe", ("slow", "external")),  # a subprocess
+    ),
+    "test_server_gate.py": (
+        ("test_whatever_the_gate_lets_through_does_not_federate", ("slow",)),  # 400 hypothesis examples
+        ("test_the_quick_path_agrees_with_the_full_scan", ("slow",)),  # 500 examples
+    ),
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for part, markers in LANES.get(item.path.name, ()):
+            if part in item.name:
+                for marker in markers:
+                    item.add_marker(marker)

@@ -97,6 +97,7 @@ def test_records_are_plain_python_values(kg):
     json.dumps(rows)  # nothing pyoxigraph-specific left
 
 
+@pytest.mark.slow
 def test_to_pandas_gives_one_column_per_variable(kg):
     pandas = pytest.importorskip("pandas")
     frame = kg.run_named("infection-comparison").to_pandas()

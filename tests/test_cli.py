@@ -36,7 +36,9 @@ def etiograph_command() -> list[str]:
 
 
 def run(*args: str, timeout: float = 120, columns: int | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed command in a fresh process, its output a pipe; ``columns`` sets ``$COLUMNS``."""
+    """The installed command in a fresh process, its output a pipe; ``columns`` sets ``$COLUMNS``.
+
+    A fresh interpreter costs 0.3-1 s of CPU: tests that call this are marked ``slow``."""
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     if columns is not None:
         env["COLUMNS"] = str(columns)
@@ -93,6 +95,7 @@ def paths_json() -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_paths_json_follows_the_published_schema(paths_json: dict, paths_schema: dict):
     check_paths_document(paths_json, paths_schema)
     assert paths_json["source"] == {"iri": data.UTI, "label": "urinary tract infection"}
@@ -174,6 +177,7 @@ def turtle_paths_json() -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_paths_turtle_holds_each_hops_triple_and_a_claim_for_it(paths_turtle: list[ox.Triple], turtle_paths_json):
     triples = set(paths_turtle)
     claims_of = {}
@@ -234,6 +238,7 @@ def test_paths_summary_puts_hubs_before_the_paths_and_names_weakest_links(summar
         assert f"{path['length']} hop" in row and path["weakest"] in row
 
 
+@pytest.mark.slow
 def test_paths_limit_and_all(cli):
     three = cli(["paths", "UTI", "leg cramps", "--limit", "3"]).out
     assert " 3. " not in three and "3. " in three and "4. " not in three
@@ -243,6 +248,7 @@ def test_paths_limit_and_all(cli):
     assert cli(["paths", "UTI", "leg cramps", "--limit", "0"]).code == 2
 
 
+@pytest.mark.slow
 def test_paths_all_evidence_gives_every_hops_quote_and_claim(paths_json: dict):
     done = run("paths", "UTI", "leg cramps", "--all", "--evidence", columns=100)
     assert done.returncode == 0, done.stderr
@@ -263,6 +269,7 @@ def test_paths_short_evidence_flag(cli):
     )
 
 
+@pytest.mark.slow
 def test_paths_to_a_pipe_is_plain_and_unwrapped():
     done = run("paths", "UTI", "leg cramps", "--all")
     assert "\x1b[" not in done.stdout
@@ -270,6 +277,7 @@ def test_paths_to_a_pipe_is_plain_and_unwrapped():
     assert long_chain and max(len(line) for line in long_chain) > 100  # to a file: one line per path
 
 
+@pytest.mark.slow
 def test_no_path_at_any_depth_says_so_and_what_each_end_reaches():
     done = run("paths", "fluoroquinolones", "leg cramps", columns=100)
     assert done.returncode == 0
@@ -349,6 +357,7 @@ def test_upstream_lists_dehydration(cli):
     jsonschema.Draft202012Validator(schema("reach"), registry=schema_registry()).validate(reach)
 
 
+@pytest.mark.slow
 def test_upstream_wraps_its_lists_to_the_screen():
     done = run("upstream", "leg cramps", columns=100)
     assert done.returncode == 0
@@ -431,6 +440,7 @@ def test_explain_marks_table_rows_instead_of_printing_markdown(explained):
 # -- query and queries: tables that wrap, records when rows are wide -------------------------------------
 
 
+@pytest.mark.slow
 def test_query_edge_evidence_keeps_the_whole_quote_within_100_columns():
     done = run("query", "edge-evidence", "--param", "subject=fever", "--param", "object=dehydration", columns=100)
     assert done.returncode == 0, done.stderr
@@ -440,6 +450,7 @@ def test_query_edge_evidence_keeps_the_whole_quote_within_100_columns():
     assert "…" not in done.stdout
 
 
+@pytest.mark.slow
 def test_query_table_to_a_pipe_keeps_each_row_on_one_line():
     done = run("query", "edge-evidence", "--param", "subject=fever", "--param", "object=dehydration")
     rows = [line for line in done.stdout.splitlines() if line.startswith("kg:fever")]
@@ -463,6 +474,7 @@ NARROW_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("columns", [30, 60])
 @pytest.mark.parametrize("argv", NARROW_COMMANDS, ids=lambda a: "-".join(a[:2]))
 def test_no_line_is_wider_than_a_narrow_terminal(argv: list[str], columns: int):
@@ -471,6 +483,7 @@ def test_no_line_is_wider_than_a_narrow_terminal(argv: list[str], columns: int):
     assert widest(done.stdout) <= columns, done.stdout
 
 
+@pytest.mark.slow
 def test_queries_list_fits_a_narrow_screen():
     done = run("queries", columns=60)
     assert done.returncode == 0 and widest(done.stdout) <= 60
@@ -536,6 +549,7 @@ claim:sweat--contributes-to--thirst a etio:CausalClaim ;
 """
 
 
+@pytest.mark.slow
 def test_malformed_data_file_exits_2_naming_file_and_line(tmp_path: Path):
     path = tmp_path / "broken.ttl"
     path.write_text(BROKEN, encoding="utf-8")
@@ -604,6 +618,7 @@ def test_paths_summary_counts_sources_once_there_are_several(cli, tmp_path: Path
     assert "section “Heat”" in evidence.out and "section “Thirst”" in evidence.out
 
 
+@pytest.mark.slow
 def test_custom_data_file_works_with_rdflib_store(cli, tmp_path: Path):
     path = tmp_path / "custom.ttl"
     path.write_text(CUSTOM, encoding="utf-8")
@@ -612,6 +627,7 @@ def test_custom_data_file_works_with_rdflib_store(cli, tmp_path: Path):
     assert len(list(csv.reader(io.StringIO(result.out)))) == 3
 
 
+@pytest.mark.slow
 def test_cold_start_wall_time_is_reported():
     start = time.perf_counter()
     done = run("paths", "UTI", "leg cramps")

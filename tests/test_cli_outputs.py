@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+#: Every test runs etiograph in a subprocess (0.3-1 s of CPU each): out of the edit-run lane.
+pytestmark = pytest.mark.slow
+
 ETIOGRAPH = [sys.executable, "-m", "etiograph"]
 IS_ROOT = os.geteuid() == 0
 

@@ -99,6 +99,7 @@ kg:b skos:prefLabel "beta"@en ; skos:altLabel "Twin"@en .
     assert graph.resolve("alpha").iri == "https://w3id.org/etiograph/kg/a"
 
 
+@pytest.mark.slow
 def test_cli_unknown_concept_exits_2_with_a_suggestion_and_no_traceback():
     done = subprocess.run(
         [sys.executable, "-m", "etiograph", "paths", "leg crams", "UTI"], capture_output=True, text=True, timeout=60
@@ -159,6 +160,7 @@ def check_resolves_or_unknown(graph: KnowledgeGraph, name: str) -> None:
 HOSTILE_EXAMPLES = ["} ; DROP ALL ; {", 'leg cramps" } ; DROP ALL ; { "', "<http://x> ?p ?o } #"]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 @example(name=HOSTILE_EXAMPLES[0])
@@ -168,6 +170,7 @@ def test_any_text_resolves_or_is_an_unknown_concept_on_oxigraph(kg: KnowledgeGra
     check_resolves_or_unknown(kg, name)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 @example(name=HOSTILE_EXAMPLES[0])
@@ -225,6 +228,7 @@ def rows(solutions: ox.QuerySolutions) -> list[tuple]:
     return sorted((tuple((v, str(s[v])) for v in variables) for s in solutions), key=repr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", QUERIES, ids=["select", "filter", "strings-and-comments", "optional"])
 @settings(max_examples=40, deadline=None)
 @given(value=literals, in_store=st.booleans())

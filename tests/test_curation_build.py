@@ -74,6 +74,7 @@ def test_a_failed_build_leaves_the_previous_turtle_intact(tmp_path: Path, capsys
     assert not list(root.glob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_data_accepts_a_sheet_folder(tmp_path: Path) -> None:
     """`--data graph/` compiles the sheets; the export equals the bundled graph's."""
     root = _copy_graph(tmp_path)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etiograph.curation import hedges
 from etiograph.curation.locate import locate
 from etiograph.curation.sheets import SheetError, read_tsv, tsv_text
+
+#: Hypothesis over sheets, whitespace and sentences (~5 s of CPU for the file): out of the edit-run lane.
+pytestmark = pytest.mark.slow
 
 COLUMNS = ("subject", "predicate", "quote")
 cell = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip)

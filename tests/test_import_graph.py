@@ -13,6 +13,9 @@ import sys
 
 import pytest
 
+#: Every test starts etiograph in a fresh interpreter: out of the edit-run lane.
+pytestmark = pytest.mark.slow
+
 HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph")
 
 PROBE = """

@@ -64,6 +64,7 @@ class Executed:
         return [h for h in self.html if "<iframe" in h]
 
 
+# Tests that use an executed notebook start a Jupyter kernel (a subprocess, seconds): marked slow and external.
 @pytest.fixture(scope="module")
 def researcher() -> Executed:
     return Executed(RESEARCHER)
@@ -97,12 +98,16 @@ def test_no_absolute_paths(path: Path):
 
 
 # -- 01: researcher -------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.external
 def test_researcher_runs_cleanly(researcher: Executed):
     assert researcher.errors == []
     assert researcher.stderr == ""
     assert researcher.left_behind == [], "write outputs to a temporary directory, not beside the notebook"
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_researcher_shows_named_queries(researcher: Executed):
     for name in ("infection-comparison", "electrolyte-roles", "edge-evidence", "claims-by-certainty"):
         assert name in researcher.text
@@ -110,6 +115,8 @@ def test_researcher_shows_named_queries(researcher: Executed):
     assert any("<table>" in h and "magnesium" in h for h in researcher.html)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_researcher_shows_a_path_with_its_evidence(researcher: Executed):
     assert FEVER_CHAIN in researcher.text
     assert "“UTIs often cause symptoms like fever" in researcher.text
@@ -117,18 +124,24 @@ def test_researcher_shows_a_path_with_its_evidence(researcher: Executed):
     assert "dehydration" in researcher.text.split("mediator", 1)[-1]  # the hubs table
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_researcher_export_is_self_contained(researcher: Executed):
     assert "same as the graph above: True" in researcher.text
     assert "fever contributesTo dehydration" in researcher.text
 
 
 # -- 02: educator ---------------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.external
 def test_educator_runs_cleanly(educator: Executed):
     assert educator.errors == []
     assert educator.stderr == ""
     assert educator.left_behind == [], "diagrams must be inline, not files beside the notebook"
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_educator_diagrams_are_inline_iframes(educator: Executed):
     frames = educator.frames
     assert frames, "no diagram displayed"
@@ -142,6 +155,8 @@ def test_educator_diagrams_are_inline_iframes(educator: Executed):
         )
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_educator_draws_one_diagram_per_mechanism(educator: Executed):
     from etiograph import KnowledgeGraph
 
@@ -151,6 +166,8 @@ def test_educator_draws_one_diagram_per_mechanism(educator: Executed):
     assert not missing, f"no diagram for mechanism(s) {missing}"
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_educator_prints_paths(educator: Executed):
     assert MEDICATION_CHAIN in educator.text
     assert "“Antibiotics prescribed for UTIs sometimes have side effects" in educator.text

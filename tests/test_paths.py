@@ -143,6 +143,7 @@ def test_result_names_source_and_target(uti_paths: PathsResult):
     assert uti_paths.total == len(uti_paths.paths) and not uti_paths.truncated
 
 
+@pytest.mark.slow
 def test_every_hop_has_a_verbatim_quote_and_a_claim(uti_paths: PathsResult, article_text: str, rdf_graph: rdflib.Graph):
     for path in uti_paths.paths:
         for hop in path.hops:
@@ -343,6 +344,7 @@ def test_mechanism_filter_equals_claim_level_filter(
     assert node_paths(result) == nx_paths(oracle, source, target, 5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["asserted", "often", "can", "may", "rare"])
 def test_min_certainty_equals_claim_level_filter(
     kg: KnowledgeGraph, rdf_graph: rdflib.Graph, causal_predicates: frozenset[str], level: str
@@ -516,6 +518,7 @@ def check_paths(result: PathsResult, edges: list[Edge], source: str, target: str
             assert (hop.subject, hop.predicate, hop.object) in real
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=random_graphs())
 def test_random_graphs_paths_equal_networkx(case, rdf_graph: rdflib.Graph):
@@ -560,6 +563,7 @@ def as_nx(adjacency: dict[str, set[str]]) -> nx.DiGraph:
     return digraph
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(adjacency=adjacencies, start=st.sampled_from(NAMES), limit=st.integers(0, 6))
 def test_distances_equal_networkx(adjacency, start, limit):

@@ -65,6 +65,7 @@ def graph_with_quote(quote: str, start: int | None = None, end: int | None = Non
 # --- the shipped graph ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_shipped_quote_is_verbatim_in_the_article(shipped_graph: rdflib.Graph):
     problems = check_quotes(shipped_graph, article_text())
     assert problems == [], "\n".join(f"{p.subject}: {p.reason}: {p.quote!r}" for p in problems)
@@ -89,6 +90,7 @@ def _owner(graph: rdflib.Graph, selector: rdflib.term.Node) -> str:
     return str(graph.value(predicate=ETIO.evidence, object=resource))
 
 
+@pytest.mark.slow
 def test_a_mutated_quote_is_reported(shipped_graph: rdflib.Graph):
     text = article_text()
     graph = rdflib.Graph() + shipped_graph
@@ -120,6 +122,7 @@ def test_validate_reports_a_mutated_quote(tmp_path: Path):
     assert "not in the article" in report.text()
 
 
+@pytest.mark.slow
 def test_a_shifted_position_is_reported(shipped_graph: rdflib.Graph):
     text = article_text()
     graph = rdflib.Graph() + shipped_graph
@@ -158,6 +161,7 @@ def test_an_empty_quote_is_reported():
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
 def test_any_substring_of_the_article_passes(data: st.DataObject):
@@ -170,6 +174,7 @@ def test_any_substring_of_the_article_passes(data: st.DataObject):
     assert check_quotes(graph_with_quote(normalise_whitespace(raw)), text) == []
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
 def test_a_character_foreign_to_the_article_fails(data: st.DataObject):

@@ -293,6 +293,7 @@ def test_which_infection_carries_the_higher_cramp_risk_is_one_query(kg: Knowledg
 
 
 # -- the curation check is the worklist, and it is clean ----------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.skipif(not data.ARTICLE.is_file(), reason="the article text is not beside the checkout")
 def test_check_on_the_bundled_source_reports_no_errors():
     done = subprocess.run(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etiograph.render.terminal import join_wrapped, records, table, wrap
+
+#: Hypothesis over terminal widths and texts (~4.6 s of CPU for the file): out of the edit-run lane.
+pytestmark = pytest.mark.slow
 
 # printable text with spaces and hyphens (what labels, CURIEs and quotes are made of), no line breaks
 words = st.text(

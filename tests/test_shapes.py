@@ -80,6 +80,7 @@ def test_shipped_graph_validates_in_seconds(shipped: ValidationReport):
     assert shipped.seconds < 30
 
 
+@pytest.mark.slow
 def test_counts_follow_the_data(shipped: ValidationReport):
     graph = rdflib.Graph()
     for path in graph_sources():

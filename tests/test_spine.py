@@ -28,6 +28,7 @@ def test_graph_spine_ttl_is_up_to_date():
     assert resources.spine_file().read_bytes() == expected, "graph/spine.ttl is stale: run python -m etiograph.causal.spine"
 
 
+@pytest.mark.slow
 def test_the_spine_is_the_bundled_graph_and_the_export(nt_export: bytes):
     assert resources.spine_file() in graph_sources()
     line = f"<{data.UTI}> <{data.CAUSES_OR_CONTRIBUTES_TO}> <{data.FEVER}> .".encode()
@@ -58,6 +59,7 @@ def _rdflib_oracle(files: list[Path]) -> set[tuple[str, str, str]]:
     return expected
 
 
+@pytest.mark.slow
 def test_spine_is_exactly_the_rdfs_entailment_rdflib_computes():
     files = [resources.ontology_file(), *resources.source_graph_files()]
     found = {(t.subject.value, t.predicate.value, t.object.value) for t in spine_triples(files[0], files[1:])}
@@ -98,6 +100,7 @@ etio:hasSymptom a <http://www.w3.org/2002/07/owl#ObjectProperty> .
         max_size=12,
     )
 )
+@pytest.mark.slow
 def test_spine_of_random_graphs_matches_the_rdflib_oracle(tmp_path: Path, edges):
     ontology = tmp_path / "onto.ttl"
     ontology.write_text(_DEEP_ONTOLOGY, encoding="utf-8")

@@ -41,6 +41,7 @@ def test_every_constraint_of_the_shapes_compiles():
     assert sum(c.templated for c in checks) == 5  # the sh:sparql constraints
 
 
+@pytest.mark.slow
 def test_an_unsupported_shape_feature_falls_back_to_pyshacl(tmp_path: Path, monkeypatch):
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
@@ -60,6 +61,7 @@ def test_an_unsupported_shape_feature_falls_back_to_pyshacl(tmp_path: Path, monk
     assert report.problems or report.conforms
 
 
+@pytest.mark.slow
 def test_validate_command_reports_progress_on_stderr_and_the_verdict_on_stdout():
     done = subprocess.run([sys.executable, "-m", "etiograph", "validate"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -69,6 +71,7 @@ def test_validate_command_reports_progress_on_stderr_and_the_verdict_on_stdout()
         assert "quotes against" in done.stderr
 
 
+@pytest.mark.slow
 def test_validate_reference_engine_from_the_command_line(cli):
     case = next(p for p in CASES if p.parent.name == "invalid")
     fast = cli(["validate", "--data", str(case)])

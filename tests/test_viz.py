@@ -144,6 +144,7 @@ def evil_kg(evil_file: Path) -> KnowledgeGraph:
 
 
 # -- self-contained and offline ------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["classroom", "everything", "overview"])
 def test_page_needs_no_network(name: str, request: pytest.FixtureRequest) -> None:
     page = request.getfixturevalue(name)
@@ -222,6 +223,7 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
     assert {n["id"] for n in concepts(payload)} == {n for s, o, _ in expected for n in (s, o)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
 def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mechanism: str | None) -> None:
     """The one-query fetch the whole-graph view uses gives what EdgeSource.evidence gives."""
@@ -346,6 +348,7 @@ def test_layout_runs_left_to_right(classroom: str) -> None:
         )
     )
 )
+@pytest.mark.slow
 def test_layered_layout_invariants(graph: tuple[int, list, list]) -> None:
     n, edges, weak = graph
     nodes = [f"n{i}" for i in range(n)]
@@ -394,6 +397,7 @@ def test_iframe_wrapper_escapes_the_page(classroom: str) -> None:
 
 
 # -- the command ----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_cli_writes_the_classroom_diagram(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
 ) -> None:
@@ -472,6 +476,7 @@ def test_caption_names_the_data_date(classroom: str) -> None:
 
 
 # -- the gallery ----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_gallery_pages_link_to_each_other(kg: KnowledgeGraph, tmp_path: Path, cli) -> None:
     assert cli(["viz", "--gallery", str(tmp_path / "site")]).code == 0
     site = tmp_path / "site"
@@ -532,6 +537,7 @@ def _path(nodes: list[int], ranks: list[int], mechanisms: list[str]):
     ),
     st.integers(1, 30),
 )
+@pytest.mark.slow
 def test_informative_paths_properties(raw: list, limit: int) -> None:
     """Distinct indexes, at most ``limit``, every path when the limit allows, shortcuts only last."""
     from etiograph.viz.select import informative
@@ -560,6 +566,7 @@ def test_informative_paths_properties(raw: list, limit: int) -> None:
         )
     )
 )
+@pytest.mark.slow
 def test_routed_arrows_clear_other_concepts(graph: tuple[int, list, list]) -> None:
     """Whatever the graph, every arrow route() returns clears every other box, or is reported blocked."""
     from etiograph.viz import geometry
