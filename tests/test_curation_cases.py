@@ -39,6 +39,7 @@ def case(request: pytest.FixtureRequest) -> dict:
     return data
 
 
+@pytest.mark.slow
 def test_case(case: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = write_case(case, tmp_path / "graph")
     expect = case["expect"]

@@ -33,6 +33,7 @@ def test_parses_in_pyoxigraph_as_is(name: str):
     ox.Store().query(QUERIES[name].text)  # raises SyntaxError otherwise
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_parses_in_rdflib_as_is(name: str):
     prepareQuery(QUERIES[name].text)
@@ -64,6 +65,7 @@ def table_rows(output: str) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "example"), EXAMPLES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXAMPLES)])
 def test_header_example_runs_and_finds_rows(cli, name: str, example: str):
     result = cli(shlex.split(example)[1:])
@@ -84,6 +86,7 @@ def example_args(name: str) -> list[str]:
     return shlex.split(QUERIES[name].examples[0])[1:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_json_results(cli, name: str):
     result = cli([*example_args(name), "--format", "json"])
@@ -101,6 +104,7 @@ def test_json_results(cli, name: str):
             assert not ("xml:lang" in term and "datatype" in term)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_xml_results(cli, name: str):
     result = cli([*example_args(name), "--format", "xml"])
@@ -121,6 +125,7 @@ def test_xml_results(cli, name: str):
     assert len(results) == len(as_json["results"]["bindings"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_csv_results(cli, name: str):
     result = cli([*example_args(name), "--format", "csv"])
@@ -132,6 +137,7 @@ def test_csv_results(cli, name: str):
     assert "\r\n" in result.out  # RFC 4180 line ends, as SPARQL 1.1 CSV asks
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_tsv_results(cli, name: str):
     result = cli([*example_args(name), "--format", "tsv"])
@@ -179,6 +185,7 @@ def test_bad_sparql_exits_2_with_line_and_column(cli):
     assert "Traceback" not in result.err
 
 
+@pytest.mark.slow
 def test_bad_sparql_on_rdflib_exits_2_with_line_and_column(cli):
     result = cli(["query", "SELECT ?x WHERE {\n  ?x ?y }", "--store", "rdflib"])
     assert result.code == 2

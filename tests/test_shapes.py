@@ -52,6 +52,7 @@ def test_valid_case_conforms(path: Path):
     assert report.problems == ()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_case_breaks_only_its_rule(path: Path):
     expected, focus = header(path, "expect"), header(path, "focus")
