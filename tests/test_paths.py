@@ -571,6 +571,7 @@ def test_distances_equal_networkx(adjacency, start, limit):
     assert distances(adjacency, start, limit) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(adjacency=adjacencies, source=st.sampled_from(NAMES), target=st.sampled_from(NAMES), max_hops=st.integers(1, 6))
 def test_prune_keeps_exactly_the_edges_on_short_walks(adjacency, source, target, max_hops):
@@ -584,6 +585,7 @@ def test_prune_keeps_exactly_the_edges_on_short_walks(adjacency, source, target,
     assert prune(adjacency, source, target, max_hops) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(adjacency=adjacencies, source=st.sampled_from(NAMES), target=st.sampled_from(NAMES), max_hops=st.integers(1, 6))
 def test_simple_paths_equal_networkx(adjacency, source, target, max_hops):

@@ -235,6 +235,7 @@ def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mec
     assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in batched.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mechanism", ["medication", "kidney", "electrolytes"])
 def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) -> None:
     payload = page_data(diagram_html(kg, *QUESTION, mechanism=mechanism))
