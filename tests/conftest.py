@@ -191,9 +191,16 @@ LANES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+#: Session fixtures that load the graph into rdflib (seconds, once): a test that uses one is `slow`,
+#: wherever it lives (rdflib is the oracle and the reference backend, checked in the full run).
+RDFLIB_FIXTURES = frozenset({"rdflib_kg", "rdflib_timed", "rdf_graph"})
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if RDFLIB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
         for part, markers in LANES.get(item.path.name, ()):
             if part in item.name:
                 for marker in markers:

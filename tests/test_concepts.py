@@ -38,7 +38,7 @@ RESOLVES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
 def any_kg(request: pytest.FixtureRequest) -> KnowledgeGraph:
     """The bundled graph in each local engine (the rdflib one is shared with other modules)."""
     return request.getfixturevalue("kg" if request.param == "oxigraph" else "rdflib_kg")
