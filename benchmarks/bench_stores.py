@@ -61,7 +61,9 @@ def prepare(claims: int, data_dir: Path) -> tuple[dict, list[Path]]:
         begin = time.perf_counter()
         meta = generate(claims, graph)
         print(f"generated {graph.name} in {time.perf_counter() - begin:.1f} s", file=sys.stderr)
-    spine = data_dir / f"spine-{claims}.nt"
+    # named spine.ttl (N-Triples is Turtle), so the embedded store's --data does not derive it a second time
+    spine = data_dir / f"spine-{claims}" / "spine.ttl"
+    spine.parent.mkdir(exist_ok=True)
     if not spine.is_file():
         begin = time.perf_counter()
         turtle = spine_turtle(resources.ontology_file(), [graph])

@@ -205,7 +205,7 @@ class Virtuoso:
         load list is read back and must show the file loaded without error.
         """
         path = path.resolve()
-        if path.parent != self.load_dir.resolve():
+        if not path.is_relative_to(self.load_dir.resolve()):
             raise StoreError(f"{path} is not in the load folder {self.load_dir} (DirsAllowed)")
         begin = time.monotonic()
         self.isql(f"ld_dir('{path.parent}', '{path.name}', '{graph}'); rdf_loader_run(); checkpoint;")
