@@ -30,6 +30,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
+from test_server_gate import Canary
 
 from etiograph import KnowledgeGraph
 from etiograph.backends.endpoint import term_from_json
@@ -390,37 +391,8 @@ def test_updates_are_refused_by_every_route_and_change_nothing(http, server, tri
     assert count(http, server) == triples
 
 
-class Listener:
-    """A TCP listener on loopback that counts the connections it receives (it should receive none)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join(timeout=2)
-        self.sock.close()
-
-
 def test_service_clauses_are_refused_and_nothing_is_contacted(http, server):
-    listener = Listener()
+    listener = Canary()
     url = f"http://127.0.0.1:{listener.port}/x"
     queries = [
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
