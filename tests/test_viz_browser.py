@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from etiograph import KnowledgeGraph
 from etiograph.cli import main
@@ -330,7 +330,8 @@ def test_n_more_draws_and_lists_every_path(visit, pages: dict[str, Path], kg: Kn
     more = seen.page.locator(".etg-more-button")
     assert more.inner_text() == f"{total - 8} more"
     more.click()
-    assert seen.page.locator(".etg-paths li").count() == total
+    # the page redraws after the click: wait for the full list (the count itself is still exact)
+    expect(seen.page.locator(".etg-paths li")).to_have_count(total, timeout=30_000)
     shown = seen.page.evaluate(GEOMETRY)
     assert len(shown["links"]) == len({(h.subject, h.object) for p in kg.paths(*QUESTION).paths for h in p.hops})
     assert shown["smallest"] >= 14 - 1e-6  # still opens on a readable part, never a hairball
