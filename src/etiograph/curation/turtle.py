@@ -203,6 +203,44 @@ _VOCABULARIES = (
 )
 
 
+def _english(value: object) -> str:
+    return lit(str(value), "en")
+
+
+def _plain(value: object) -> str:
+    return lit(str(value))
+
+
+def _iri(value: object) -> str:
+    return f"<{value}>"
+
+
+def _date(value: object) -> str:
+    return f'"{value}"^^xsd:date'
+
+
+# Optional metadata: (YAML key, predicate, how the value is written); a missing or empty key writes no line.
+_DATASET_FIELDS = (
+    ("title", "dcterms:title", _english),
+    ("description", "dcterms:description", _english),
+    ("license", "dcterms:license", _iri),
+    ("created", "dcterms:created", _date),
+)
+_SOURCE_FIELDS = (
+    ("kind", "dcterms:type", lambda kind: f"<http://purl.org/dc/dcmitype/{kind}>"),
+    ("format", "dcterms:format", _plain),
+    ("language", "dcterms:language", _plain),
+    ("url", "dcterms:source", _iri),
+    ("licence", "dcterms:rights", _english),
+    ("description", "rdfs:comment", _english),
+)
+
+
+def _optional_lines(meta: dict, fields) -> list[str]:
+    """One `predicate object ;` line per field present in the YAML, in the table's order."""
+    return [f"    {predicate} {write(meta[key])} ;" for key, predicate, write in fields if meta.get(key)]
+
+
 def source_ttl(compiled: Compiled) -> str:
     """The dataset, the concept scheme, and every source document with its sections."""
     meta = compiled.workspace.dataset or {}
@@ -215,15 +253,7 @@ def source_ttl(compiled: Compiled) -> str:
             "graph/graph.yaml and graph/sources/*/source.yaml",
         )
     ]
-    lines = ["<https://w3id.org/etiograph/kg/> a void:Dataset ;"]
-    if dataset.get("title"):
-        lines.append(f"    dcterms:title {lit(str(dataset['title']), 'en')} ;")
-    if dataset.get("description"):
-        lines.append(f"    dcterms:description {lit(str(dataset['description']), 'en')} ;")
-    if dataset.get("license"):
-        lines.append(f"    dcterms:license <{dataset['license']}> ;")
-    if dataset.get("created"):
-        lines.append(f'    dcterms:created "{dataset["created"]}"^^xsd:date ;')
+    lines = ["<https://w3id.org/etiograph/kg/> a void:Dataset ;", *_optional_lines(dataset, _DATASET_FIELDS)]
     lines += [
         "    dcterms:conformsTo <https://w3id.org/etiograph/ontology> ;",
         "    prov:wasDerivedFrom " + ", ".join(_source_iri(s.id) for s in compiled.workspace.sources) + " ;"
@@ -248,19 +278,11 @@ def _source(source) -> str:
 
     m = source.meta
     iri = _source_iri(source.id)
-    lines = [f"{iri} a etio:SourceDocument, dcterms:BibliographicResource ;", f"    dcterms:title {lit(str(m['title']), 'en')} ;"]
-    if m.get("kind"):
-        lines.append(f"    dcterms:type <http://purl.org/dc/dcmitype/{m['kind']}> ;")
-    if m.get("format"):
-        lines.append(f"    dcterms:format {lit(str(m['format']))} ;")
-    if m.get("language"):
-        lines.append(f"    dcterms:language {lit(str(m['language']))} ;")
-    if m.get("url"):
-        lines.append(f"    dcterms:source <{m['url']}> ;")
-    if m.get("licence"):
-        lines.append(f"    dcterms:rights {lit(str(m['licence']), 'en')} ;")
-    if m.get("description"):
-        lines.append(f"    rdfs:comment {lit(str(m['description']), 'en')} ;")
+    lines = [
+        f"{iri} a etio:SourceDocument, dcterms:BibliographicResource ;",
+        f"    dcterms:title {lit(str(m['title']), 'en')} ;",
+        *_optional_lines(m, _SOURCE_FIELDS),
+    ]
     note = m.get("retrieval_note") or (f"Retrieved {m['retrieved']}." if m.get("retrieved") and str(m["retrieved"]) != "unknown" else "")
     if note:
         lines.append(f"    etio:retrievalNote {lit(str(note), 'en')} ;")
