@@ -17,7 +17,7 @@ from typing import Any
 
 from ..viz import style
 from ..vocab import shorten
-from .cytoscape import DASHED, DOTTED, SOLID, Looks, node_shape, positions
+from .cytoscape import DASHED, DOTTED, SOLID, Looks, claim_attributes, node_shape, positions
 from .graphml import node_attributes
 from .propertygraph import PropertyGraph
 
@@ -79,21 +79,10 @@ def document(pg: PropertyGraph) -> list[dict[str, Any]]:
         nodes.append(element)
     edges = []
     for number, claim in enumerate(pg.claims):
-        look = looks.edge(claim)
         values = {
             "interaction": pg.label(claim.predicate),
             "claim": shorten(claim.iri),
-            "predicate": shorten(claim.predicate),
-            "relation": claim.kind,
-            "certainty": claim.certainty,
-            "certainty_rank": claim.rank if claim.certainty else None,
-            "mechanisms": list(claim.mechanisms),
-            "colour_group": look.colour_group,
-            "line": look.line,
-            "quote": claim.texts[0] if claim.texts else None,
-            "quotes": list(claim.texts),
-            "section": claim.section_label,
-            "indirect": claim.indirect,
+            **claim_attributes(claim, looks),
         }
         edges.append({"id": number, "s": ids[claim.subject], "t": ids[claim.object], "v": _present(values)})
     network = {"name": pg.title or "etiograph", "description": pg.description, "generated_by": "etiograph"}

@@ -106,23 +106,12 @@ def document(pg: PropertyGraph) -> dict[str, Any]:
         nodes.append(element)
     edges = []
     for claim in pg.claims:
-        look = looks.edge(claim)
         data = {
             "id": shorten(claim.iri),
             "source": shorten(claim.subject),
             "target": shorten(claim.object),
             "label": pg.label(claim.predicate),
-            "predicate": shorten(claim.predicate),
-            "relation": claim.kind,
-            "certainty": claim.certainty,
-            "certainty_rank": claim.rank if claim.certainty else None,
-            "mechanisms": list(claim.mechanisms),
-            "colour_group": look.colour_group,
-            "line": look.line,
-            "quote": claim.texts[0] if claim.texts else None,
-            "quotes": list(claim.texts),
-            "section": claim.section_label,
-            "indirect": claim.indirect,
+            **claim_attributes(claim, looks),
         }
         edges.append({"data": _present(data)})
     return {
@@ -132,6 +121,24 @@ def document(pg: PropertyGraph) -> dict[str, Any]:
         "data": {"name": pg.title or "etiograph", "description": pg.description},
         "elements": {"nodes": nodes, "edges": edges},
         "style": stylesheet(looks),
+    }
+
+
+def claim_attributes(claim: Claim, looks: Looks) -> dict[str, Any]:
+    """The attributes every Cytoscape flavour (cytoscape.js JSON, CX2) gives a claim edge, in their order."""
+    look = looks.edge(claim)
+    return {
+        "predicate": shorten(claim.predicate),
+        "relation": claim.kind,
+        "certainty": claim.certainty,
+        "certainty_rank": claim.rank if claim.certainty else None,
+        "mechanisms": list(claim.mechanisms),
+        "colour_group": look.colour_group,
+        "line": look.line,
+        "quote": claim.texts[0] if claim.texts else None,
+        "quotes": list(claim.texts),
+        "section": claim.section_label,
+        "indirect": claim.indirect,
     }
 
 
