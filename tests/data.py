@@ -121,3 +121,15 @@ COUNTERACTING_CHAIN = (UTI, ANTIBIOTICS, INFLAMMATION, NERVE_IRRITATION, LEG_CRA
 SHARED = resources.data_root().parent / "shared"
 ARTICLE: Path = SHARED / "source" / "can-a-uti-cause-leg-cramps.txt"
 MESH_DESCRIPTORS: Path = SHARED / "reference" / "mesh-2015-descriptors.tsv"
+
+
+def snapshot_graph_sources(folder: Path) -> list[Path]:
+    """Copies of the bundled ontology and graph files, so edits made while the tests run cannot change the answer."""
+    from etiograph.datafiles import graph_sources
+
+    copies = []
+    for number, path in enumerate(graph_sources()):
+        copy = folder / f"{number}-{path.name}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    return copies

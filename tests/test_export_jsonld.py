@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from data import snapshot_graph_sources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from etiograph.datafiles import graph_sources
 from etiograph.export import canonical, jsonld
 from etiograph.vocab import ETIO, KG, OA, PREFIXES, RDF, RDFS, XSD
 
@@ -45,14 +45,7 @@ def expand(compact: str, context: dict[str, object]) -> str:
 
 @pytest.fixture(scope="module")
 def article_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """A snapshot of the bundled files, so edits made while the tests run cannot change the answer."""
-    folder = tmp_path_factory.mktemp("sources")
-    copies = []
-    for number, path in enumerate(graph_sources()):
-        copy = folder / f"{number}-{path.name}"
-        copy.write_bytes(path.read_bytes())
-        copies.append(copy)
-    return copies
+    return snapshot_graph_sources(tmp_path_factory.mktemp("sources"))
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from data import snapshot_graph_sources
 from hypothesis import given
 from hypothesis import strategies as st
 
 from etiograph.cli import main
-from etiograph.datafiles import graph_sources
 from etiograph.export import canonical, nanopub, trig
 from etiograph.export.command import UsageError, check_creator, write_split
 from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
@@ -29,14 +29,7 @@ ORCID = "https://orcid.org/0000-0002-1825-0097"  # ORCID's documented example iD
 
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """A snapshot of the bundled files, so edits made while the tests run cannot change the answer."""
-    folder = tmp_path_factory.mktemp("sources")
-    copies = []
-    for number, path in enumerate(graph_sources()):
-        copy = folder / f"{number}-{path.name}"
-        copy.write_bytes(path.read_bytes())
-        copies.append(copy)
-    return copies
+    return snapshot_graph_sources(tmp_path_factory.mktemp("sources"))
 
 
 @pytest.fixture(scope="module")
