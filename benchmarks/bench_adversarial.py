@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PROBE = "ASK { ?s ?p ?o }"
 MIX = [  # the review's load mix: four small queries
@@ -58,21 +60,11 @@ MEMORY_CASES = {
 
 # -- processes ---------------------------------------------------------------------------------------
 def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(children.get(current, []))
-    return out
+    """The process and every process below it (psutil reads /proc), the process first."""
+    try:
+        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return [pid]
 
 
 def rss(pids: list[int]) -> int:

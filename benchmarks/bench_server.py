@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 QUERIES = {
     "simple": (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -266,20 +268,11 @@ def gate_cost(queries: dict[str, str], repeat: int = 200) -> dict[str, float]:
 
 # -- footprint ------------------------------------------------------------------------------------------
 def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(children.get(current, []))
-    return out
+    """The process and every process below it (psutil reads /proc), the process first."""
+    try:
+        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return [pid]
 
 
 def memory(pid: int) -> tuple[float, float, float]:
