@@ -422,7 +422,8 @@
   var legendBox = root.querySelector(".etg-legend-box");
   if (legendBox && panel && !panel.hidden && root.clientWidth < 1100) { legendBox.open = false; }
   if (side) {
-    var below = el("div", "etg-more-below", "\u2193 more below (scroll)");
+    var below = el("div", "etg-more-below");
+    below.appendChild(el("span", null, "\u2193 more below (scroll)"));
     below.setAttribute("aria-hidden", "true");
     side.appendChild(below);
     var check = function () { below.hidden = side.scrollTop + side.clientHeight >= side.scrollHeight - 24; };
