@@ -1,6 +1,7 @@
 """Write a diagram as one self-contained HTML document: no CDN, no external file, no network.
 
-vis-network's JavaScript and CSS are inlined from the copy pyvis ships; the diagram travels as
+vis-network's JavaScript and CSS are inlined from the copy pyvis ships (read from its package
+folder, pyvis itself is not imported; only the style rules the page can use); the diagram travels as
 JSON in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, parsed
 with ``JSON.parse``; every other text is HTML-escaped here. The page works as a file, in an
 iframe ``srcdoc`` and inline in a notebook output.
@@ -8,6 +9,7 @@ iframe ``srcdoc`` and inline in a notebook output.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -38,17 +40,46 @@ WIDE_SCREEN = 1800
 VIS_VERSION = "9.1.2"
 
 
+#: vis-network's style rules for features the pages switch off (navigation buttons, the manipulation
+#: toolbar, the configurator and its colour picker): ~215 kB of inlined PNG icons no page shows.
+UNUSED_VIS_CSS = (
+    *("vis-navigation", "vis-manipulation", "vis-edit-mode", "vis-close"),
+    *("vis-configuration", "vis-configuration-wrapper", "vis-configuration-popup", "vis-color-picker"),
+)
+
+
 @cache
 def vis_assets() -> tuple[str, str]:
-    """vis-network's (JavaScript, CSS) from pyvis's package files, ready to inline."""
+    """vis-network's (JavaScript, CSS) from pyvis's package files, ready to inline (the CSS without the
+    rules of switched-off features)."""
     folder = _vis_folder()
     js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    css = used_css((folder / "vis-network.css").read_text(encoding="utf-8"))
     return _safe_script(js), re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
 
 
+def used_css(css: str, unused: Sequence[str] = UNUSED_VIS_CSS) -> str:
+    """``css`` without the rules whose selectors name one of the ``unused`` classes (a rule listing
+    several selectors keeps the others). vis-network's stylesheet is flat: no @media, no nesting.
+
+    >>> used_css(".vis-a{x:1}div.vis-navigation .vis-b,.vis-c{y:2}.vis-close{z:3}", ["vis-navigation", "vis-close"])
+    '.vis-a{x:1}.vis-c{y:2}'
+    """
+    names = re.compile("|".join(rf"\.{re.escape(name)}(?![\w-])" for name in unused))
+    out = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        kept = [s for s in selectors.split(",") if not names.search(s)]
+        if kept:
+            out.append(f"{','.join(kept)}{{{body}}}")
+    return "".join(out)
+
+
 def _vis_folder() -> Path:
-    package = Path(str(resources.files("pyvis")))
+    # find_spec locates the package without importing it (pyvis imports jinja2 and networkx)
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("pyvis is not installed: etiograph's diagrams inline the vis-network it ships")
+    package = Path(next(iter(spec.submodule_search_locations)))
     candidates = [package / "lib" / f"vis-{VIS_VERSION}", package / "templates" / "lib" / f"vis-{VIS_VERSION}"]
     candidates += sorted(package.glob("**/vis-*/"), reverse=True)
     for folder in candidates:
