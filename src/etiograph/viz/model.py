@@ -244,22 +244,40 @@ def _paths_view(
         for (s, o), (p, evidence) in hops.items()
     ]
     nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
-    predicate_labels = names.labels({h.best.predicate if h.best else h.predicate for p in ranked for h in p.hops})
+    # paths share hops: each distinct hop's story step is made once (its best claim, its telling quote)
+    distinct: dict[tuple[str, str, str], list] = {}
+    for path in ranked:
+        for h in path.hops:
+            found = distinct.setdefault((h.subject, h.object, h.predicate), [])
+            if not any(other.evidence == h.evidence for other in found):
+                found.append(h)
+    bests = {id(h): h.best for found in distinct.values() for h in found}
+    predicate_labels = names.labels(
+        {b.predicate if b else h.predicate for found in distinct.values() for h in found for b in [bests[id(h)]]}
+    )
+    steps: dict[int, Step] = {}
+    for found in distinct.values():
+        for h in found:
+            best = bests[id(h)]
+            steps[id(h)] = Step(
+                ids[(h.subject, h.object)],
+                predicate_labels[best.predicate if best else h.predicate],
+                best.certainty if best else None,
+                best.mechanisms if best else (),
+                telling_quote(h),
+            )
+
+    def step(h) -> Step:
+        if id(h) in steps:
+            return steps[id(h)]
+        return steps[id(next(o for o in distinct[(h.subject, h.object, h.predicate)] if o.evidence == h.evidence))]
+
     summaries = [
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
             p.weakest.certainty if p.weakest else None,
-            tuple(
-                Step(
-                    ids[(h.subject, h.object)],
-                    predicate_labels[h.best.predicate if h.best else h.predicate],
-                    h.certainty,
-                    h.best.mechanisms if h.best else (),
-                    telling_quote(h),
-                )
-                for h in p.hops
-            ),
+            tuple(step(h) for h in p.hops),
             p.nodes,
         )
         for p in ranked
