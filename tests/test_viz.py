@@ -391,7 +391,7 @@ def test_injected_markup_stays_text(evil_kg: KnowledgeGraph) -> None:
 
 def test_iframe_wrapper_escapes_the_page(classroom: str) -> None:
     frame = diagram_iframe(classroom, height=500)
-    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe>', frame)
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe><script>[^<]*</script>', frame)
     assert srcdoc is not None
     assert "<" not in srcdoc.group(1)
     assert html.unescape(srcdoc.group(1)) == classroom

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from etiograph import KnowledgeGraph
 from etiograph.cli import main
-from etiograph.viz import build_diagram, diagram_html, diagram_iframe, style, write_gallery
+from etiograph.viz import FRAME_MAX_HEIGHT, build_diagram, diagram_html, diagram_iframe, style, write_gallery
 from etiograph.viz import page as viz_page
 
 pytestmark = pytest.mark.browser
@@ -625,6 +625,29 @@ def test_notebook_embeddings(visit, kg: KnowledgeGraph) -> None:
     counts = seen.data("window.etiographDiagrams.map(d => d.network.body.data.nodes.length)")
     roots = seen.page.locator(".etiograph-diagram[data-ready='1']").count()
     assert roots == 2 and counts[0] != counts[1]
+    seen.assert_clean()
+
+
+def test_notebook_frame_grows_to_its_side_panel(visit, kg: KnowledgeGraph) -> None:
+    """Notebook 02's first diagram in a 960-px output area: the frame grows until the side panel's list
+    of paths shows whole (no scroll, no "more below"), and the diagram still opens at a readable size."""
+    page_html = diagram_html(kg, *QUESTION, max_hops=4, title="How can a UTI lead to leg cramps?")
+    seen = visit(content=f'<div style="width:960px">{diagram_iframe(page_html, height=860)}</div>', ready=False)
+    frame = seen.page.frames[1]
+    frame.wait_for_function("() => window.__etiographReady === true", timeout=20_000)
+    seen.page.wait_for_function("() => document.querySelector('iframe').offsetHeight > 860", timeout=10_000)
+    frame.wait_for_function(
+        "() => { const s = document.querySelector('.etg-side'); return s.scrollHeight <= s.clientHeight + 1; }",
+        timeout=10_000,
+    )
+    assert frame.evaluate("() => document.querySelector('.etg-more-below').hidden")
+    assert frame.locator(".etg-paths li").count() == 8
+    height = seen.page.evaluate("() => document.querySelector('iframe').offsetHeight")
+    assert height <= FRAME_MAX_HEIGHT
+    smallest = frame.evaluate(
+        "() => { const d = window.etiographDiagrams[0]; return d.network.getScale() * d.data.options.nodes.font.size; }"
+    )
+    assert smallest >= 14 - 1e-6
     seen.assert_clean()
 
 

@@ -432,6 +432,20 @@
     below.addEventListener("click", function () { side.scrollBy({ top: side.clientHeight * 0.8, behavior: "smooth" }); });
     root.addEventListener("etiograph:ready", check);
     if (legendBox) { legendBox.addEventListener("toggle", check); }
+    // In a frame (a notebook's output): ask the host for the height the panel needs, so the list of
+    // paths shows whole; diagram_iframe's script grows the frame (it only ever grows it, up to a cap).
+    var fitFrame = function () {
+      if (window.parent === window || root.closest("template") || document.querySelector(".etiograph-diagram") !== root) { return; }
+      var extra = side.scrollHeight - side.clientHeight;
+      if (extra > 1) {
+        resized = true;
+        window.parent.postMessage({ etiographHeight: document.documentElement.clientHeight + extra }, "*");
+      }
+    };
+    var resized = false;  // the host grew the frame: draw the diagram to the new size once
+    window.addEventListener("resize", function () { if (resized && !story) { resized = false; fit(); } });
+    root.addEventListener("etiograph:ready", fitFrame);
+    if (legendBox) { legendBox.addEventListener("toggle", fitFrame); }
     window.setTimeout(check, 0);
   }
   var printButton = root.querySelector(".etg-print");
