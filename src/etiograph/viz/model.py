@@ -9,7 +9,7 @@ to one mechanism. Every query binds store-provided terms only, as :mod:`etiograp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -499,6 +499,7 @@ class _Names:
         self.kg = kg
         self.certainty = {t.notation: t for t in kg.scheme("certainty").values()}
         self._labels: dict[str, str] = {}
+        self._nodes: dict[str, Node] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         wanted = sorted(set(iris) - set(self._labels))
@@ -535,7 +536,14 @@ class _Names:
         return tuple(out)
 
     def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
+        """The concepts ``iris``, described once per ``_Names`` (the overview's mechanism diagrams share most)."""
         roles = roles or {}
+        new = [i for i in dict.fromkeys(iris) if i not in self._nodes]
+        if new:
+            self._nodes.update((n.iri, n) for n in self._describe(new))
+        return [replace(self._nodes[i], role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
+
+    def _describe(self, iris: list[str]) -> list[Node]:
         pref = self.kg.labels(iris)
         kinds: dict[str, set[str]] = {}
         alts: dict[str, set[str]] = {}
@@ -563,7 +571,6 @@ class _Names:
                 alt_labels=tuple(sorted(alts.get(i, ()))),
                 mappings=tuple(sorted(maps.get(i, ()))),
                 definition=definitions.get(i),
-                role=roles.get(i),
             )
             for i in iris
         ]

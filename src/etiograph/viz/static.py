@@ -93,7 +93,18 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     smooth = edge.get("smooth") or geometry.CANDIDATES[0]
     points = geometry.curve(positions[edge["from"]], positions[edge["to"]], smooth)
     start, end = boxes[edge["from"]], boxes[edge["to"]]
-    inside = [i for i, (x, y) in enumerate(points) if not start.contains(x, y) and not end.contains(x, y)]
+    sw, sh, ew, eh = start.width / 2, start.height / 2, end.width / 2, end.height / 2
+
+    def clear(point: tuple[float, float]) -> bool:  # outside both end boxes
+        x, y = point
+        return not (abs(x - start.x) <= sw and abs(y - start.y) <= sh) and not (
+            abs(x - end.x) <= ew and abs(y - end.y) <= eh
+        )
+
+    # the first and last samples outside both boxes (the boxes hold the curve's two ends)
+    first_out = next((i for i, p in enumerate(points) if clear(p)), None)
+    last_out = next((i for i in range(len(points) - 1, -1, -1) if clear(points[i])), None)
+    inside = [] if first_out is None or first_out == last_out else [first_out, last_out]
     if len(inside) < 2:
         return ""
     visible = points[inside[0] - 1 if inside[0] else 0 : inside[-1] + 1]
