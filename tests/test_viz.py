@@ -183,7 +183,7 @@ def test_counts_match_kg_paths(kg: KnowledgeGraph, classroom: str) -> None:
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) == len(edge_pairs(payload))
     assert payload["totalPaths"] == result.total == len(payload["paths"])
-    listed = {tuple(p["labels"]) for p in payload["paths"]}
+    listed = {tuple(payload["info"]["nodes"][n]["label"] for n in p["nodes"]) for p in payload["paths"]}
     assert listed == {p.labels for p in result.paths}  # every path listed, most informative first
     assert (payload["source"], payload["target"]) == (data.UTI, data.LEG_CRAMPS)
     assert f"{result.total} causal paths from urinary tract infection to leg cramps" in classroom
@@ -243,17 +243,19 @@ def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) ->
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) < len(links(page_data(diagram_html(kg, *QUESTION))))
     label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
+    assert payload["mechanismLabels"][mechanism] == label  # the page names claims' mechanisms from this table
     for edge in links(payload):
         claims = payload["info"]["edges"][edge["id"]]["claims"]
-        assert claims and all(label in c["mechanisms"] for c in claims)
+        assert claims and all(mechanism in c["mechanisms"] for c in claims)
         assert edge["color"]["color"] == style.MECHANISM_COLOURS[mechanism]
 
 
 def test_mechanism_filter_restricts_whole_graph(kg: KnowledgeGraph, everything: str) -> None:
     payload = page_data(diagram_html(kg, mechanism="lifestyle"))
     assert 0 < len(links(payload)) < len(links(page_data(everything)))
+    assert payload["mechanismLabels"]["lifestyle"] == "lifestyle factors"
     for edge in links(payload):
-        assert all("lifestyle factors" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
+        assert all("lifestyle" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
     assert "mechanism: lifestyle factors" in payload["caption"]
 
 
@@ -391,7 +393,9 @@ def test_injected_markup_stays_text(evil_kg: KnowledgeGraph) -> None:
 
 def test_iframe_wrapper_escapes_the_page(classroom: str) -> None:
     frame = diagram_iframe(classroom, height=500)
-    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe><script>[^<]*</script>', frame)
+    srcdoc = re.fullmatch(
+        r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe><script>[^<]*</script>', frame
+    )
     assert srcdoc is not None
     assert "<" not in srcdoc.group(1)
     assert html.unescape(srcdoc.group(1)) == classroom
@@ -592,10 +596,9 @@ def test_a_corroborated_link_says_how_many_sources_back_it() -> None:
     fixture = Path(__file__).parent / "data" / "sources" / "dehydration-headaches-fixture"
     two = KnowledgeGraph.load(data=[str(resources.data_root() / "graph"), str(fixture)])
     payload = page_data(diagram_html(two, "fever", "dehydration", max_hops=2))
+    label = {iri: info["label"] for iri, info in payload["info"]["nodes"].items()}
     counts = {
-        (payload["info"]["edges"][e["id"]]["from"], payload["info"]["edges"][e["id"]]["to"]): payload["info"]["edges"][
-            e["id"]
-        ]["sources"]
+        (label[e.get("origin", e["from"])], label[e["to"]]): payload["info"]["edges"][e["id"]]["sources"]
         for e in links(payload)
     }
     assert counts[("fever", "fluid loss")] == 2

@@ -62,7 +62,10 @@ def vis_data(diagram: Diagram) -> VisData:
     expanded = None
     if len(drawn_links) < len(diagram.links):
         every = _placed(diagram, {link.id for link in diagram.links}, sizes, lanes=False)
-        expanded = {"positions": {n: [x, y] for n, (x, y) in every.positions.items()}, "smooth": every.smooth}
+        expanded = {
+            "positions": {n: [x, y] for n, (x, y) in every.positions.items()},
+            "smooth": {e: shape for e, shape in every.smooth.items() if shape != geometry.CANDIDATES[0]},
+        }
     large = len(diagram.links) > LARGE
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
@@ -85,22 +88,23 @@ def vis_data(diagram: Diagram) -> VisData:
             ids = segment_ids(link.id, len(points))
             middle = len(ids) // 2
             for index, (edge_id, (a, b)) in enumerate(zip(ids, pairwise(chain), strict=True)):
-                smooth = placed.smooth.get(edge_id, geometry.CANDIDATES[0])
-                arrows = {"to": dict(options["arrows"]["to"], enabled=edge_id == link.id)}
+                shape = _shape(placed.smooth.get(edge_id, geometry.CANDIDATES[0]), large)
+                last = edge_id == link.id
+                arrows: dict[str, Any] = {"to": options["arrows"]["to"] if last else {"enabled": False}}
                 if index == middle and "middle" in options["arrows"]:
                     arrows["middle"] = options["arrows"]["middle"]
-                if edge_id == link.id:  # the last segment: the link's own edge, with everything
-                    part = dict(options, smooth=smooth, arrows=arrows, origin=link.source, to=b)
+                if last:  # the last segment: the link's own edge, with everything
+                    part = dict(options, arrows=arrows, origin=link.source, to=b) | shape
                     part["from"] = a
                     if hidden:
                         part["hidden"] = True
                     edges.append(part)
                 else:  # the others take colour, width and dashes from it on the page (smaller pages)
-                    segment = {"id": edge_id, "from": a, "to": b, "partOf": link.id, "smooth": smooth, "arrows": arrows}
+                    segment = {"id": edge_id, "from": a, "to": b, "partOf": link.id, "arrows": arrows} | shape
                     edges.append(segment | ({"hidden": True} if hidden else {}))
             continue
         if link.id in placed.smooth:
-            options["smooth"] = placed.smooth[link.id]
+            options |= _shape(placed.smooth[link.id], large)
         elif (link.source, link.target) in placed.layout.backward and not large:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.28}
         if hidden:
@@ -109,6 +113,11 @@ def vis_data(diagram: Diagram) -> VisData:
         edges.append(options)
     options = _options(len(diagram.nodes), large)
     return VisData(nodes, edges, options, placed.layout, expanded, tuple(placed.blocked), sizes)
+
+
+def _shape(smooth: dict, large: bool) -> dict[str, Any]:
+    """An edge's curve option, left out when it is the page's default (the page fills it in again)."""
+    return {} if smooth == geometry.CANDIDATES[0] and not large else {"smooth": smooth}
 
 
 def _waypoint(name: str, x: float, y: float, link_id: str) -> dict[str, Any]:
@@ -246,18 +255,15 @@ def _node_options(node) -> dict[str, Any]:
     look = style.node_style(node.kind)
     fill = style.HIGHLIGHT_FILL.get(node.role or "", look.fill)
     border = style.SOURCE_BORDER if node.role else look.border
-    return {
+    options = {  # highlight and hover colours (the fill, a dark border) are the page's to add
         "shape": "box",
-        "color": {
-            "background": fill,
-            "border": border,
-            "highlight": {"background": fill, "border": "#111827"},
-            "hover": {"background": fill, "border": "#111827"},
-        },
+        "color": {"background": fill, "border": border},
         "borderWidth": 3.5 if node.role else look.border_width,
-        "font": {"size": ROLE_FONT_SIZE if node.role else FONT_SIZE, "color": "#111827" if node.role else "#1F2933"},
         "shapeProperties": {"borderDashes": [5, 3] if look.dashed_border else False, "borderRadius": look.radius},
     }
+    if node.role:  # the others take the page-wide font (options.nodes.font)
+        options["font"] = {"size": ROLE_FONT_SIZE, "color": "#111827"}
+    return options
 
 
 def _edge_options(link, mechanism: str | None, looks: dict[str, tuple[str, str | None]]) -> dict[str, Any]:
@@ -271,18 +277,13 @@ def _edge_options(link, mechanism: str | None, looks: dict[str, tuple[str, str |
         name = link.mechanism(mechanism)
         if name in looks:
             colour, marker = looks[name]
-    arrows: dict[str, Any] = {
-        "to": {
-            "enabled": True,
-            "type": "bar" if link.counteracting else "arrow",
-            "scaleFactor": 0.9 if link.counteracting else 0.75,
-        }
-    }
+    # sizes, "enabled" and the highlight/hover colours are the page's to add (diagram.js, fullEdge)
+    arrows: dict[str, Any] = {"to": {"type": "bar" if link.counteracting else "arrow"}}
     if marker:
-        arrows["middle"] = {"enabled": True, "type": marker, "scaleFactor": 0.55}
+        arrows["middle"] = {"type": marker}
     return {
         "id": link.id,
-        "color": {"color": colour, "highlight": colour, "hover": colour, "inherit": False, "opacity": 0.95},
+        "color": {"color": colour},
         "width": line.width,
         "dashes": list(line.dashes) if line.dashes else False,
         "arrows": arrows,

@@ -216,13 +216,17 @@ def _help(diagram: Diagram) -> str:
 
 def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
     """The JSON the page's script reads: vis nodes, edges and options, and the text of every tooltip."""
-    labels = {n.iri: n.label for n in diagram.nodes}
     mechanism_label = diagram.mechanism_labels
     listed = diagram.paths[:LISTED_PATHS]
     on_paths = {n for p in listed for n in p.nodes}
-    # every step's sentence once: paths share steps, and quotes are most of a path's size
+    # every step and every sentence once: paths share steps (the page rebuilds each path's labels,
+    # links and steps from its concepts and step numbers)
     quotes = list(dict.fromkeys(step.quote for p in listed for step in p.steps if step.quote))
     quote_index = {q: i for i, q in enumerate(quotes)}
+    sections = sorted({c.section for link in diagram.links for c in link.claims if c.section})
+    section_index = {section: i for i, section in enumerate(sections)}
+    steps = list(dict.fromkeys(step for p in listed for step in p.steps))
+    step_index = {step: i for i, step in enumerate(steps)}
     return {
         "version": 2,
         "mode": diagram.mode,
@@ -248,55 +252,39 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
         },
         "mechanismLabels": mechanism_label,
         "info": {
-            "nodes": {
-                n.iri: {
-                    "label": n.label,
-                    "iri": n.iri,
-                    "kind": n.kind_label,
-                    "alt": list(n.alt_labels),
-                    "ids": list(n.mappings),
-                    "definition": n.definition,
-                }
-                for n in diagram.nodes
-            },
+            "nodes": {n.iri: _node_info(n) for n in diagram.nodes},
             "edges": {
-                link.id: {
-                    "from": labels[link.source],
-                    "to": labels[link.target],
+                link.id: {  # its ends' labels come from "nodes" on the page
                     "counteracting": link.counteracting,
                     "sources": link.sources,
                     "claims": [
-                        {
+                        {  # mechanisms by notation (the page names them from mechanismLabels), sections by number
                             "predicate": c.predicate_label,
                             "certainty": c.certainty_label,
-                            "mechanisms": [mechanism_label.get(m, m) for m in c.mechanisms],
+                            "mechanisms": list(c.mechanisms),
                             "quotes": list(c.quotes),
-                            "section": c.section,
+                            "section": section_index[c.section] if c.section else None,
                         }
                         for c in link.claims
                     ],
                 }
                 for link in diagram.links
             },
+            "sections": sections,
         },
         "paths": [
-            {
-                "labels": list(p.labels),
-                "edges": list(p.links),
-                "nodes": list(p.nodes),
-                "certainty": p.certainty,
-                "steps": [
-                    {
-                        "edge": step.link,
-                        "predicate": step.predicate_label,
-                        "certainty": step.certainty,
-                        "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
-                        "quote": quote_index.get(step.quote) if step.quote else None,
-                    }
-                    for step in p.steps
-                ],
-            }
+            {"nodes": list(p.nodes), "certainty": p.certainty, "steps": [step_index[s] for s in p.steps]}
             for p in listed
+        ],
+        "steps": [
+            {
+                "edge": step.link,
+                "predicate": step.predicate_label,
+                "certainty": step.certainty,
+                "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
+                "quote": quote_index.get(step.quote) if step.quote else None,
+            }
+            for step in steps
         ],
         "quotes": quotes,
         "drawn": min(diagram.drawn, len(listed)),
@@ -310,6 +298,20 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
             if iri in on_paths
         },
     }
+
+
+def _node_info(node) -> dict[str, Any]:
+    """What a concept's tooltip shows; empty fields left out."""
+    info: dict[str, Any] = {"label": node.label}
+    for key, value in (
+        ("kind", node.kind_label),
+        ("alt", list(node.alt_labels)),
+        ("ids", list(node.mappings)),
+        ("definition", node.definition),
+    ):
+        if value:
+            info[key] = value
+    return info
 
 
 def legend(diagram: Diagram, data: VisData) -> str:
