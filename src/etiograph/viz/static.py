@@ -10,9 +10,6 @@ no network.
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -224,6 +221,8 @@ def _legend(diagram: Diagram, width: int, height: int) -> str:
 # -- PNG, through headless Chromium --------------------------------------------------------------
 def chromium() -> str | None:
     """The Chromium to rasterise with: /usr/bin/chromium (Debian) or one on PATH."""
+    import shutil  # here, not at import: every page's handout imports this module for its SVG
+
     if Path("/usr/bin/chromium").is_file():
         return "/usr/bin/chromium"
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -243,6 +242,9 @@ CHROMIUM_FLAGS = (
 
 def png(svg_text: str, size: tuple[int, int] = SLIDE) -> bytes:
     """``svg_text`` rasterised at ``size`` by headless Chromium (offline: a local file, no network)."""
+    import subprocess
+    import tempfile
+
     browser = chromium()
     if browser is None:
         raise EtiographError("--png needs Chromium (apt-get install chromium); --svg writes an image without it")
