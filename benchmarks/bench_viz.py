@@ -9,7 +9,7 @@ Views are what a teacher asks for: ``etiograph viz A B`` (a path diagram; since 
 on the 8 most informative paths), ``etiograph viz`` (since issue 12 the overview by mechanism,
 before it the whole graph in one drawing), ``etiograph viz --all`` (every concept in one drawing).
 For each: loading the graph (pyoxigraph, in memory), generating the page (median of 3,
-``diagram_html``), the page's size, and the seconds from navigation until the page sets
+``diagram_html``, the curve cache emptied before each as in a fresh command), the page's size, and the seconds from navigation until the page sets
 ``window.__etiographReady`` in headless Chromium (file://, network blocked; best of 2). The peer
 runs in a subprocess with its ``src`` first on ``sys.path``; ratios are this checkout ÷ peer.
 Synthetic graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms.
@@ -150,6 +150,15 @@ def settle_seconds(browser, page_file: Path, repeats: int = 2) -> float:
     return min(times)
 
 
+def forget_curves() -> None:
+    """Empty the process-wide cache of sampled curves (etiograph.viz.geometry, where it exists)."""
+    geometry = sys.modules.get("etiograph.viz.geometry")
+    for name in ("_CURVES",):
+        cache = getattr(geometry, name, None)
+        if isinstance(cache, dict):
+            cache.clear()
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     value = function(*args, **kwargs)
@@ -182,8 +191,11 @@ def measure(sizes: list[int], max_hops: int, tag: str) -> list[dict]:
         }
         for view in VIEWS:
             call_args, kwargs = calls[view]
-            diagram_html(*(kg, *call_args), **kwargs)  # warm-up: imports, caches
-            runs = [timed(diagram_html, kg, *call_args, **kwargs) for _ in range(3)]
+            diagram_html(*(kg, *call_args), **kwargs)  # warm-up: imports, the store's caches
+            runs = []
+            for _ in range(3):
+                forget_curves()  # a command run starts without them: each timed page routes from scratch
+                runs.append(timed(diagram_html, kg, *call_args, **kwargs))
             page, _ = runs[0]
             generate = statistics.median(t for _, t in runs)
             page_file = OUT / f"{tag}-{name.replace(' ', '-')}-{view.replace(' ', '').replace('-', '')}.html"

@@ -183,7 +183,7 @@ def test_counts_match_kg_paths(kg: KnowledgeGraph, classroom: str) -> None:
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) == len(edge_pairs(payload))
     assert payload["totalPaths"] == result.total == len(payload["paths"])
-    listed = {tuple(p["labels"]) for p in payload["paths"]}
+    listed = {tuple(payload["info"]["nodes"][n]["label"] for n in p["nodes"]) for p in payload["paths"]}
     assert listed == {p.labels for p in result.paths}  # every path listed, most informative first
     assert (payload["source"], payload["target"]) == (data.UTI, data.LEG_CRAMPS)
     assert f"{result.total} causal paths from urinary tract infection to leg cramps" in classroom
@@ -243,17 +243,19 @@ def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) ->
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) < len(links(page_data(diagram_html(kg, *QUESTION))))
     label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
+    assert payload["mechanismLabels"][mechanism] == label  # the page names claims' mechanisms from this table
     for edge in links(payload):
         claims = payload["info"]["edges"][edge["id"]]["claims"]
-        assert claims and all(label in c["mechanisms"] for c in claims)
+        assert claims and all(mechanism in c["mechanisms"] for c in claims)
         assert edge["color"]["color"] == style.MECHANISM_COLOURS[mechanism]
 
 
 def test_mechanism_filter_restricts_whole_graph(kg: KnowledgeGraph, everything: str) -> None:
     payload = page_data(diagram_html(kg, mechanism="lifestyle"))
     assert 0 < len(links(payload)) < len(links(page_data(everything)))
+    assert payload["mechanismLabels"]["lifestyle"] == "lifestyle factors"
     for edge in links(payload):
-        assert all("lifestyle factors" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
+        assert all("lifestyle" in c["mechanisms"] for c in payload["info"]["edges"][edge["id"]]["claims"])
     assert "mechanism: lifestyle factors" in payload["caption"]
 
 
@@ -391,7 +393,9 @@ def test_injected_markup_stays_text(evil_kg: KnowledgeGraph) -> None:
 
 def test_iframe_wrapper_escapes_the_page(classroom: str) -> None:
     frame = diagram_iframe(classroom, height=500)
-    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe>', frame)
+    srcdoc = re.fullmatch(
+        r'<iframe srcdoc="([^"]*)" style="[^"]*500px[^"]*" [^<>]*></iframe><script>[^<]*</script>', frame
+    )
     assert srcdoc is not None
     assert "<" not in srcdoc.group(1)
     assert html.unescape(srcdoc.group(1)) == classroom
@@ -592,11 +596,125 @@ def test_a_corroborated_link_says_how_many_sources_back_it() -> None:
     fixture = Path(__file__).parent / "data" / "sources" / "dehydration-headaches-fixture"
     two = KnowledgeGraph.load(data=[str(resources.data_root() / "graph"), str(fixture)])
     payload = page_data(diagram_html(two, "fever", "dehydration", max_hops=2))
+    label = {iri: info["label"] for iri, info in payload["info"]["nodes"].items()}
     counts = {
-        (payload["info"]["edges"][e["id"]]["from"], payload["info"]["edges"][e["id"]]["to"]): payload["info"]["edges"][e["id"]]["sources"]
+        (label[e.get("origin", e["from"])], label[e["to"]]): payload["info"]["edges"][e["id"]]["sources"]
         for e in links(payload)
     }
     assert counts[("fever", "fluid loss")] == 2
     assert counts[("fluid loss", "dehydration")] in (1, 2) and min(counts.values()) >= 1
     single = page_data(diagram_html(KnowledgeGraph.load(), "fever", "dehydration", max_hops=2))
     assert {single["info"]["edges"][e["id"]]["sources"] for e in links(single)} == {1}
+
+
+# -- the speed-ups keep the answers: lazy greedy = full scan, exact sub-curves, no heavy imports ----------
+def _full_scan(paths, limit: int, shortcuts) -> list[int]:
+    """The path choice as first written: every round rescans every remaining path (the oracle)."""
+    from etiograph.viz.select import signature
+
+    hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
+    signatures = [frozenset(signature(p)) for p in paths]
+    fixed = [(p.rank, -p.length, sum(len(e.quotes) for h in p.hops for e in h.evidence)) for p in paths]
+    chosen, edges, mechanisms = [], set(), set()
+    for pool in (
+        [i for i in range(len(paths)) if not hops[i] & shortcuts],
+        [i for i in range(len(paths)) if hops[i] & shortcuts],
+    ):
+        pool = list(pool)
+        while pool and len(chosen) < limit:
+
+            def gain(i: int) -> tuple:
+                fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
+                return (
+                    fresh > 0,
+                    bool(signatures[i] - mechanisms),
+                    fresh >= 0.5,
+                    fixed[i][0],
+                    fresh,
+                    *fixed[i][1:],
+                    -i,
+                )
+
+            best = max(pool, key=gain)
+            pool.remove(best)
+            chosen.append(best)
+            edges.update(hops[best])
+            mechanisms.update(signatures[best])
+    return chosen
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 6), st.integers(0, 9), st.sampled_from(["m1", "m2", "m3"])), min_size=1, max_size=5
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.one_of(st.none(), st.integers(1, 30)),
+    st.sets(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=4),
+)
+def test_lazy_path_choice_equals_the_full_scan(specs, limit, shortcut_pairs) -> None:
+    from etiograph import CausalPath, Evidence, Hop
+    from etiograph.viz.select import informative
+
+    paths = []
+    for spec in specs:
+        nodes = [f"n{a}" for a, _, _ in spec] + ["z"]
+        hops = tuple(
+            Hop(s, o, s, o, "p", (Evidence(f"{s}{o}{rank}", "p", None, rank, (mechanism,), ("q",) * (rank % 3)),))
+            for (s, o), (_, rank, mechanism) in zip(pairwise(nodes), spec, strict=False)
+        )
+        paths.append(CausalPath(hops))
+    shortcuts = {(f"n{a}", f"n{b}") for a, b in shortcut_pairs}
+    expected = _full_scan(paths, len(paths) if limit is None else limit, shortcuts)
+    assert informative(paths, limit, shortcuts) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.integers(0, 13),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_a_trimmed_curve_is_the_same_curve(a, b, shape: int, i: int, j: int) -> None:
+    """The slide's exact sub-curve passes through the samples the page's routing used."""
+    from etiograph.viz import geometry
+
+    smooth = geometry.CANDIDATES[shape]
+    i, j = sorted((i, j))
+    if i == j:
+        return
+    samples = geometry.curve(a, b, smooth)
+    part = geometry.sub_curve(geometry.control_points(a, b, smooth), i / geometry.SAMPLES, j / geometry.SAMPLES)
+    assert part[0] == pytest.approx(samples[i], abs=1e-6) and part[-1] == pytest.approx(samples[j], abs=1e-6)
+    if j - i >= 2:  # and through every sample in between (de Casteljau at the rescaled parameter)
+        k = (i + j) // 2
+        t = (k - i) / (j - i)
+        level = list(part)
+        while len(level) > 1:
+            level = [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t) for (x0, y0), (x1, y1) in pairwise(level)]
+        assert level[0] == pytest.approx(samples[k], abs=1e-6)
+
+
+@pytest.mark.slow
+def test_viz_imports_neither_networkx_nor_pyvis(tmp_path: Path) -> None:
+    """`etiograph viz` (path page, slide, handout, overview, whole graph) loads no networkx, pyvis or jinja2:
+    their imports were most of its cold start (issue 15)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom etiograph.cli import main\n"
+        f"out = {str(tmp_path)!r}\n"
+        "assert main(['viz', 'UTI', 'leg cramps', '-o', out + '/a.html', '--svg', out + '/a.svg', '--handout', out + '/h.html']) == 0\n"
+        "assert main(['viz', '-o', out + '/o.html']) == 0\n"
+        "assert main(['viz', '--all', '-o', out + '/w.html']) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'networkx', 'pyvis', 'jinja2', 'rdflib', 'numpy'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from etiograph import KnowledgeGraph
 from etiograph.cli import main
-from etiograph.viz import build_diagram, diagram_html, diagram_iframe, style, write_gallery
+from etiograph.viz import FRAME_MAX_HEIGHT, build_diagram, diagram_html, diagram_iframe, style, write_gallery
 from etiograph.viz import page as viz_page
 
 pytestmark = pytest.mark.browser
@@ -330,11 +330,44 @@ def test_n_more_draws_and_lists_every_path(visit, pages: dict[str, Path], kg: Kn
     more = seen.page.locator(".etg-more-button")
     assert more.inner_text() == f"{total - 8} more"
     more.click()
-    # the page redraws after the click: wait for the full list (the count itself is still exact)
-    expect(seen.page.locator(".etg-paths li")).to_have_count(total, timeout=30_000)
+    assert seen.page.locator(".etg-paths li").count() == total  # the click handler lists them synchronously
     shown = seen.page.evaluate(GEOMETRY)
     assert len(shown["links"]) == len({(h.subject, h.object) for p in kg.paths(*QUESTION).paths for h in p.hops})
     assert shown["smallest"] >= 14 - 1e-6  # still opens on a readable part, never a hairball
+    seen.assert_clean()
+
+
+# Scroll the side panel as Playwright's click does (the button centred), hit-test the point, press the
+# mouse, let two frames pass (a loaded machine: the scroll event is handled between press and release),
+# release. Returns whether the point hit the button and the side panel's scroll height before and after.
+SLOW_CLICK = """async () => {
+  const button = document.querySelector('.etg-more-button');
+  const side = document.querySelector('.etg-side');
+  button.scrollIntoView({ block: 'center' });
+  const box = button.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const before = side.scrollHeight;
+  const hit = document.elementFromPoint(x, y) === button;
+  return { x, y, hit, before };
+}"""
+FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())))"
+
+
+def test_n_more_survives_a_slow_click(visit, pages: dict[str, Path], kg: KnowledgeGraph) -> None:
+    """Regression: "N more" clicked on a loaded machine listed nothing more. The side panel's "more
+    below" hint took room; hiding it once the panel was scrolled to its end shrank the panel, its scroll
+    position was clamped and the button moved between the press and the release of the click (the
+    click then lands on no button). The hint takes no room now: the panel never moves under a pointer."""
+    seen = visit(pages["classroom"])
+    total = kg.paths(*QUESTION).total
+    click = seen.page.evaluate(SLOW_CLICK)
+    assert click["hit"], "the button's centre is covered after scrolling it into view"
+    seen.page.mouse.move(click["x"], click["y"])
+    seen.page.mouse.down()
+    seen.page.evaluate(FRAMES)
+    assert seen.data("document.querySelector('.etg-side').scrollHeight") == click["before"]
+    seen.page.mouse.up()
+    assert seen.page.locator(".etg-paths li").count() == total
     seen.assert_clean()
 
 
@@ -592,6 +625,29 @@ def test_notebook_embeddings(visit, kg: KnowledgeGraph) -> None:
     counts = seen.data("window.etiographDiagrams.map(d => d.network.body.data.nodes.length)")
     roots = seen.page.locator(".etiograph-diagram[data-ready='1']").count()
     assert roots == 2 and counts[0] != counts[1]
+    seen.assert_clean()
+
+
+def test_notebook_frame_grows_to_its_side_panel(visit, kg: KnowledgeGraph) -> None:
+    """Notebook 02's first diagram in a 960-px output area: the frame grows until the side panel's list
+    of paths shows whole (no scroll, no "more below"), and the diagram still opens at a readable size."""
+    page_html = diagram_html(kg, *QUESTION, max_hops=4, title="How can a UTI lead to leg cramps?")
+    seen = visit(content=f'<div style="width:960px">{diagram_iframe(page_html, height=860)}</div>', ready=False)
+    frame = seen.page.frames[1]
+    frame.wait_for_function("() => window.__etiographReady === true", timeout=20_000)
+    seen.page.wait_for_function("() => document.querySelector('iframe').offsetHeight > 860", timeout=10_000)
+    frame.wait_for_function(
+        "() => { const s = document.querySelector('.etg-side'); return s.scrollHeight <= s.clientHeight + 1; }",
+        timeout=10_000,
+    )
+    assert frame.evaluate("() => document.querySelector('.etg-more-below').hidden")
+    assert frame.locator(".etg-paths li").count() == 8
+    height = seen.page.evaluate("() => document.querySelector('iframe').offsetHeight")
+    assert height <= FRAME_MAX_HEIGHT
+    smallest = frame.evaluate(
+        "() => { const d = window.etiographDiagrams[0]; return d.network.getScale() * d.data.options.nodes.font.size; }"
+    )
+    assert smallest >= 14 - 1e-6
     seen.assert_clean()
 
 

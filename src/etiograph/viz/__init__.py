@@ -33,6 +33,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_OUTPUT",
+    "FRAME_MAX_HEIGHT",
     "Diagram",
     "build_diagram",
     "diagram_html",
@@ -123,16 +124,41 @@ def diagram_png(kg: KnowledgeGraph, *args, **kwargs) -> bytes:
     return png(diagram_svg(kg, *args, **kwargs))
 
 
-def diagram_iframe(html: str, *, height: int = 660) -> str:
+#: The tallest a notebook frame grows to fit its side panel (CSS px); beyond, the panel scrolls.
+FRAME_MAX_HEIGHT = 1600
+
+#: Host-side half of the frame sizing: the page inside posts the height its side panel needs
+#: (diagram.js), this grows the iframe to it. Static text: nothing from the data goes in here.
+_FRAME_SIZER = (
+    "<script>(function () {{ var frames = document.querySelectorAll('iframe[data-etiograph-frame=\"{key}\"]');"
+    " window.addEventListener('message', function (event) {{"
+    " var wanted = event.data && event.data.etiographHeight; if (typeof wanted !== 'number') {{ return; }}"
+    " frames.forEach(function (frame) {{ if (frame.contentWindow === event.source) {{"
+    " frame.style.height = Math.max(frame.offsetHeight, Math.min(Math.ceil(wanted), {limit})) + 'px'; }} }}); }});"
+    " }})();</script>"
+)
+
+
+def diagram_iframe(html: str, *, height: int = 660, fit: bool = True) -> str:
     """``html`` wrapped in an ``<iframe srcdoc=…>`` (attribute-escaped), isolated from the host page.
 
-    >>> print(diagram_iframe('<p title="a">x & y</p>', height=200))
+    With ``fit`` (the default) a small script beside it lets the frame grow (up to
+    ``FRAME_MAX_HEIGHT`` px) to the height the diagram's side panel needs, so its list of paths is
+    not cut off in a notebook's output; where the host runs no scripts the panel scrolls instead.
+
+    >>> print(diagram_iframe('<p title="a">x & y</p>', height=200, fit=False))
     <iframe srcdoc="&lt;p title=&quot;a&quot;&gt;x &amp; y&lt;/p&gt;" style="width:100%;height:200px;border:0" sandbox="allow-scripts" title="etiograph diagram"></iframe>
     """
-    return (
+    frame = (
         f'<iframe srcdoc="{escape(html, quote=True)}" style="width:100%;height:{int(height)}px;border:0" '
-        'sandbox="allow-scripts" title="etiograph diagram"></iframe>'
+        'sandbox="allow-scripts" title="etiograph diagram"'
     )
+    if not fit:
+        return frame + "></iframe>"
+    from hashlib import sha256
+
+    key = sha256(html.encode("utf-8")).hexdigest()[:16]
+    return f'{frame} data-etiograph-frame="{key}"></iframe>' + _FRAME_SIZER.format(key=key, limit=FRAME_MAX_HEIGHT)
 
 
 def write_gallery(

@@ -125,50 +125,95 @@ def curve(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> li
 _CURVES: dict[tuple, list[tuple[float, float]]] = {}
 
 
+#: Sample parameters and Bernstein weights, computed once with the very expressions the curve
+#: formulas use (the sampled points are bit-identical to evaluating them per point).
+_TS = [i / SAMPLES for i in range(SAMPLES + 1)]
+_CUBIC = [((1 - t) ** 3, 3 * (1 - t) * (1 - t) * t, 3 * (1 - t) * t * t, t**3) for t in _TS]
+_QUADRATIC = [((1 - t) ** 2, 2 * t * (1 - t), t * t) for t in _TS]
+
+
 def _curve(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> list[tuple[float, float]]:
     (ax, ay), (bx, by) = a, b
-    ts = [i / SAMPLES for i in range(SAMPLES + 1)]
     if not smooth.get("enabled"):
-        return [(ax + (bx - ax) * t, ay + (by - ay) * t) for t in ts]
+        return [(ax + (bx - ax) * t, ay + (by - ay) * t) for t in _TS]
     r = smooth.get("roundness", 0.5)
     if smooth["type"] == "cubicBezier":  # horizontal: control points level with each end
         dx = ax - bx
-        c1, c2 = (ax - r * dx, ay), (bx + r * dx, by)
-        return [_cubic(a, c1, c2, b, t) for t in ts]
+        c1x, c2x = ax - r * dx, bx + r * dx
+        return [
+            (w0 * ax + w1 * c1x + w2 * c2x + w3 * bx, w0 * ay + w1 * ay + w2 * by + w3 * by)
+            for w0, w1, w2, w3 in _CUBIC
+        ]
     # curvedCW / curvedCCW: a quadratic curve through one via point (BezierEdgeStatic)
     factor = r if smooth["type"] == "curvedCW" else -r
     dx, dy = bx - ax, ay - by
     radius = math.hypot(dx, dy)
     angle = (math.atan2(dy, dx) + (0.5 * factor + 0.5) * math.pi) % (2 * math.pi)
-    via = (ax + (0.5 * r + 0.5) * radius * math.sin(angle), ay + (0.5 * r + 0.5) * radius * math.cos(angle))
-    return [
-        (
-            (1 - t) ** 2 * ax + 2 * t * (1 - t) * via[0] + t * t * bx,
-            (1 - t) ** 2 * ay + 2 * t * (1 - t) * via[1] + t * t * by,
-        )
-        for t in ts
-    ]
+    vx, vy = ax + (0.5 * r + 0.5) * radius * math.sin(angle), ay + (0.5 * r + 0.5) * radius * math.cos(angle)
+    return [(w0 * ax + w1 * vx + w2 * bx, w0 * ay + w1 * vy + w2 * by) for w0, w1, w2 in _QUADRATIC]
 
 
-def _cubic(p0, p1, p2, p3, t: float) -> tuple[float, float]:
-    u = 1 - t
-    return (
-        u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
-        u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
-    )
+def control_points(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> list[tuple[float, float]]:
+    """The Bézier control points of the edge a → b (2 for a line, 3 quadratic, 4 cubic), by the
+    formulas :func:`curve` samples."""
+    (ax, ay), (bx, by) = a, b
+    if not smooth.get("enabled"):
+        return [a, b]
+    r = smooth.get("roundness", 0.5)
+    if smooth["type"] == "cubicBezier":
+        dx = ax - bx
+        return [a, (ax - r * dx, ay), (bx + r * dx, by), b]
+    factor = r if smooth["type"] == "curvedCW" else -r
+    dx, dy = bx - ax, ay - by
+    radius = math.hypot(dx, dy)
+    angle = (math.atan2(dy, dx) + (0.5 * factor + 0.5) * math.pi) % (2 * math.pi)
+    return [a, (ax + (0.5 * r + 0.5) * radius * math.sin(angle), ay + (0.5 * r + 0.5) * radius * math.cos(angle)), b]
+
+
+def sub_curve(points: Sequence[tuple[float, float]], t0: float, t1: float) -> list[tuple[float, float]]:
+    """Control points of the part t0..t1 of the Bézier curve with control ``points`` (de Casteljau):
+    a static image draws a trimmed arrow as one exact curve instead of a polyline of samples.
+
+    >>> sub_curve([(0.0, 0.0), (10.0, 0.0)], 0.25, 0.5)
+    [(2.5, 0.0), (5.0, 0.0)]
+    """
+
+    def split(pts: Sequence[tuple[float, float]], t: float) -> tuple[list, list]:
+        left, right, level = [pts[0]], [pts[-1]], list(pts)
+        while len(level) > 1:
+            level = [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t) for (x0, y0), (x1, y1) in pairwise(level)]
+            left.append(level[0])
+            right.append(level[-1])
+        return left, right[::-1]
+
+    head = split(points, t1)[0] if t1 < 1 else list(points)
+    return split(head, t0 / t1)[1] if t0 > 0 and t1 > 0 else head
 
 
 def blockers(
     points: Sequence[tuple[float, float]], ends: tuple[str, ...], boxes: Mapping[str, Box], pad: float
 ) -> list[str]:
     """Concepts other than ``ends`` whose box (grown by ``pad``) a point of the curve falls in."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    left, right, top, bottom = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    hit = []
+    return _hits(points, ends, _bounds(boxes, pad))
+
+
+def _bounds(boxes: Mapping[str, Box], pad: float) -> list[tuple[str, float, float, float, float]]:
+    """Each box grown by ``pad`` as (name, left, right, top, bottom): computed once per routing round."""
+    out = []
     for name, box in boxes.items():
         half_w, half_h = box.width / 2 + pad, box.height / 2 + pad
-        x0, x1, y0, y1 = box.x - half_w, box.x + half_w, box.y - half_h, box.y + half_h
+        out.append((name, box.x - half_w, box.x + half_w, box.y - half_h, box.y + half_h))
+    return out
+
+
+def _hits(
+    points: Sequence[tuple[float, float]], ends: tuple[str, ...], bounds: list[tuple[str, float, float, float, float]]
+) -> list[str]:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    hit = []
+    for name, x0, x1, y0, y1 in bounds:
         if x1 < left or x0 > right or y1 < top or y0 > bottom or name in ends:
             continue
         for x, y in points:
@@ -204,7 +249,7 @@ def route(
     smooth: dict[str, dict] = {}
     blocked: list[str] = []
     for round_ in range(rounds + 1):
-        boxes = {n: Box(x, y, *sizes[n]) for n, (x, y) in positions.items() if n in solid}
+        bounds = _bounds({n: Box(x, y, *sizes[n]) for n, (x, y) in positions.items() if n in solid}, CLEARANCE)
         blocked, pushes = [], {}
         for edge_id, u, v in edges:
             if u == v:
@@ -212,9 +257,7 @@ def route(
             order = ([preferred[edge_id]] if edge_id in preferred else []) + list(CANDIDATES)
             best, fewest = None, None
             for candidate in order:
-                hit = blockers(
-                    curve(positions[u], positions[v], candidate), (u, v, *owners.get(edge_id, ())), boxes, CLEARANCE
-                )
+                hit = _hits(curve(positions[u], positions[v], candidate), (u, v, *owners.get(edge_id, ())), bounds)
                 if not hit:
                     best = candidate
                     break

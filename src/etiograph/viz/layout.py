@@ -4,6 +4,8 @@ Causes stand left of their effects: each weakly connected component is made acyc
 dropping the back edges of a depth-first search (started at the diagram's source), layered by
 longest path, and ordered within layers by barycentre sweeps to cut crossings. Positions are
 handed to vis-network with physics off, so a page with thousands of nodes opens already settled.
+Plain Python over ordered dicts (no networkx: ``etiograph viz`` should not pay its import), in the
+same orders networkx iterates, so the drawing is the one networkx gave.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-
-import networkx as nx
 
 LAYER_GAP = 215.0
 NODE_GAP = 92.0
@@ -27,6 +27,112 @@ LANE = 0.45
 #: Most lanes reserved in one drawing; beyond, long edges just cross (huge graphs).
 DUMMY_BUDGET = 4000
 _DUMMY = "\x00lane:"
+
+
+class Digraph:
+    """A directed graph with ordered nodes and successors (insertion order, as networkx keeps them)."""
+
+    def __init__(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = ()):
+        self.succ: dict[str, dict[str, None]] = {}
+        self.pred: dict[str, dict[str, None]] = {}
+        for node in nodes:
+            self.add_node(node)
+        for u, v in edges:
+            self.add_edge(u, v)
+
+    def add_node(self, node: str) -> None:
+        if node not in self.succ:
+            self.succ[node], self.pred[node] = {}, {}
+
+    def add_edge(self, u: str, v: str) -> None:
+        self.add_node(u)
+        self.add_node(v)
+        self.succ[u][v] = None
+        self.pred[v][u] = None
+
+    def remove_edge(self, u: str, v: str) -> None:
+        del self.succ[u][v], self.pred[v][u]
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return v in self.succ.get(u, ())
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.succ
+
+    def __len__(self) -> int:
+        return len(self.succ)
+
+    @property
+    def nodes(self) -> list[str]:
+        return list(self.succ)
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        return [(u, v) for u, children in self.succ.items() for v in children]
+
+    def successors(self, node: str) -> list[str]:
+        return list(self.succ[node])
+
+    def in_degree(self, node: str) -> int:
+        return len(self.pred[node])
+
+    def out_degree(self, node: str) -> int:
+        return len(self.succ[node])
+
+    def degree(self, node: str) -> int:
+        return len(self.pred[node]) + len(self.succ[node])
+
+    def subgraph(self, members: Iterable[str]) -> Digraph:
+        """The graph induced by ``members``, in this graph's node and successor order."""
+        keep = set(members)
+        sub = Digraph(n for n in self.succ if n in keep)
+        for u in sub.succ:
+            for v in self.succ[u]:
+                if v in keep:
+                    sub.add_edge(u, v)
+        return sub
+
+    def topological_order(self) -> list[str]:
+        """Nodes in the order networkx's ``topological_sort`` gives (generation by generation)."""
+        waiting = {n: len(p) for n, p in self.pred.items() if p}
+        generation = [n for n, p in self.pred.items() if not p]
+        order: list[str] = []
+        while generation:
+            order += generation
+            following = []
+            for node in generation:
+                for child in self.succ[node]:
+                    waiting[child] -= 1
+                    if not waiting[child]:
+                        following.append(child)
+                        del waiting[child]
+            generation = following
+        if waiting:
+            raise ValueError("the graph has a cycle")
+        return order
+
+
+def weak_components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:
+    """The weakly connected components (edge direction ignored)."""
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for u, v in edges:
+        neighbours.setdefault(u, set()).add(v)
+        neighbours.setdefault(v, set()).add(u)
+    seen: set[str] = set()
+    components = []
+    for start in neighbours:
+        if start in seen:
+            continue
+        seen.add(start)
+        component, stack = {start}, [start]
+        while stack:
+            for other in neighbours[stack.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    component.add(other)
+                    stack.append(other)
+        components.append(component)
+    return components
 
 
 @dataclass(frozen=True)
@@ -74,17 +180,14 @@ def layered_layout(
     >>> layout.positions["b"]
     (215.0, 0.0)
     """
-    strong = nx.DiGraph()
-    strong.add_nodes_from(nodes)
-    strong.add_edges_from((u, v) for u, v in edges if u != v)
+    strong = Digraph(nodes, ((u, v) for u, v in edges if u != v))
     weak = [(u, v) for u, v in weak_edges if u != v and not strong.has_edge(u, v)]
-    both = nx.Graph(strong)
-    both.add_edges_from(weak)
     order = {n: i for i, n in enumerate(nodes)}
     anchored = set(anchored)
 
     components = sorted(
-        nx.connected_components(both), key=lambda c: (first not in c, -len(c), min(order[n] for n in c))
+        weak_components(strong.nodes, [*strong.edges, *weak]),
+        key=lambda c: (first not in c, -len(c), min(order[n] for n in c)),
     )
     placed: list[tuple[dict[int, list[str]], dict[str, int]]] = []
     layers: dict[str, int] = {}
@@ -94,8 +197,9 @@ def layered_layout(
         members = sorted(component, key=order.__getitem__)
         sub = strong.subgraph(members)
         back = _back_edges(sub, members, first)
-        dag = nx.DiGraph(sub)
-        dag.remove_edges_from(back)
+        dag = sub.subgraph(sub.nodes)
+        for u, v in back:
+            dag.remove_edge(u, v)
         comp_layers = _longest_path_layers(dag, keep={first, *anchored})
         _place_weak(comp_layers, [(u, v) for u, v in weak if u in component], sub, keep={first})
         if last in component and sub.in_degree(last):
@@ -176,7 +280,7 @@ def _rows_height(ranks: dict[int, list[str]], size: Mapping[str, float]) -> floa
     return max((_row_height(row, size) for row in ranks.values()), default=1.0)
 
 
-def _back_edges(graph: nx.DiGraph, members: list[str], first: str | None) -> set[tuple[str, str]]:
+def _back_edges(graph: Digraph, members: list[str], first: str | None) -> set[tuple[str, str]]:
     """Edges that close a cycle in a depth-first search from ``first``, then from the roots."""
     roots = [n for n in members if graph.in_degree(n) == 0]
     starts = ([first] if first in graph else []) + roots + members
@@ -202,9 +306,9 @@ def _back_edges(graph: nx.DiGraph, members: list[str], first: str | None) -> set
     return back
 
 
-def _longest_path_layers(dag: nx.DiGraph, keep: set[str | None]) -> dict[str, int]:
+def _longest_path_layers(dag: Digraph, keep: set[str | None]) -> dict[str, int]:
     """Longest-path layers, then root causes moved right to sit just before their first effect."""
-    order = list(nx.topological_sort(dag))
+    order = dag.topological_order()
     layers = dict.fromkeys(dag.nodes, 0)
     for node in order:
         for child in dag.successors(node):
@@ -215,7 +319,7 @@ def _longest_path_layers(dag: nx.DiGraph, keep: set[str | None]) -> dict[str, in
     return layers
 
 
-def _place_weak(layers: dict[str, int], weak: list[tuple[str, str]], strong: nx.DiGraph, keep: set) -> None:
+def _place_weak(layers: dict[str, int], weak: list[tuple[str, str]], strong: Digraph, keep: set) -> None:
     """Nodes with no strong edge: one layer before what they act on, or one after what acts on them."""
     floating = {n for e in weak for n in e if strong.degree(n) == 0 and n not in keep}
     targets: dict[str, list[str]] = {}

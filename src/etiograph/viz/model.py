@@ -9,7 +9,7 @@ to one mechanism. Every query binds store-provided terms only, as :mod:`etiograp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -244,22 +244,40 @@ def _paths_view(
         for (s, o), (p, evidence) in hops.items()
     ]
     nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
-    predicate_labels = names.labels({h.best.predicate if h.best else h.predicate for p in ranked for h in p.hops})
+    # paths share hops: each distinct hop's story step is made once (its best claim, its telling quote)
+    distinct: dict[tuple[str, str, str], list] = {}
+    for path in ranked:
+        for h in path.hops:
+            found = distinct.setdefault((h.subject, h.object, h.predicate), [])
+            if not any(other.evidence == h.evidence for other in found):
+                found.append(h)
+    bests = {id(h): h.best for found in distinct.values() for h in found}
+    predicate_labels = names.labels(
+        {b.predicate if b else h.predicate for found in distinct.values() for h in found for b in [bests[id(h)]]}
+    )
+    steps: dict[int, Step] = {}
+    for found in distinct.values():
+        for h in found:
+            best = bests[id(h)]
+            steps[id(h)] = Step(
+                ids[(h.subject, h.object)],
+                predicate_labels[best.predicate if best else h.predicate],
+                best.certainty if best else None,
+                best.mechanisms if best else (),
+                telling_quote(h),
+            )
+
+    def step(h) -> Step:
+        if id(h) in steps:
+            return steps[id(h)]
+        return steps[id(next(o for o in distinct[(h.subject, h.object, h.predicate)] if o.evidence == h.evidence))]
+
     summaries = [
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
             p.weakest.certainty if p.weakest else None,
-            tuple(
-                Step(
-                    ids[(h.subject, h.object)],
-                    predicate_labels[h.best.predicate if h.best else h.predicate],
-                    h.certainty,
-                    h.best.mechanisms if h.best else (),
-                    telling_quote(h),
-                )
-                for h in p.hops
-            ),
+            tuple(step(h) for h in p.hops),
             p.nodes,
         )
         for p in ranked
@@ -481,6 +499,7 @@ class _Names:
         self.kg = kg
         self.certainty = {t.notation: t for t in kg.scheme("certainty").values()}
         self._labels: dict[str, str] = {}
+        self._nodes: dict[str, Node] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         wanted = sorted(set(iris) - set(self._labels))
@@ -517,7 +536,14 @@ class _Names:
         return tuple(out)
 
     def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
+        """The concepts ``iris``, described once per ``_Names`` (the overview's mechanism diagrams share most)."""
         roles = roles or {}
+        new = [i for i in dict.fromkeys(iris) if i not in self._nodes]
+        if new:
+            self._nodes.update((n.iri, n) for n in self._describe(new))
+        return [replace(self._nodes[i], role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
+
+    def _describe(self, iris: list[str]) -> list[Node]:
         pref = self.kg.labels(iris)
         kinds: dict[str, set[str]] = {}
         alts: dict[str, set[str]] = {}
@@ -545,7 +571,6 @@ class _Names:
                 alt_labels=tuple(sorted(alts.get(i, ()))),
                 mappings=tuple(sorted(maps.get(i, ()))),
                 definition=definitions.get(i),
-                role=roles.get(i),
             )
             for i in iris
         ]

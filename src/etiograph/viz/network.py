@@ -1,8 +1,8 @@
-"""Turn a Diagram into vis-network nodes, edges and options, built with pyvis.
+"""Turn a Diagram into vis-network nodes, edges and options: plain dicts, as vis-network reads them.
 
-pyvis supplies the node/edge/option structures; its HTML templates are not used (they load
-Bootstrap and vis-network from CDNs, and switch to an innerHTML popup when a title holds
-"href"). :mod:`etiograph.viz.page` writes the page instead.
+No pyvis here: its node/edge classes only fill dicts (and its import costs a cold start ~0.1 s);
+its HTML templates load Bootstrap and vis-network from CDNs. :mod:`etiograph.viz.page` writes the
+page and inlines the vis-network script pyvis ships.
 """
 
 from __future__ import annotations
@@ -55,10 +55,6 @@ def vis_data(diagram: Diagram) -> VisData:
     segment keeps the link's id and its arrowhead. With "N more", the page moves every concept
     to ``expanded`` positions and draws each link as one curve again.
     """
-    from pyvis.edge import Edge
-    from pyvis.network import Network
-    from pyvis.node import Node
-
     drawn_links = diagram.drawn_links
     drawn_nodes = diagram.drawn_nodes
     sizes = node_sizes(diagram)
@@ -66,23 +62,19 @@ def vis_data(diagram: Diagram) -> VisData:
     expanded = None
     if len(drawn_links) < len(diagram.links):
         every = _placed(diagram, {link.id for link in diagram.links}, sizes, lanes=False)
-        expanded = {"positions": {n: [x, y] for n, (x, y) in every.positions.items()}, "smooth": every.smooth}
+        expanded = {
+            "positions": {n: [x, y] for n, (x, y) in every.positions.items()},
+            "smooth": {e: shape for e, shape in every.smooth.items() if shape != geometry.CANDIDATES[0]},
+        }
     large = len(diagram.links) > LARGE
-    net = Network(directed=True, cdn_resources="in_line")
-
-    def add_node(options: dict[str, Any]) -> None:
-        # What Network.add_node does, without its scan of the node list per node (quadratic).
-        net.nodes.append(options)
-        net.node_ids.append(options["id"])
-        net.node_map[options["id"]] = options
-
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     for node in diagram.nodes:
         x, y = placed.positions.get(node.iri, (0.0, 0.0))
-        look = _node_options(node)
-        options = Node(node.iri, look.pop("shape"), label=node.label, x=x, y=y, **look).options
+        options = {"id": node.iri, "label": node.label, "x": x, "y": y, **_node_options(node)}
         if node.iri not in drawn_nodes:
             options["hidden"] = True
-        add_node(options)
+        nodes.append(options)
     looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
     for link in diagram.links:
         options = _edge_options(link, diagram.mechanism, looks)
@@ -91,35 +83,41 @@ def vis_data(diagram: Diagram) -> VisData:
         if points:
             names = [waypoint_id(link.id, i) for i in range(len(points))]
             for name, (x, y) in zip(names, points, strict=True):
-                add_node(_waypoint(name, x, y, link.id))
+                nodes.append(_waypoint(name, x, y, link.id))
             chain = [link.source, *names, link.target]
             ids = segment_ids(link.id, len(points))
             middle = len(ids) // 2
             for index, (edge_id, (a, b)) in enumerate(zip(ids, pairwise(chain), strict=True)):
-                smooth = placed.smooth.get(edge_id, geometry.CANDIDATES[0])
-                arrows = {"to": dict(options["arrows"]["to"], enabled=edge_id == link.id)}
+                shape = _shape(placed.smooth.get(edge_id, geometry.CANDIDATES[0]), large)
+                last = edge_id == link.id
+                arrows: dict[str, Any] = {"to": options["arrows"]["to"] if last else {"enabled": False}}
                 if index == middle and "middle" in options["arrows"]:
                     arrows["middle"] = options["arrows"]["middle"]
-                if edge_id == link.id:  # the last segment: the link's own edge, with everything
-                    part = dict(options, smooth=smooth, arrows=arrows, origin=link.source)
+                if last:  # the last segment: the link's own edge, with everything
+                    part = dict(options, arrows=arrows, origin=link.source, to=b) | shape
+                    part["from"] = a
                     if hidden:
                         part["hidden"] = True
-                    net.edges.append(Edge(a, b, directed=True, **part).options)
+                    edges.append(part)
                 else:  # the others take colour, width and dashes from it on the page (smaller pages)
-                    segment = {"id": edge_id, "from": a, "to": b, "partOf": link.id, "smooth": smooth, "arrows": arrows}
-                    net.edges.append(segment | ({"hidden": True} if hidden else {}))
+                    segment = {"id": edge_id, "from": a, "to": b, "partOf": link.id, "arrows": arrows} | shape
+                    edges.append(segment | ({"hidden": True} if hidden else {}))
             continue
         if link.id in placed.smooth:
-            options["smooth"] = placed.smooth[link.id]
+            options |= _shape(placed.smooth[link.id], large)
         elif (link.source, link.target) in placed.layout.backward and not large:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.28}
         if hidden:
             options["hidden"] = True
-        # Network.add_edge scans the node list for both ends (quadratic on big graphs); the ends exist.
-        net.edges.append(Edge(link.source, link.target, directed=True, **options).options)
-    net.options = _options(len(diagram.nodes), large)
-    nodes, edges, *_ = net.get_network_data()
-    return VisData(list(nodes), list(edges), net.options, placed.layout, expanded, tuple(placed.blocked), sizes)
+        options["from"], options["to"] = link.source, link.target
+        edges.append(options)
+    options = _options(len(diagram.nodes), large)
+    return VisData(nodes, edges, options, placed.layout, expanded, tuple(placed.blocked), sizes)
+
+
+def _shape(smooth: dict, large: bool) -> dict[str, Any]:
+    """An edge's curve option, left out when it is the page's default (the page fills it in again)."""
+    return {} if smooth == geometry.CANDIDATES[0] and not large else {"smooth": smooth}
 
 
 def _waypoint(name: str, x: float, y: float, link_id: str) -> dict[str, Any]:
@@ -257,18 +255,15 @@ def _node_options(node) -> dict[str, Any]:
     look = style.node_style(node.kind)
     fill = style.HIGHLIGHT_FILL.get(node.role or "", look.fill)
     border = style.SOURCE_BORDER if node.role else look.border
-    return {
+    options = {  # highlight and hover colours (the fill, a dark border) are the page's to add
         "shape": "box",
-        "color": {
-            "background": fill,
-            "border": border,
-            "highlight": {"background": fill, "border": "#111827"},
-            "hover": {"background": fill, "border": "#111827"},
-        },
+        "color": {"background": fill, "border": border},
         "borderWidth": 3.5 if node.role else look.border_width,
-        "font": {"size": ROLE_FONT_SIZE if node.role else FONT_SIZE, "color": "#111827" if node.role else "#1F2933"},
         "shapeProperties": {"borderDashes": [5, 3] if look.dashed_border else False, "borderRadius": look.radius},
     }
+    if node.role:  # the others take the page-wide font (options.nodes.font)
+        options["font"] = {"size": ROLE_FONT_SIZE, "color": "#111827"}
+    return options
 
 
 def _edge_options(link, mechanism: str | None, looks: dict[str, tuple[str, str | None]]) -> dict[str, Any]:
@@ -282,18 +277,13 @@ def _edge_options(link, mechanism: str | None, looks: dict[str, tuple[str, str |
         name = link.mechanism(mechanism)
         if name in looks:
             colour, marker = looks[name]
-    arrows: dict[str, Any] = {
-        "to": {
-            "enabled": True,
-            "type": "bar" if link.counteracting else "arrow",
-            "scaleFactor": 0.9 if link.counteracting else 0.75,
-        }
-    }
+    # sizes, "enabled" and the highlight/hover colours are the page's to add (diagram.js, fullEdge)
+    arrows: dict[str, Any] = {"to": {"type": "bar" if link.counteracting else "arrow"}}
     if marker:
-        arrows["middle"] = {"enabled": True, "type": marker, "scaleFactor": 0.55}
+        arrows["middle"] = {"type": marker}
     return {
         "id": link.id,
-        "color": {"color": colour, "highlight": colour, "hover": colour, "inherit": False, "opacity": 0.95},
+        "color": {"color": colour},
         "width": line.width,
         "dashes": list(line.dashes) if line.dashes else False,
         "arrows": arrows,

@@ -16,11 +16,9 @@ from html import escape
 from importlib import resources
 from itertools import pairwise
 
-import networkx as nx
-
 from ..graph import KnowledgeGraph
 from . import style
-from .layout import _back_edges
+from .layout import Digraph, _back_edges
 from .model import Diagram, count, dataset_date, dataset_title, mechanism_diagrams
 from .network import vis_data
 from .page import _safe_script, diagram_div, runtime_assets, vis_assets
@@ -52,13 +50,13 @@ def panels(kg: KnowledgeGraph, data_date: str | None) -> list[Panel]:
 def main_chains(diagram: Diagram, limit: int = CHAINS) -> tuple[tuple[str, ...], ...]:
     """The mechanism's main causal chains, as labels: each the root-to-end route covering most
     arrows not yet told (so the chains differ), longest first."""
-    graph = nx.DiGraph()
-    graph.add_edges_from((link.source, link.target) for link in diagram.links if not link.counteracting)
+    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
     if not graph:
         return ()
     members = sorted(graph.nodes)
-    graph.remove_edges_from(_back_edges(graph, members, None))
-    order = list(nx.topological_sort(graph))
+    for u, v in _back_edges(graph, members, None):
+        graph.remove_edge(u, v)
+    order = graph.topological_order()
     labels = {n.iri: n.label for n in diagram.nodes}
     covered: set[tuple[str, str]] = set()
     chains: list[tuple[str, ...]] = []

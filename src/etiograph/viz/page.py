@@ -1,6 +1,7 @@
 """Write a diagram as one self-contained HTML document: no CDN, no external file, no network.
 
-vis-network's JavaScript and CSS are inlined from the copy pyvis ships; the diagram travels as
+vis-network's JavaScript and CSS are inlined from the copy pyvis ships (read from its package
+folder, pyvis itself is not imported; only the style rules the page can use); the diagram travels as
 JSON in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, parsed
 with ``JSON.parse``; every other text is HTML-escaped here. The page works as a file, in an
 iframe ``srcdoc`` and inline in a notebook output.
@@ -8,6 +9,7 @@ iframe ``srcdoc`` and inline in a notebook output.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -38,17 +40,46 @@ WIDE_SCREEN = 1800
 VIS_VERSION = "9.1.2"
 
 
+#: vis-network's style rules for features the pages switch off (navigation buttons, the manipulation
+#: toolbar, the configurator and its colour picker): ~215 kB of inlined PNG icons no page shows.
+UNUSED_VIS_CSS = (
+    *("vis-navigation", "vis-manipulation", "vis-edit-mode", "vis-close"),
+    *("vis-configuration", "vis-configuration-wrapper", "vis-configuration-popup", "vis-color-picker"),
+)
+
+
 @cache
 def vis_assets() -> tuple[str, str]:
-    """vis-network's (JavaScript, CSS) from pyvis's package files, ready to inline."""
+    """vis-network's (JavaScript, CSS) from pyvis's package files, ready to inline (the CSS without the
+    rules of switched-off features)."""
     folder = _vis_folder()
     js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    css = used_css((folder / "vis-network.css").read_text(encoding="utf-8"))
     return _safe_script(js), re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
 
 
+def used_css(css: str, unused: Sequence[str] = UNUSED_VIS_CSS) -> str:
+    """``css`` without the rules whose selectors name one of the ``unused`` classes (a rule listing
+    several selectors keeps the others). vis-network's stylesheet is flat: no @media, no nesting.
+
+    >>> used_css(".vis-a{x:1}div.vis-navigation .vis-b,.vis-c{y:2}.vis-close{z:3}", ["vis-navigation", "vis-close"])
+    '.vis-a{x:1}.vis-c{y:2}'
+    """
+    names = re.compile("|".join(rf"\.{re.escape(name)}(?![\w-])" for name in unused))
+    out = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        kept = [s for s in selectors.split(",") if not names.search(s)]
+        if kept:
+            out.append(f"{','.join(kept)}{{{body}}}")
+    return "".join(out)
+
+
 def _vis_folder() -> Path:
-    package = Path(str(resources.files("pyvis")))
+    # find_spec locates the package without importing it (pyvis imports jinja2 and networkx)
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("pyvis is not installed: etiograph's diagrams inline the vis-network it ships")
+    package = Path(next(iter(spec.submodule_search_locations)))
     candidates = [package / "lib" / f"vis-{VIS_VERSION}", package / "templates" / "lib" / f"vis-{VIS_VERSION}"]
     candidates += sorted(package.glob("**/vis-*/"), reverse=True)
     for folder in candidates:
@@ -185,13 +216,17 @@ def _help(diagram: Diagram) -> str:
 
 def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
     """The JSON the page's script reads: vis nodes, edges and options, and the text of every tooltip."""
-    labels = {n.iri: n.label for n in diagram.nodes}
     mechanism_label = diagram.mechanism_labels
     listed = diagram.paths[:LISTED_PATHS]
     on_paths = {n for p in listed for n in p.nodes}
-    # every step's sentence once: paths share steps, and quotes are most of a path's size
+    # every step and every sentence once: paths share steps (the page rebuilds each path's labels,
+    # links and steps from its concepts and step numbers)
     quotes = list(dict.fromkeys(step.quote for p in listed for step in p.steps if step.quote))
     quote_index = {q: i for i, q in enumerate(quotes)}
+    sections = sorted({c.section for link in diagram.links for c in link.claims if c.section})
+    section_index = {section: i for i, section in enumerate(sections)}
+    steps = list(dict.fromkeys(step for p in listed for step in p.steps))
+    step_index = {step: i for i, step in enumerate(steps)}
     return {
         "version": 2,
         "mode": diagram.mode,
@@ -217,55 +252,39 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
         },
         "mechanismLabels": mechanism_label,
         "info": {
-            "nodes": {
-                n.iri: {
-                    "label": n.label,
-                    "iri": n.iri,
-                    "kind": n.kind_label,
-                    "alt": list(n.alt_labels),
-                    "ids": list(n.mappings),
-                    "definition": n.definition,
-                }
-                for n in diagram.nodes
-            },
+            "nodes": {n.iri: _node_info(n) for n in diagram.nodes},
             "edges": {
-                link.id: {
-                    "from": labels[link.source],
-                    "to": labels[link.target],
+                link.id: {  # its ends' labels come from "nodes" on the page
                     "counteracting": link.counteracting,
                     "sources": link.sources,
                     "claims": [
-                        {
+                        {  # mechanisms by notation (the page names them from mechanismLabels), sections by number
                             "predicate": c.predicate_label,
                             "certainty": c.certainty_label,
-                            "mechanisms": [mechanism_label.get(m, m) for m in c.mechanisms],
+                            "mechanisms": list(c.mechanisms),
                             "quotes": list(c.quotes),
-                            "section": c.section,
+                            "section": section_index[c.section] if c.section else None,
                         }
                         for c in link.claims
                     ],
                 }
                 for link in diagram.links
             },
+            "sections": sections,
         },
         "paths": [
-            {
-                "labels": list(p.labels),
-                "edges": list(p.links),
-                "nodes": list(p.nodes),
-                "certainty": p.certainty,
-                "steps": [
-                    {
-                        "edge": step.link,
-                        "predicate": step.predicate_label,
-                        "certainty": step.certainty,
-                        "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
-                        "quote": quote_index.get(step.quote) if step.quote else None,
-                    }
-                    for step in p.steps
-                ],
-            }
+            {"nodes": list(p.nodes), "certainty": p.certainty, "steps": [step_index[s] for s in p.steps]}
             for p in listed
+        ],
+        "steps": [
+            {
+                "edge": step.link,
+                "predicate": step.predicate_label,
+                "certainty": step.certainty,
+                "mechanisms": [mechanism_label.get(m, m) for m in step.mechanisms],
+                "quote": quote_index.get(step.quote) if step.quote else None,
+            }
+            for step in steps
         ],
         "quotes": quotes,
         "drawn": min(diagram.drawn, len(listed)),
@@ -279,6 +298,20 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
             if iri in on_paths
         },
     }
+
+
+def _node_info(node) -> dict[str, Any]:
+    """What a concept's tooltip shows; empty fields left out."""
+    info: dict[str, Any] = {"label": node.label}
+    for key, value in (
+        ("kind", node.kind_label),
+        ("alt", list(node.alt_labels)),
+        ("ids", list(node.mappings)),
+        ("definition", node.definition),
+    ):
+        if value:
+            info[key] = value
+    return info
 
 
 def legend(diagram: Diagram, data: VisData) -> str:

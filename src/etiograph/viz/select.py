@@ -10,6 +10,7 @@ remain: the step-by-step chain is the lesson, the shortcut restates it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,10 @@ def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[
 
 
 def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
+    """Each round the path of highest gain. A path's gain never rises from one round to the next
+    (every part of it is fixed or only falls as arrows and mechanisms get shown), so a gain computed
+    in an earlier round bounds it from above: a lazy greedy recomputes only the heap's top until it
+    stays on top, and picks what the full scan picks (ties cannot happen: the index is part of the gain)."""
     shortcut = set(shortcuts)
     hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
     signatures = [frozenset(signature(p)) for p in paths]
@@ -84,23 +89,39 @@ def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, 
     chosen: list[int] = []
     edges: set[tuple[str, str]] = set()
     mechanisms: set[str] = set()
+
+    def gain(i: int) -> tuple:
+        fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
+        rank, shorter, quotes = fixed[i]
+        return (fresh > 0, bool(signatures[i] - mechanisms), fresh >= 0.5, rank, fresh, shorter, quotes, -i)
+
     for pool in (plain, rest):
-        pool = list(pool)
-        while pool and len(chosen) < limit:
-
-            def gain(i: int) -> tuple:
-                fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
-                rank, shorter, quotes = fixed[i]
-                return (fresh > 0, bool(signatures[i] - mechanisms), fresh >= 0.5, rank, fresh, shorter, quotes, -i)
-
-            best = max(pool, key=gain)
-            pool.remove(best)
+        heap = [(_Lowest(gain(i)), i) for i in pool]
+        heapq.heapify(heap)
+        while heap and len(chosen) < limit:
+            _, best = heapq.heappop(heap)
+            current = _Lowest(gain(best))
+            if heap and heap[0][0] < current:  # an older bound beats it now: look again
+                heapq.heappush(heap, (current, best))
+                continue
             chosen.append(best)
             edges.update(hops[best])
             mechanisms.update(signatures[best])
         if len(chosen) >= limit:
             break
     return chosen
+
+
+class _Lowest:
+    """A gain ordered the other way round, so Python's min-heap keeps the highest gain on top."""
+
+    __slots__ = ("gain",)
+
+    def __init__(self, gain: tuple):
+        self.gain = gain
+
+    def __lt__(self, other: _Lowest) -> bool:
+        return self.gain > other.gain
 
 
 def signature(path: Path) -> set[str]:

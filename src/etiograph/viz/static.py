@@ -10,9 +10,6 @@ no network.
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -93,7 +90,18 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     smooth = edge.get("smooth") or geometry.CANDIDATES[0]
     points = geometry.curve(positions[edge["from"]], positions[edge["to"]], smooth)
     start, end = boxes[edge["from"]], boxes[edge["to"]]
-    inside = [i for i, (x, y) in enumerate(points) if not start.contains(x, y) and not end.contains(x, y)]
+    sw, sh, ew, eh = start.width / 2, start.height / 2, end.width / 2, end.height / 2
+
+    def clear(point: tuple[float, float]) -> bool:  # outside both end boxes
+        x, y = point
+        return not (abs(x - start.x) <= sw and abs(y - start.y) <= sh) and not (
+            abs(x - end.x) <= ew and abs(y - end.y) <= eh
+        )
+
+    # the first and last samples outside both boxes (the boxes hold the curve's two ends)
+    first_out = next((i for i, p in enumerate(points) if clear(p)), None)
+    last_out = next((i for i in range(len(points) - 1, -1, -1) if clear(points[i])), None)
+    inside = [] if first_out is None or first_out == last_out else [first_out, last_out]
     if len(inside) < 2:
         return ""
     visible = points[inside[0] - 1 if inside[0] else 0 : inside[-1] + 1]
@@ -104,7 +112,13 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     dash = ""
     if edge.get("dashes"):
         dash = f' stroke-dasharray="{" ".join(str(round(d * scale, 1)) for d in edge["dashes"])}"'
-    path = "M " + " L ".join(f"{x},{y}" for x, y in (at(*p) for p in visible))
+    # the visible part as one exact Bézier segment (a polyline of the samples made slides 5x bigger)
+    first = inside[0] - 1 if inside[0] else 0
+    last = len(points) - 1 if end.width == 0 else inside[-1]
+    controls = geometry.control_points(positions[edge["from"]], positions[edge["to"]], smooth)
+    trimmed = [at(*p) for p in geometry.sub_curve(controls, first / geometry.SAMPLES, last / geometry.SAMPLES)]
+    command = {2: "L", 3: "Q", 4: "C"}[len(trimmed)]
+    path = f"M{_pair(trimmed[0])}{command}" + " ".join(_pair(p) for p in trimmed[1:])
     parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>']
     (x1, y1), (x2, y2) = at(*visible[-2]), at(*visible[-1])
     angle = math.atan2(y2 - y1, x2 - x1)
@@ -129,6 +143,15 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
             _rotated(style.marker_svg(middle["type"], 0, 0, colour, 9 * scale + 3), mx, my, _angle(points, at))
         )
     return "".join(parts)
+
+
+def _pair(point: tuple[float, float]) -> str:
+    """x,y in SVG's shortest form: one decimal, no trailing .0.
+
+    >>> _pair((12.0, 3.25))
+    '12,3.2'
+    """
+    return ",".join(f"{v:.1f}".removesuffix(".0") for v in point)
 
 
 def _angle(points, at) -> float:
@@ -198,6 +221,8 @@ def _legend(diagram: Diagram, width: int, height: int) -> str:
 # -- PNG, through headless Chromium --------------------------------------------------------------
 def chromium() -> str | None:
     """The Chromium to rasterise with: /usr/bin/chromium (Debian) or one on PATH."""
+    import shutil  # here, not at import: every page's handout imports this module for its SVG
+
     if Path("/usr/bin/chromium").is_file():
         return "/usr/bin/chromium"
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -217,6 +242,9 @@ CHROMIUM_FLAGS = (
 
 def png(svg_text: str, size: tuple[int, int] = SLIDE) -> bytes:
     """``svg_text`` rasterised at ``size`` by headless Chromium (offline: a local file, no network)."""
+    import subprocess
+    import tempfile
+
     browser = chromium()
     if browser is None:
         raise EtiographError("--png needs Chromium (apt-get install chromium); --svg writes an image without it")

@@ -9,12 +9,56 @@
     var pending = document.querySelectorAll(".etiograph-diagram:not([data-started])");
     first = pending[pending.length - 1];
   }
+  /* The data travels compact: what the page can derive is left out (colours on highlight and hover,
+     arrow sizes, the default curve, each path's labels and links, steps shared by paths); put back here. */
+  function fullArrows(arrows) {
+    var to = arrows.to || {};
+    var type = to.type || "arrow";
+    var out = { to: { enabled: to.enabled !== false, type: type, scaleFactor: type === "bar" ? 0.9 : 0.75 } };
+    if (arrows.middle) { out.middle = { enabled: arrows.middle.enabled !== false, type: arrows.middle.type, scaleFactor: 0.55 }; }
+    return out;
+  }
+  function whole(data) {
+    var curve = data.options.edges.smooth;
+    data.edges.forEach(function (edge) {
+      if (edge.color && edge.color.highlight === undefined) {
+        var c = edge.color.color;
+        edge.color = { color: c, highlight: c, hover: c, inherit: false, opacity: 0.95 };
+      }
+      if (edge.arrows) { edge.arrows = fullArrows(edge.arrows); }
+      if (edge.smooth === undefined && curve) { edge.smooth = curve; }
+    });
+    data.nodes.forEach(function (node) {
+      var c = node.color;
+      if (c && !node.waypoint && c.highlight === undefined) {
+        node.color = { background: c.background, border: c.border,
+                       highlight: { background: c.background, border: "#111827" }, hover: { background: c.background, border: "#111827" } };
+      }
+    });
+    data.edges.forEach(function (edge) {
+      var info = !edge.partOf && data.info.edges[edge.id];
+      if (info && info.from === undefined) {
+        info.from = data.info.nodes[edge.origin || edge.from].label;
+        info.to = data.info.nodes[edge.to].label;
+        info.claims.forEach(function (claim) {
+          claim.mechanisms = claim.mechanisms.map(function (m) { return data.mechanismLabels[m] || m; });
+          if (typeof claim.section === "number") { claim.section = data.info.sections[claim.section]; }
+        });
+      }
+    });
+    (data.paths || []).forEach(function (path) {
+      path.steps = path.steps.map(function (i) { return data.steps[i]; });
+      path.edges = path.steps.map(function (step) { return step.edge; });
+      path.labels = path.nodes.map(function (id) { return data.info.nodes[id].label; });
+    });
+    return data;
+  }
   /* Start one diagram (a page may hold several: notebook cells, or the overview's mechanism pages,
      which call window.etiographStart when a teacher opens one). */
   function start(root) {
   if (!root || root.getAttribute("data-started") || !root.querySelector("script.etiograph-data")) { return; }
   root.setAttribute("data-started", "1");
-  var data = JSON.parse(root.querySelector("script.etiograph-data").textContent);
+  var data = whole(JSON.parse(root.querySelector("script.etiograph-data").textContent));
   var container = root.querySelector(".etg-network");
 
   function el(tag, className, text) {
@@ -422,7 +466,8 @@
   var legendBox = root.querySelector(".etg-legend-box");
   if (legendBox && panel && !panel.hidden && root.clientWidth < 1100) { legendBox.open = false; }
   if (side) {
-    var below = el("div", "etg-more-below", "\u2193 more below (scroll)");
+    var below = el("div", "etg-more-below");
+    below.appendChild(el("span", null, "\u2193 more below (scroll)"));
     below.setAttribute("aria-hidden", "true");
     side.appendChild(below);
     var check = function () { below.hidden = side.scrollTop + side.clientHeight >= side.scrollHeight - 24; };
@@ -431,6 +476,20 @@
     below.addEventListener("click", function () { side.scrollBy({ top: side.clientHeight * 0.8, behavior: "smooth" }); });
     root.addEventListener("etiograph:ready", check);
     if (legendBox) { legendBox.addEventListener("toggle", check); }
+    // In a frame (a notebook's output): ask the host for the height the panel needs, so the list of
+    // paths shows whole; diagram_iframe's script grows the frame (it only ever grows it, up to a cap).
+    var fitFrame = function () {
+      if (window.parent === window || root.closest("template") || document.querySelector(".etiograph-diagram") !== root) { return; }
+      var extra = side.scrollHeight - side.clientHeight;
+      if (extra > 1) {
+        resized = true;
+        window.parent.postMessage({ etiographHeight: document.documentElement.clientHeight + extra }, "*");
+      }
+    };
+    var resized = false;  // the host grew the frame: draw the diagram to the new size once
+    window.addEventListener("resize", function () { if (resized && !story) { resized = false; fit(); } });
+    root.addEventListener("etiograph:ready", fitFrame);
+    if (legendBox) { legendBox.addEventListener("toggle", fitFrame); }
     window.setTimeout(check, 0);
   }
   var printButton = root.querySelector(".etg-print");
