@@ -108,24 +108,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------------------
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser; with ``command``, only that plugin command's options are configured.
+#: The two commands defined in this module: their one-line help, listed by ``etiograph --help``.
+BUILTIN_COMMANDS = {
+    "validate": "check the graph against the SHACL shapes and the article's text",
+    "export": "write the graph as one deterministic file (RDF) or a network for graph tools",
+}
 
-    Configuring a plugin imports its module: ``etiograph paths`` need not import the server's
-    or the diagrams' (a cold start pays for what it runs, nothing else).
-    """
-    parser = argparse.ArgumentParser(
-        prog="etiograph",
-        description="A causal knowledge graph with a query layer: see and query why one health condition leads "
-        "to another, every edge traceable to the sentence that claims it.",
-        epilog="Example: etiograph paths UTI 'leg cramps' --max-hops 4",
-    )
-    from . import __version__
 
-    parser.add_argument("--version", action="version", version=f"etiograph {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("validate", help="check the graph against the SHACL shapes and the article's text")
+def configure_validate(p: argparse.ArgumentParser) -> None:
     add_data_options(p, remote=False)
     p.add_argument(
         "--article", metavar="FILE", help="the source text to check quotes against (default: ../shared/source)"
@@ -138,7 +128,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_validate)
 
-    p = sub.add_parser("export", help="write the graph as one deterministic file (RDF) or a network for graph tools")
+
+def configure_export(p: argparse.ArgumentParser) -> None:
     add_data_options(p, remote=False)
     from . import formats
     from .export import command as export_command
@@ -155,7 +146,37 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     networks.add_options(p)
     p.set_defaults(handler=cmd_export)
 
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command``, only that command's subparser, configured.
+
+    Configuring a plugin imports its module, and every subparser costs argparse work: ``etiograph
+    paths`` builds the ``paths`` parser alone (a cold start pays for what it runs, nothing else).
+    ``etiograph --help`` (``command=""``) and an unknown name list every command with its one-line
+    help from the tables above, configuring none.
+    """
+    parser = argparse.ArgumentParser(
+        prog="etiograph",
+        description="A causal knowledge graph with a query layer: see and query why one health condition leads "
+        "to another, every edge traceable to the sentence that claims it.",
+        epilog="Example: etiograph paths UTI 'leg cramps' --max-hops 4",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"etiograph {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    known = command in BUILTIN_COMMANDS or command in PLUGIN_COMMANDS
+
+    for name, helptext in BUILTIN_COMMANDS.items():
+        if known and name != command:
+            continue
+        p = sub.add_parser(name, help=helptext)
+        if command is None or name == command:
+            configure_validate(p) if name == "validate" else configure_export(p)
+
     for name, (module, helptext) in PLUGIN_COMMANDS.items():
+        if known and name != command:
+            continue
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.set_defaults(plugin=module)
         if command is not None and command != name:
