@@ -11,8 +11,10 @@ alike. Each row names its peer, measured in the same run:
 * ``paths``/``query`` beside a raw pyoxigraph script that loads the same files and runs one query;
 * ``viz`` beside ``paths`` (same graph loaded, then the drawing);
 * ``export --format F`` (each RDF format, and ``--split``) beside a raw pyoxigraph script that parses the
-  same files, canonicalises blank nodes and writes N-Triples; ``--before DIR`` adds the same rows run
-  with another source tree (``git archive <commit> src ontology graph queries | tar -x -C DIR``).
+  same files, canonicalises blank nodes and writes N-Triples;
+* ``--before DIR``: every etiograph row again with another source tree, beside the current one
+  (``git archive <commit> src ontology graph queries | tar -x -C DIR``); run from the checkout, so the
+  article is found at ``../shared`` from the working directory.
 
 Other helpers: add rows to ``COMMANDS`` (name, argv after ``etiograph``, peer name, target seconds).
 Wall time on a shared machine is noisy; user+system CPU time of the child is printed beside it.
@@ -124,22 +126,25 @@ def export_commands(scratch: Path) -> list[Command]:
         for fmt in ("turtle", "nt", "jsonld", "trig")
     ]
     rows.append(Command("export --split DIR", [ETIOGRAPH, "export", "--split", str(scratch / "nanopubs")], peer, 0.3))
-    if BEFORE is not None:
-        old = [
-            sys.executable,
-            "-c",
-            f"import sys; sys.path.insert(0, {str(BEFORE / 'src')!r}); "
-            "from etiograph.cli import main; sys.exit(main())",
-        ]
-        rows += [
-            Command(
-                f"before: export --format {fmt}",
-                [*old, "export", "--format", fmt, "-o", str(scratch / f"old.{fmt}")],
-                f"export --format {fmt}",
-            )
-            for fmt in ("turtle", "nt", "jsonld", "trig")
-        ]
     return rows
+
+
+def before_commands(table: list[Command], scratch: Path) -> list[Command]:
+    """``--before DIR``: every etiograph row again with the source tree DIR/src, its peer the row itself,
+    so the ratio is before ÷ after, both from this run (outputs go to their own scratch folder)."""
+    if BEFORE is None:
+        return []
+    old = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(BEFORE / 'src')!r}); from etiograph.cli import main; sys.exit(main())",
+    ]
+    moved = str(scratch / "before")
+    return [
+        Command(f"before: {c.name}", [*old, *(a.replace(str(scratch), moved) for a in c.argv[1:])], c.name)
+        for c in table
+        if c.argv[0] == ETIOGRAPH
+    ]
 
 
 def child_environment() -> dict[str, str]:
@@ -172,7 +177,7 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--only", metavar="TEXT", help="only commands whose name contains TEXT (and their peers)")
     parser.add_argument(
-        "--before", metavar="DIR", type=Path, help="also time the export with the source tree DIR/src (before/after)"
+        "--before", metavar="DIR", type=Path, help="also time every etiograph row with the source tree DIR/src"
     )
     args = parser.parse_args()
     global BEFORE
@@ -180,6 +185,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="etiograph-cold-") as scratch:
         table = commands(Path(scratch))
+        table += before_commands(table, Path(scratch))
         if args.only:
             wanted = {c.name for c in table if args.only in c.name}
             wanted |= {c.peer for c in table if c.name in wanted and c.peer}
