@@ -13,7 +13,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import EtiographError
@@ -91,6 +90,8 @@ def _replace(target: Path, data: bytes) -> None:
     except OSError as error:
         raise OutputError(f"cannot write {target}: cannot make the folder {folder}: {_reason(error)}") from None
     try:
+        import tempfile  # here, not at import: standard output (most commands' answer) never needs it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise _output_error(target, error) from None
