@@ -177,6 +177,9 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--only", metavar="TEXT", help="only commands whose name contains TEXT (and their peers)")
     parser.add_argument(
+        "--skip", metavar="TEXT", action="append", default=[], help="leave out commands whose name contains TEXT"
+    )
+    parser.add_argument(
         "--before", metavar="DIR", type=Path, help="also time every etiograph row with the source tree DIR/src"
     )
     args = parser.parse_args()
@@ -190,6 +193,7 @@ def main() -> int:
             wanted = {c.name for c in table if args.only in c.name}
             wanted |= {c.peer for c in table if c.name in wanted and c.peer}
             table = [c for c in table if c.name in wanted]
+        table = [c for c in table if not any(text in c.name for text in args.skip)]
         for command in table:  # one warm-up each: the OS file cache, .pyc files
             subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment())
         for _ in range(args.runs):
