@@ -206,8 +206,25 @@ def _plugin(module: str, attribute: str) -> Callable | None:
 INTERRUPTIBLE = frozenset({"query", "paths", "upstream", "downstream", "explain", "export", "validate"})
 
 
+#: One-shot commands that may end their process without the interpreter's teardown (freeing every
+#: object and module: 30-40 ms, a tenth of their cold start) once their output is flushed. Only as
+#: the ``etiograph`` program (``main()`` without arguments), never for a caller in the same process;
+#: not with ``--store`` (a store on disk closes itself at teardown), nor when anything waits for the
+#: exit (atexit callbacks, live non-daemon threads). Servers and the diagrams are not listed.
+FAST_EXIT = frozenset(
+    {"paths", "upstream", "downstream", "explain", "queries", "query", "check", "build", "validate", "export"}
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    code = _main(arguments)
+    if argv is None and _command_of(arguments) in FAST_EXIT and "--store" not in " ".join(arguments):
+        _exit_now(code)
+    return code
+
+
+def _main(arguments: list[str]) -> int:
     undecodable = _first_undecodable(arguments)
     if undecodable is not None:
         shown = undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -226,6 +243,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` now, skipping teardown, when nothing is left to do at exit.
+
+    Returns (and the interpreter exits as usual) when a callback or a thread would be skipped, or when
+    flushing fails (a closed pipe): then the usual exit reports it, as it would without this path.
+    """
+    import atexit
+    import os
+
+    threading = sys.modules.get("threading")
+    if threading and any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    callbacks = getattr(atexit, "_ncallbacks", None)
+    if callbacks is None or callbacks():
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # the interpreter's own exit says what went wrong
+        return
+    os._exit(code)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
