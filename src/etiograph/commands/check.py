@@ -21,8 +21,7 @@ def sheet_folders(names: list[str]) -> tuple[list, list[str] | None]:
     """Folders to compile and the source ids to report (None: all)."""
     from pathlib import Path
 
-    from ..curation.build import default_root
-    from ..curation.sheets import is_sheet_folder, read_workspace
+    from ..curation.sheets import default_root, is_sheet_folder, read_workspace
     from ..errors import EtiographError
 
     root = default_root()

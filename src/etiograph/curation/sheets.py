@@ -428,6 +428,14 @@ def read_source(folder: Path) -> SourceSheet:
     )
 
 
+def default_root() -> Path:
+    """The bundled graph's sheet root (``graph/``): here rather than in :mod:`.build`, so ``check``
+    finds it without importing the Turtle writer."""
+    from .. import resources
+
+    return resources.data_root() / "graph"
+
+
 def is_sheet_folder(path: Path) -> bool:
     """A sheet root (``concepts.tsv`` or ``sources/``) or a single source folder (``source.yaml``)."""
     return path.is_dir() and (
