@@ -188,8 +188,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _command_of(arguments: Sequence[str]) -> str | None:
-    """The subcommand named on the command line ('' when there is none: top-level help or version)."""
-    return next((a for a in arguments if not a.startswith("-")), "")
+    """The subcommand named on the command line ('' when there is none, or when top-level help comes
+    first: ``etiograph -h paths`` lists every command)."""
+    for argument in arguments:
+        if argument in ("-h", "--help"):
+            return ""
+        if not argument.startswith("-"):
+            return argument
+    return ""
 
 
 def _plugin(module: str, attribute: str) -> Callable | None:
@@ -218,13 +224,6 @@ FAST_EXIT = frozenset(
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    code = _main(arguments)
-    if argv is None and _command_of(arguments) in FAST_EXIT and "--store" not in " ".join(arguments):
-        _exit_now(code)
-    return code
-
-
-def _main(arguments: list[str]) -> int:
     undecodable = _first_undecodable(arguments)
     if undecodable is not None:
         shown = undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -232,6 +231,13 @@ def _main(arguments: list[str]) -> int:
         return 2
     parser = build_parser(_command_of(arguments))
     args = parser.parse_args(arguments)
+    code = _run(parser, args)
+    if argv is None and args.command in FAST_EXIT and not getattr(args, "store", None):
+        _exit_now(code)
+    return code
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command in INTERRUPTIBLE:
             return _run_interruptibly(lambda: _dispatch(parser, args))
