@@ -17,7 +17,8 @@ alike. Each row names its peer, measured in the same run:
   article is found at ``../shared`` from the working directory.
 
 Other helpers: add rows to ``COMMANDS`` (name, argv after ``etiograph``, peer name, target seconds).
-Wall time on a shared machine is noisy; user+system CPU time of the child is printed beside it.
+Wall time on a shared machine is noisy; user+system CPU time of the child is printed beside it, with
+its own ratio to the peer's (the steadier comparison under load).
 """
 
 from __future__ import annotations
@@ -211,7 +212,8 @@ def main() -> int:
     by_name = {c.name: c for c in table}
     print(f"cold start, fresh process each, median of {args.runs} (interleaved); load average {os.getloadavg()[0]:.1f}")
     header = (
-        f"{'command':32} {'median s':>9} {'min-max s':>13} {'cpu s':>7}  {'peer':32} {'peer s':>7} {'ratio':>6}  target"
+        f"{'command':32} {'median s':>9} {'min-max s':>13} {'cpu s':>7}  {'peer':32} {'peer s':>7} {'ratio':>6} "
+        f"{'cpu ratio':>9}  target"
     )
     print(header)
     print("-" * len(header))
@@ -224,13 +226,16 @@ def main() -> int:
         peer = by_name.get(c.peer or "")
         peer_median = statistics.median(peer.wall) if peer and peer.wall else None
         ratio = f"{median / peer_median:.2f}×" if peer_median else ""
+        peer_cpu = statistics.median(peer.cpu) if peer and peer.cpu else None
+        cpu_ratio = f"{cpu / peer_cpu:.2f}×" if peer_cpu else ""
         verdict = ""
         if c.target is not None:
             verdict = f"{'PASS' if median < c.target else 'MISS'} < {c.target:g} s"
         spread = f"{min(c.wall):.3f}-{max(c.wall):.3f}"
         peer_text = f"{peer_median:.3f}" if peer_median else ""
         print(
-            f"{c.name:32} {median:9.3f} {spread:>13} {cpu:7.3f}  {c.peer or '':32} {peer_text:>7} {ratio:>6}  {verdict}"
+            f"{c.name:32} {median:9.3f} {spread:>13} {cpu:7.3f}  {c.peer or '':32} {peer_text:>7} {ratio:>6} "
+            f"{cpu_ratio:>9}  {verdict}"
         )
         out.append(
             {
@@ -241,6 +246,8 @@ def main() -> int:
                 "median": median,
                 "peer": c.peer,
                 "peer_median": peer_median,
+                "cpu_median": cpu,
+                "peer_cpu_median": peer_cpu,
                 "target": c.target,
                 "failures": c.failures,
             }
