@@ -11,11 +11,14 @@ alike. Each row names its peer, measured in the same run:
 * ``paths``/``query`` beside a raw pyoxigraph script that loads the same files and runs one query;
 * ``viz`` beside ``paths`` (same graph loaded, then the drawing);
 * ``export --format F`` (each RDF format, and ``--split``) beside a raw pyoxigraph script that parses the
-  same files, canonicalises blank nodes and writes N-Triples; ``--before DIR`` adds the same rows run
-  with another source tree (``git archive <commit> src ontology graph queries | tar -x -C DIR``).
+  same files, canonicalises blank nodes and writes N-Triples;
+* ``--before DIR``: every etiograph row again with another source tree, beside the current one
+  (``git archive <commit> src ontology graph queries | tar -x -C DIR``); run from the checkout, so the
+  article is found at ``../shared`` from the working directory.
 
 Other helpers: add rows to ``COMMANDS`` (name, argv after ``etiograph``, peer name, target seconds).
-Wall time on a shared machine is noisy; user+system CPU time of the child is printed beside it.
+Wall time on a shared machine is noisy; user+system CPU time of the child is printed beside it, with
+its own ratio to the peer's (the steadier comparison under load).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class Command:
     argv: list[str]
     peer: str | None = None
     target: float | None = None
+    env: dict[str, str] = field(default_factory=dict)
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     failures: int = 0
@@ -81,6 +85,13 @@ def commands(scratch: Path) -> list[Command]:
             0.3,
         ),
         Command("check", [ETIOGRAPH, "check", "-o", str(scratch / "check.txt")], "python -c pass", 0.3),
+        # the first check of a text (or after an edit): no cache to keep sentence boundaries in, pysbd splits
+        Command(
+            "check, no sentence cache",
+            [ETIOGRAPH, "check", "-o", str(scratch / "check-uncached.txt")],
+            "check",
+            env={"XDG_CACHE_HOME": os.devnull},
+        ),
         Command("build --check", [ETIOGRAPH, "build", "--check"], "python -c pass", 0.3),
         Command("build -o DIR", [ETIOGRAPH, "build", "-o", str(scratch / "built")], "python -c pass", 0.3),
         Command("validate", [ETIOGRAPH, "validate"], "validate --engine pyshacl", 1.0),
@@ -124,36 +135,39 @@ def export_commands(scratch: Path) -> list[Command]:
         for fmt in ("turtle", "nt", "jsonld", "trig")
     ]
     rows.append(Command("export --split DIR", [ETIOGRAPH, "export", "--split", str(scratch / "nanopubs")], peer, 0.3))
-    if BEFORE is not None:
-        old = [
-            sys.executable,
-            "-c",
-            f"import sys; sys.path.insert(0, {str(BEFORE / 'src')!r}); "
-            "from etiograph.cli import main; sys.exit(main())",
-        ]
-        rows += [
-            Command(
-                f"before: export --format {fmt}",
-                [*old, "export", "--format", fmt, "-o", str(scratch / f"old.{fmt}")],
-                f"export --format {fmt}",
-            )
-            for fmt in ("turtle", "nt", "jsonld", "trig")
-        ]
     return rows
 
 
-def child_environment() -> dict[str, str]:
+def before_commands(table: list[Command], scratch: Path) -> list[Command]:
+    """``--before DIR``: every etiograph row again with the source tree DIR/src, its peer the row itself,
+    so the ratio is before ÷ after, both from this run (outputs go to their own scratch folder)."""
+    if BEFORE is None:
+        return []
+    old = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(BEFORE / 'src')!r}); from etiograph.cli import main; sys.exit(main())",
+    ]
+    moved = str(scratch / "before")
+    return [
+        Command(f"before: {c.name}", [*old, *(a.replace(str(scratch), moved) for a in c.argv[1:])], c.name, env=c.env)
+        for c in table
+        if c.argv[0] == ETIOGRAPH
+    ]
+
+
+def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """What a user's shell gives: bytecode caches on (a PYTHONDONTWRITEBYTECODE=1 environment would make every
     run compile etiograph from source, ~0.2 s of each cold start), a 100-column terminal width."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["COLUMNS"] = "100"
-    return env
+    return env | (extra or {})
 
 
 def run_once(command: Command) -> None:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment())
+    done = subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment(command.env))
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -172,7 +186,10 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--only", metavar="TEXT", help="only commands whose name contains TEXT (and their peers)")
     parser.add_argument(
-        "--before", metavar="DIR", type=Path, help="also time the export with the source tree DIR/src (before/after)"
+        "--skip", metavar="TEXT", action="append", default=[], help="leave out commands whose name contains TEXT"
+    )
+    parser.add_argument(
+        "--before", metavar="DIR", type=Path, help="also time every etiograph row with the source tree DIR/src"
     )
     args = parser.parse_args()
     global BEFORE
@@ -180,12 +197,14 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="etiograph-cold-") as scratch:
         table = commands(Path(scratch))
+        table += before_commands(table, Path(scratch))
         if args.only:
             wanted = {c.name for c in table if args.only in c.name}
             wanted |= {c.peer for c in table if c.name in wanted and c.peer}
             table = [c for c in table if c.name in wanted]
+        table = [c for c in table if not any(text in c.name for text in args.skip)]
         for command in table:  # one warm-up each: the OS file cache, .pyc files
-            subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment())
+            subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment(command.env))
         for _ in range(args.runs):
             for command in table:
                 run_once(command)
@@ -193,7 +212,8 @@ def main() -> int:
     by_name = {c.name: c for c in table}
     print(f"cold start, fresh process each, median of {args.runs} (interleaved); load average {os.getloadavg()[0]:.1f}")
     header = (
-        f"{'command':32} {'median s':>9} {'min-max s':>13} {'cpu s':>7}  {'peer':32} {'peer s':>7} {'ratio':>6}  target"
+        f"{'command':32} {'median s':>9} {'min-max s':>13} {'cpu s':>7}  {'peer':32} {'peer s':>7} {'ratio':>6} "
+        f"{'cpu ratio':>9}  target"
     )
     print(header)
     print("-" * len(header))
@@ -206,13 +226,16 @@ def main() -> int:
         peer = by_name.get(c.peer or "")
         peer_median = statistics.median(peer.wall) if peer and peer.wall else None
         ratio = f"{median / peer_median:.2f}×" if peer_median else ""
+        peer_cpu = statistics.median(peer.cpu) if peer and peer.cpu else None
+        cpu_ratio = f"{cpu / peer_cpu:.2f}×" if peer_cpu else ""
         verdict = ""
         if c.target is not None:
             verdict = f"{'PASS' if median < c.target else 'MISS'} < {c.target:g} s"
         spread = f"{min(c.wall):.3f}-{max(c.wall):.3f}"
         peer_text = f"{peer_median:.3f}" if peer_median else ""
         print(
-            f"{c.name:32} {median:9.3f} {spread:>13} {cpu:7.3f}  {c.peer or '':32} {peer_text:>7} {ratio:>6}  {verdict}"
+            f"{c.name:32} {median:9.3f} {spread:>13} {cpu:7.3f}  {c.peer or '':32} {peer_text:>7} {ratio:>6} "
+            f"{cpu_ratio:>9}  {verdict}"
         )
         out.append(
             {
@@ -223,6 +246,8 @@ def main() -> int:
                 "median": median,
                 "peer": c.peer,
                 "peer_median": peer_median,
+                "cpu_median": cpu,
+                "peer_cpu_median": peer_cpu,
                 "target": c.target,
                 "failures": c.failures,
             }

@@ -1,4 +1,5 @@
-"""The import graph of a cold start: what ``etiograph --help`` and ``etiograph paths`` load.
+"""The import graph of a cold start: what ``etiograph --help``, the query commands, ``check``, ``build``,
+``validate`` and ``export`` load.
 
 Each command runs in a fresh interpreter (``python -c``) and reports ``sys.modules`` afterwards;
 heavy libraries must appear only in the commands that use them. Times are measured by
@@ -8,6 +9,7 @@ heavy libraries must appear only in the commands that use them. Times are measur
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -16,7 +18,7 @@ import pytest
 #: Every test starts etiograph in a fresh interpreter: out of the edit-run lane.
 pytestmark = pytest.mark.slow
 
-HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph")
+HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph", "pyparsing")
 
 PROBE = """
 import contextlib, io, json, os, sys
@@ -35,9 +37,9 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def modules_after(*argv: str) -> tuple[int, set[str]]:
+def modules_after(*argv: str, env: dict[str, str] | None = None) -> tuple[int, set[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120, check=False, env=env
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -53,13 +55,44 @@ def modules_after(*argv: str) -> tuple[int, set[str]]:
         ("downstream", "UTI", "--max-hops", "2"),
         ("explain", "leg cramps"),
         ("query", "infection-comparison"),
+        ("check", "-o", "{tmp}/check.txt"),
+        ("build", "--check"),
+        ("build", "-o", "{tmp}/built"),
+        ("validate",),
+        *(("export", "--format", fmt, "-o", f"{{tmp}}/graph.{fmt}") for fmt in ("turtle", "nt", "jsonld", "trig")),
+        ("export", "--split", "{tmp}/nanopubs"),
     ],
-    ids=["help", "paths", "upstream", "downstream", "explain", "query"],
+    ids=[
+        "help",
+        "paths",
+        "upstream",
+        "downstream",
+        "explain",
+        "query",
+        "check",
+        "build-check",
+        "build-o",
+        "validate",
+        "export-turtle",
+        "export-nt",
+        "export-jsonld",
+        "export-trig",
+        "export-split",
+    ],
 )
-def test_article_commands_load_no_heavy_library(argv: tuple[str, ...]):
-    code, modules = modules_after(*argv)
+def test_article_commands_load_no_heavy_library(argv: tuple[str, ...], tmp_path):
+    code, modules = modules_after(*(a.format(tmp=tmp_path) for a in argv))
     assert code in (0, None)
     assert sorted(modules & set(HEAVY)) == []
+
+
+def test_check_reuses_sentence_boundaries_without_pysbd(tmp_path):
+    """The first ``check`` of a text runs pysbd and keeps its boundaries; the next one does not import it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = modules_after("check", "-o", str(tmp_path / "first.txt"), env=env)[1]
+    second = modules_after("check", "-o", str(tmp_path / "second.txt"), env=env)[1]
+    assert "pysbd" in first and "pysbd" not in second
+    assert (tmp_path / "first.txt").read_bytes() == (tmp_path / "second.txt").read_bytes()
 
 
 def test_help_does_not_load_the_query_layer():

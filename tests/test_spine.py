@@ -179,3 +179,13 @@ kg:heat etio:causes kg:sweat . kg:sweat etio:increasesRiskOf kg:thirst .
     rows = graph.run_named("causal-paths", {"source": "heat wave", "target": "thirst"})
     assert rows.values("path") == ["heat wave -> sweating -> thirst"]
     assert ox.NamedNode(KG + "heat")  # the IRIs above are valid
+
+
+def test_one_pass_and_two_passes_give_the_same_spine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small inputs are parsed once and kept; large ones (here: every input) twice. Same triples."""
+    from etiograph.causal import spine
+
+    once = spine_triples(resources.ontology_file(), resources.source_graph_files())
+    monkeypatch.setattr(spine, "ONE_PASS_BYTES", 0)
+    assert spine_triples(resources.ontology_file(), resources.source_graph_files()) == once
+    assert len(once) > 100

@@ -13,7 +13,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import EtiographError
@@ -91,7 +90,7 @@ def _replace(target: Path, data: bytes) -> None:
     except OSError as error:
         raise OutputError(f"cannot write {target}: cannot make the folder {folder}: {_reason(error)}") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _temporary(folder, target.name)
     except OSError as error:
         raise _output_error(target, error) from None
     _pending.add(tmp)
@@ -112,6 +111,20 @@ def _replace(target: Path, data: bytes) -> None:
         raise
     finally:
         _pending.discard(tmp)
+
+
+def _temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new file ``folder/.NAME.XXXXXXXX.tmp`` opened for writing, mode 0600, as ``tempfile.mkstemp`` makes
+    it (O_EXCL: never an existing file or a symlink), without importing tempfile and random (~10 ms of
+    a cold start that writes one output)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
 
 
 def discard_pending() -> None:

@@ -17,6 +17,7 @@ from . import resources
 from .errors import DataError
 
 if TYPE_CHECKING:
+    import pyoxigraph
     import rdflib
 
 
@@ -118,6 +119,22 @@ def check_turtle(paths: Iterable[Path]) -> None:
             raise syntax_error(path, error) from None
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise DataError(path, f"cannot read: {error}") from None
+
+
+def read_store(paths: Sequence[Path]) -> pyoxigraph.Store:
+    """All files in one in-memory pyoxigraph Store (default graph): what a check needs that only reads
+    a few quads, without rdflib's ~0.3 s import and parse; a syntax error names file and line."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in paths:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as error:
+            raise syntax_error(path, error) from None
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise DataError(path, f"cannot read: {error}") from None
+    return store
 
 
 def read_rdflib(paths: Sequence[Path]) -> rdflib.Graph:

@@ -373,17 +373,19 @@ class KnowledgeGraph:
             self._section_documents = {str(row[0].value): str(row[1].value) for row in result.rows}
         return self._section_documents
 
-    def summary_support(self, *, max_hops: int = 6) -> list[SummarySupport]:
+    def summary_support(self, *, max_hops: int = 6, about: str | None = None) -> list[SummarySupport]:
         """For each summary claim, the mechanistic paths that account for it (none: flagged).
 
         A summary claim is the source's own total effect ("UTIs can indirectly cause leg cramps");
         the mechanism is the paths between the same two concepts that do not use a summary edge.
+        ``about`` (a concept IRI) keeps the claims whose subject or object it is, and searches only
+        their paths (``explain`` shows no others).
         """
         found = self.backend.query(SUMMARY_CLAIMS)
         out, seen = [], set()
         for claim, subject, obj in found.rows:
             pair = (str(subject.value), str(obj.value))
-            if pair in seen:  # several summary claims (sentences) for one pair: one answer
+            if pair in seen or (about is not None and about not in pair):  # one answer per pair
                 continue
             seen.add(pair)
             out.append(SummarySupport(str(claim.value), *pair, self.paths(*pair, max_hops=max_hops)))
@@ -436,7 +438,7 @@ class KnowledgeGraph:
             effects=tuple(Step(h) for h in effects),
             counteracted_by=tuple(by_object.get(target.iri, ())),
             mediators=tuple(self._mediators_upstream(target.iri, causal)),
-            summaries=tuple(s for s in self.summary_support() if target.iri in (s.subject, s.object)),
+            summaries=tuple(self.summary_support(about=target.iri)),
         )
 
     # -- structure, from the index or by SPARQL -------------------------------------------------

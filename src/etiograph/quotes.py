@@ -79,7 +79,7 @@ def _quote_rows(graph: object) -> list[tuple[str, str, object, object]]:
     if isinstance(graph, ox.Store):
         for owner, resource, selector, exact, start, end in graph.query(_QUOTES):
             subject = next(t for t in (owner, resource, selector) if t is not None).value
-            rows.append((subject, exact.value, _ox_number(start), _ox_number(end)))
+            rows.append((subject, exact.value, ox_number(start), ox_number(end)))
         return rows
     for owner, resource, selector, exact, start, end in graph.query(_QUOTES):  # type: ignore[attr-defined]
         subject = str(owner if owner is not None else resource if resource is not None else selector)
@@ -87,7 +87,8 @@ def _quote_rows(graph: object) -> list[tuple[str, str, object, object]]:
     return rows
 
 
-def _ox_number(term: object) -> object:
+def ox_number(term: object) -> object:
+    """A pyoxigraph literal's value: an int for integer datatypes, else its text (None stays None)."""
     if term is None:
         return None
     if getattr(term, "datatype", None) is not None and term.datatype.value in _INTEGER_TYPES:  # type: ignore[attr-defined]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -55,6 +54,10 @@ def to_json(result: SelectResult | AskResult) -> str:
 
 
 def to_xml(result: SelectResult | AskResult) -> str:
+    # imported here: xml.sax.saxutils pulls in urllib.request, http.client, email and ssl (~40 ms of
+    # every query's cold start, for the one format that escapes XML)
+    from xml.sax.saxutils import escape, quoteattr
+
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
     if isinstance(result, AskResult):
         out += ["  </head>", f"  <boolean>{'true' if result.value else 'false'}</boolean>", "</sparql>"]

@@ -5,8 +5,6 @@ Parameters are bound with ``substitutions`` (SEP-0007), the engine's own mechani
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -22,7 +20,11 @@ _MANIFEST_PREDICATE = ox.NamedNode("urn:etiograph:files")
 
 
 def files_fingerprint(paths: Sequence[Path]) -> str:
-    """Names, sizes and modification times of the data files, hashed."""
+    """Names, sizes and modification times of the data files, hashed (only persistent stores need it:
+    hashlib's OpenSSL binding is imported here, not by every in-memory cold start)."""
+    import hashlib
+    import json
+
     entries = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 

@@ -63,6 +63,18 @@ def _triples(paths: Iterable[Path]) -> Iterable[ox.Triple]:
             raise DataError(path, f"cannot read: {error}") from None
 
 
+#: Inputs up to this size are parsed once and kept in memory (~1 kB per triple) rather than twice.
+ONE_PASS_BYTES = 16_000_000
+
+
+def _total_size(paths: Sequence[Path]) -> int:
+    """Bytes of the files (a missing one counts as large: the parse then names it)."""
+    try:
+        return sum(path.stat().st_size for path in paths)
+    except OSError:
+        return ONE_PASS_BYTES + 1
+
+
 def spine_ancestors(parents: dict[str, set[str]], top: str = CAUSALLY_RELATED_TO) -> dict[str, set[str]]:
     """For each property at or below ``top``: its strict super-properties that are at or below ``top``.
 
@@ -99,8 +111,11 @@ def spine_triples(ontology: Path, graph_files: Sequence[Path]) -> list[ox.Triple
     already asserted are kept: the closure is idempotent, so feeding the output back in changes nothing.
     """
     files = [ontology, *(p for p in graph_files if p != ontology)]
+    # Small inputs (the article's graph, `etiograph build`) are parsed once and kept; large ones twice,
+    # so memory stays small at any size.
+    kept: list[ox.Triple] | None = list(_triples(files)) if _total_size(files) <= ONE_PASS_BYTES else None
     parents: dict[str, set[str]] = {}
-    for triple in _triples(files):  # first pass: the hierarchy only, so memory stays small at any size
+    for triple in kept if kept is not None else _triples(files):  # first pass: the hierarchy only
         if triple.predicate == _SUB_PROPERTY_OF and isinstance(triple.object, ox.NamedNode):
             parents.setdefault(triple.subject.value, set()).add(triple.object.value)
     ancestors = spine_ancestors(parents)
@@ -109,7 +124,7 @@ def spine_triples(ontology: Path, graph_files: Sequence[Path]) -> list[ox.Triple
         for up in ups:  # rdfs5: the whole closure, declared pairs included, so the output is idempotent
             out.add(ox.Triple(ox.NamedNode(prop), _SUB_PROPERTY_OF, ox.NamedNode(up)))
     uppers = {ox.NamedNode(prop): [ox.NamedNode(up) for up in ups] for prop, ups in ancestors.items() if ups}
-    for triple in _triples(files):  # second pass: rdfs7 on the spine's data triples
+    for triple in kept if kept is not None else _triples(files):  # second pass: rdfs7 on the data triples
         for up in uppers.get(triple.predicate, ()):
             out.add(ox.Triple(triple.subject, up, triple.object))
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

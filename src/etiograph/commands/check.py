@@ -21,8 +21,7 @@ def sheet_folders(names: list[str]) -> tuple[list, list[str] | None]:
     """Folders to compile and the source ids to report (None: all)."""
     from pathlib import Path
 
-    from ..curation.build import default_root
-    from ..curation.sheets import is_sheet_folder, read_workspace
+    from ..curation.sheets import default_root, is_sheet_folder, read_workspace
     from ..errors import EtiographError
 
     root = default_root()
@@ -50,10 +49,11 @@ def run(args: argparse.Namespace) -> int:
     from .build import articles_option
 
     folders, only = sheet_folders(args.sources)
-    from ..curation.sheets import read_workspace
+    articles = None
+    if args.article:
+        from ..curation.sheets import read_workspace
 
-    ids = only or [s.id for s in read_workspace(folders).sources]
-    articles = articles_option(args.article, ids) if args.article else None
+        articles = articles_option(args.article, only or [s.id for s in read_workspace(folders).sources])
     report = run_checks(folders, articles, only)
     emit(args, report.as_json() if args.format == "json" else report.as_text())
     return 1 if report.errors else 0

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import resources
 from ..errors import EtiographError
 from .model import Compiled, Problem, compile_workspace
-from .sheets import SheetError, offsets_text, read_workspace
+from .sheets import SheetError, default_root, offsets_text, read_workspace
 from .turtle import claims_ttl, concepts_ttl, source_ttl, tables_ttl
 
 #: The generated files, in the order they are written.
@@ -49,10 +49,6 @@ class BuildResult:
     #: path → bytes, everything the build produces
     outputs: dict[Path, bytes] = field(default_factory=dict)
     changed: list[Path] = field(default_factory=list)
-
-
-def default_root() -> Path:
-    return resources.data_root() / "graph"
 
 
 def compile_outputs(

@@ -9,7 +9,7 @@ order of :data:`etiograph.vocab.PREFIXES`) and then by IRI, never by hash or par
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -75,12 +75,49 @@ def _reach(props: Props, starts: Iterable[Subject], inside: set[ox.BlankNode]) -
     return reached
 
 
+def _split_namespaces() -> tuple[dict[str, tuple[str, int]], list[tuple[int, str, str]]]:
+    """Namespaces ending in ``/`` or ``#`` (all of PREFIXES today) → (prefix, position of its first entry),
+    and the others. Such a namespace holding an IRI is the IRI cut just after one of its own separators,
+    so it is found by one dictionary lookup per separator instead of a scan of every namespace (a few
+    thousand distinct IRIs per export); any other namespace is scanned, as before."""
+    separated: dict[str, tuple[str, int]] = {}
+    other: list[tuple[int, str, str]] = []
+    for position, (prefix, namespace) in enumerate(PREFIXES.items()):
+        if namespace.endswith(("/", "#")):
+            separated.setdefault(namespace, (prefix, position))
+        else:
+            other.append((position, prefix, namespace))
+    return separated, other
+
+
+SEPARATED, OTHER_NAMESPACES = _split_namespaces()
+
+
+def separated_namespaces(iri: str) -> Iterator[tuple[str, str, int]]:
+    """(namespace, prefix, position) for each ``/``- or ``#``-ending namespace holding ``iri``, longest first."""
+    end = len(iri)
+    while (cut := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) >= 0:
+        found = SEPARATED.get(iri[: cut + 1])
+        if found is not None:
+            yield iri[: cut + 1], *found
+        end = cut
+
+
 @cache  # a few hundred distinct IRIs, asked about tens of thousands of times
 def namespace_rank(iri: str) -> int:
-    """Position in PREFIXES of the longest namespace holding ``iri``, so output groups by vocabulary."""
+    """Position in PREFIXES of the longest namespace holding ``iri``, so output groups by vocabulary.
+
+    >>> namespace_rank("https://w3id.org/etiograph/kg/claim/x") > namespace_rank("https://w3id.org/etiograph/kg/x")
+    True
+    >>> namespace_rank("urn:nothing") == len(PREFIXES)
+    True
+    """
     best, rank = "", len(PREFIXES)
-    for position, namespace in enumerate(PREFIXES.values()):
-        if iri.startswith(namespace) and len(namespace) > len(best):
+    for namespace, _, position in separated_namespaces(iri):
+        best, rank = namespace, position
+        break
+    for position, _, namespace in OTHER_NAMESPACES:
+        if iri.startswith(namespace) and (len(namespace) > len(best) or (len(namespace) == len(best) and position < rank)):
             best, rank = namespace, position
     return rank
 

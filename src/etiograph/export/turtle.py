@@ -57,9 +57,15 @@ def serialize(triples: list[Triple]) -> bytes:
 @cache  # the same IRIs recur thousands of times in one export
 def compact_iri(iri: str) -> tuple[str | None, str]:
     """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
-    for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
-        if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
-            return prefix, f"{prefix}:{iri[len(namespace) :]}"
+    if not layout.OTHER_NAMESPACES:  # every namespace ends in / or #: the only candidate is found by lookup
+        for namespace, prefix, _ in layout.separated_namespaces(iri):
+            if _PN_LOCAL.match(iri, len(namespace)):
+                return prefix, f"{prefix}:{iri[len(namespace) :]}"
+            break  # a longer one would leave a local name with / or #, which PN_LOCAL refuses
+    else:
+        for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
+            if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
+                return prefix, f"{prefix}:{iri[len(namespace) :]}"
     return None, "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
 
 
