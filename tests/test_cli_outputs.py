@@ -73,6 +73,16 @@ def test_output_onto_dev_full_reports_a_full_disk_and_the_device_survives():
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("args", [["paths", "UTI", "leg cramps"], ["export", "--format", "nt"]])
+def test_standard_output_onto_a_full_disk_is_a_one_line_error(args: list[str]):
+    # `etiograph paths … > /dev/full`: the shell's redirection, not -o, so the write to stdout itself fails.
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([*ETIOGRAPH, *args], stdout=full, stderr=subprocess.PIPE, timeout=120)
+    line = assert_one_line_error(result, "standard output")
+    assert "no space" in line.lower()
+
+
 def test_output_onto_a_fifo_is_written_through(tmp_path: Path, export_bytes: bytes):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

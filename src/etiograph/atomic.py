@@ -67,8 +67,15 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 
 
 def _write_stdout(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+    """A closed pipe stays BrokenPipeError (the CLI ends quietly, as ``head`` expects); any other failure
+    (a full disk behind ``> file``, an I/O error) becomes one line instead of a traceback."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
 def _write_through(target: Path, data: bytes) -> None:
