@@ -567,12 +567,17 @@ class KnowledgeGraph:
         return titles, documents
 
     # -- SPARQL ---------------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run SPARQL text (the shared prefixes are available) with pre-bound parameters."""
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None
+    ) -> QueryResult:
+        """Run SPARQL text (the shared prefixes are available) with pre-bound parameters.
+
+        ``limit`` keeps at most that many rows or triples; the result's ``truncated`` says if there were more.
+        """
         if "PREFIX" in sparql.upper():
-            return self.backend.query(sparql, bindings)
+            return self.backend.query(sparql, bindings, limit=limit)
         try:
-            return self.backend.query(SPARQL_PROLOGUE + sparql, bindings)
+            return self.backend.query(SPARQL_PROLOGUE + sparql, bindings, limit=limit)
         except QueryError as error:
             raise _shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
 
@@ -608,8 +613,21 @@ class KnowledgeGraph:
                 raise EtiographError(f"{value!r} is not an integer") from None
         return ox.Literal(value)
 
+    def triple_count(self) -> int:
+        """Triples in the default graph (over an endpoint, a COUNT query).
+
+        >>> KnowledgeGraph.load().triple_count() > 1000
+        True
+        """
+        return self.backend.triple_count()
+
     def __len__(self) -> int:
-        return len(self.backend)
+        """``len(kg)``: :meth:`triple_count` (kept for notebooks and scripts that count this way)."""
+        return self.backend.triple_count()
+
+    def __bool__(self) -> bool:
+        """A graph is true even when empty, and ``if kg:`` sends no COUNT query to an endpoint."""
+        return True
 
     def close(self) -> None:
         self.backend.close()
