@@ -9,9 +9,8 @@ used, and one partition per class and per property. ``GET /void`` answers with t
 Statistics are computed once at start-up by a query worker, from the graph it loaded (the
 server's main process loads no data).
 
->>> from etiograph.backends import open_backend
->>> from etiograph.datafiles import graph_sources
->>> stats = dataset_stats(open_backend("oxigraph", graph_sources()))
+>>> from etiograph import KnowledgeGraph
+>>> stats = dataset_stats(KnowledgeGraph.load())
 >>> stats.triples > 1000, "https://w3id.org/etiograph/ontology#" in stats.vocabularies
 (True, True)
 >>> triples = service_description(stats, "http://127.0.0.1:7878/", timeout=30, max_rows=10000)
@@ -30,6 +29,7 @@ from ..vocab import DCTERMS, KG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, VOID, XSD
 
 if TYPE_CHECKING:
     from ..backends import Backend
+    from ..graph import KnowledgeGraph
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -81,8 +81,8 @@ class DatasetStats:
         return cls(**data)
 
 
-def _rows(source: Backend, query: str) -> list[tuple]:
-    return list(source.query(query).rows)
+def _rows(source: KnowledgeGraph | Backend, query: str) -> list[tuple]:
+    return list(source.query(query).rows)  # the queries name full IRIs: no prefixes needed
 
 
 def _one(source, query: str) -> int:
@@ -104,8 +104,8 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1] if cut > 0 else iri
 
 
-def dataset_stats(source: Backend) -> DatasetStats:
-    """Count, in a backend that already holds the graph."""
+def dataset_stats(source: KnowledgeGraph | Backend) -> DatasetStats:
+    """Count, in a graph (or a bare backend) that already holds the data."""
     classes = [
         (c.value, int(n.value))
         for c, n in _rows(

@@ -63,34 +63,36 @@ class Answer:
 
 
 class Engine:
-    """The graph in one process, behind one backend: pyoxigraph, which writes answers with its own
-    writers (:meth:`~etiograph.backends.oxigraph_backend.OxigraphBackend.write_answer`), or rdflib
+    """The graph in one process, behind the KnowledgeGraph facade: over pyoxigraph, whose own writers
+    write the answers (:meth:`~etiograph.graph.KnowledgeGraph.write_answer`), or rdflib
     (``--store rdflib``), whose rows :mod:`etiograph.results_formats` writes."""
 
     def __init__(self, paths: list[str], store: str | None):
         from pathlib import Path
 
-        from ..backends import Backend, open_backend
+        from ..backends import open_backend
+        from ..graph import KnowledgeGraph
 
         descriptor = store or "oxigraph"
         self.descriptor = descriptor
-        self.backend: Backend | None = None
+        self.graph: KnowledgeGraph | None = None
         if descriptor.startswith("oxigraph:"):
             self.location = descriptor.partition(":")[2]  # opened after the fork (RocksDB starts threads)
         else:
-            self.backend = open_backend(descriptor, [Path(p) for p in paths])
+            # the files as the server resolved them (ontology, spine): loaded as they are
+            self.graph = KnowledgeGraph(open_backend(descriptor, [Path(p) for p in paths]), index=False)
 
     def open(self) -> None:
         """In the worker, after the fork: open a persistent store read-only."""
-        if self.backend is None:
-            from ..backends.oxigraph_backend import OxigraphBackend
+        if self.graph is None:
+            from ..graph import KnowledgeGraph
 
-            self.backend = OxigraphBackend.read_only(self.location)
+            self.graph = KnowledgeGraph.open_read_only(self.location, index=False)
 
     @property
     def uses_rdflib(self) -> bool:
         """An engine without native writers (rdflib): its rows are written here, and the gate also parses with it."""
-        return self.backend is not None and not hasattr(self.backend, "write_answer")
+        return self.graph is not None and not self.graph.writes_answers
 
 
 def with_caret(message: str, text: str, line: int | None, column: int | None) -> str:
@@ -157,11 +159,11 @@ def answer(engine: Engine, request: dict) -> Answer:
         if form in ("CONSTRUCT", "DESCRIBE") and request.get("graph_format") is None:
             return Answer.text(406, request.get("not_acceptable_graph") or "no acceptable RDF format")
         if engine.uses_rdflib:
-            result = engine.backend.query(text, limit=max_rows)
+            result = engine.graph.query(text, limit=max_rows, prefixes=False)
             content_type_, body = serialise_rdflib(result, request)
             truncated = getattr(result, "truncated", False)
         else:
-            written = engine.backend.write_answer(
+            written = engine.graph.write_answer(
                 text,
                 select_format=request.get("select_format"),
                 graph_format=request.get("graph_format"),
@@ -225,11 +227,11 @@ def serve(engine: Engine, connection: socket.socket) -> None:
         except (EOFError, ConnectionError, OSError):
             return
         if request.get("stats") == "count":  # at start-up: the ready line and the page need only this
-            reply = encode_frame({"triples": engine.backend.triple_count()})
+            reply = encode_frame({"triples": engine.graph.triple_count()})
         elif request.get("stats"):  # the first time a description is asked for
             from .description import dataset_stats
 
-            stats = dataset_stats(engine.backend)
+            stats = dataset_stats(engine.graph)
             reply = encode_frame({"stats": stats.as_json()})
         else:
             result = answer(engine, request)

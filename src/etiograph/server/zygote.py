@@ -119,10 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(args.data, args.store)
         warm_up(engine)
         triples = None
-        if engine.backend is not None:  # a persistent store opens after the fork
+        if engine.graph is not None:  # a persistent store opens after the fork
             # counted here, in the original pages: a worker that scans the graph gets its own copy of
             # every page it reads (pyoxigraph's reads write reference counts), so workers scan only for queries
-            triples = engine.backend.triple_count()
+            triples = engine.graph.triple_count()
         release_free_memory()  # what loading freed goes back to the system, not into every fork
         limit = address_space() + _OVERHEAD + args.query_memory if args.query_memory else 0
     except Exception as error:
