@@ -226,7 +226,7 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
 @pytest.mark.slow
 @pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
 def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mechanism: str | None) -> None:
-    """The one-query fetch the whole-graph view uses gives what EdgeSource.evidence gives."""
+    """The one-query fetch the whole-graph view uses gives what SparqlEdgeReader.evidence gives."""
     predicates = kg.edges.causal_predicates(include_counteracting=True)
     everything = all_evidence(kg, EdgeFilter(predicates))
     iri = kg.mechanism(mechanism) if mechanism else None

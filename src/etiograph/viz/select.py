@@ -20,7 +20,7 @@ from ..vocab import SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
-    from ..paths import Path
+    from ..paths import CausalPath
 
 
 _SUMMARY = """SELECT DISTINCT ?claim WHERE {{ {values}
@@ -36,7 +36,7 @@ def summary_claims(kg: KnowledgeGraph, claims: Collection[str]) -> set[str]:
     return found
 
 
-def shortcut_hops(paths: Sequence[Path], summaries: Collection[str]) -> set[tuple[str, str]]:
+def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> set[tuple[str, str]]:
     """Hops (subject, object) backed only by summary claims whose ends another path joins in two
     or more steps: the shortcuts a default diagram leaves out."""
     if not summaries:
@@ -56,7 +56,7 @@ def shortcut_hops(paths: Sequence[Path], summaries: Collection[str]) -> set[tupl
     return out
 
 
-def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[tuple[str, str]] = ()) -> list[int]:
+def informative(paths: Sequence[CausalPath], limit: int | None, shortcuts: Collection[tuple[str, str]] = ()) -> list[int]:
     """Indexes of the paths to draw, most informative first; all of them (reordered) when ``limit`` is None.
 
     >>> from etiograph import CausalPath, Evidence, Hop
@@ -73,7 +73,7 @@ def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[
     return _greedy(paths, len(paths) if limit is None else max(limit, 0), shortcuts)
 
 
-def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
+def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
     shortcut = set(shortcuts)
     hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
     signatures = [frozenset(signature(p)) for p in paths]
@@ -103,7 +103,7 @@ def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, 
     return chosen
 
 
-def signature(path: Path) -> set[str]:
+def signature(path: CausalPath) -> set[str]:
     """The mechanisms that carry a path: those named on at least half of its hops."""
     counts: dict[str, int] = {}
     for hop in path.hops:
