@@ -345,8 +345,8 @@ def test_rdflib_ontology_lookup_finds_the_causal_predicates(rdflib_timed, kg: Kn
     """The one-step sub-property lookup (rdflib once walked every node for `subPropertyOf*`, 12–24 s): the
     answer must equal pyoxigraph's; the time is printed, not asserted (bench_scale.py measures rdflib)."""
     print(f"rdflib: causal predicates looked up in {rdflib_timed.predicates_seconds:.2f} s")
-    assert set(rdflib_timed.kg.edges.causal_predicates()) == set(kg.edges.causal_predicates())
-    assert data.ETIO + "causes" in rdflib_timed.kg.edges.causal_predicates()
+    assert set(rdflib_timed.kg.causal_predicates()) == set(kg.causal_predicates())
+    assert data.ETIO + "causes" in rdflib_timed.kg.causal_predicates()
 
 
 # -- the persistent store ---------------------------------------------------------------------------

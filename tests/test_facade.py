@@ -1,5 +1,5 @@
 """KnowledgeGraph is the one door to a store: outside ``graph.py`` and ``backends/``, nothing reaches
-through it to ``kg.backend`` (the store) or ``kg.edges`` (the SPARQL edge source).
+through it to ``kg.backend`` (the store) or ``kg.edges``/``kg.edge_reader`` (the SPARQL edge reader).
 
 A renderer that queries the store itself fixes which engine, which index and which SPARQL it
 depends on; through the facade's methods (``query``, ``scheme``, ``edge_evidence``, ``labels``,
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "etiograph"
-REACH_THROUGH = re.compile(r"\bkg\.(backend|edges)\b")
+REACH_THROUGH = re.compile(r"\bkg\.(backend|edges|edge_reader)\b")
 #: Outside graph.py and backends/, nothing holds a store itself: it asks a KnowledgeGraph.
 HOLDS_A_STORE = re.compile(r"\.backend\b|(?<!args)\.store\b|\bopen_backend\(")
 
