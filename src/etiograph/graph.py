@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from .backends import Backend, QueryResult, Term, open_backend
 from .concepts import Concept, ConceptResolver
 from .datafiles import graph_sources
+from .diagnostics import shift_lines
 from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .errors import EtiographError, QueryError
 from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
@@ -128,15 +129,6 @@ class DatasetInfo:
     """What the graph says about itself; more fields (licence, version) can join the title here."""
 
     title: str | None
-
-
-def _shift_lines(error: QueryError, lines: int) -> QueryError:
-    """Report a syntax error's line in the user's text, not in the prologue we prepended."""
-    if error.line is None or error.line <= lines:
-        return error
-    line = error.line - lines
-    message = str(error).replace(f"line {error.line},", f"line {line},", 1)
-    return QueryError(message, line, error.column)
 
 
 class KnowledgeGraph:
@@ -643,7 +635,7 @@ class KnowledgeGraph:
         try:
             return self.backend.query(SPARQL_PROLOGUE + sparql, bindings, limit=limit)
         except QueryError as error:
-            raise _shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
+            raise shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
 
     @property
     def writes_answers(self) -> bool:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..datafiles import syntax_error
+from ..diagnostics import query_syntax_error
+from ..diagnostics import turtle_syntax_error as syntax_error
 from ..errors import DataError, QueryError
 from .base import AskResult, GraphResult, QueryResult, SelectResult, Term, first
 
@@ -156,16 +157,3 @@ def convert(result: object, limit: int | None = None) -> QueryResult:
     triples, truncated = first(((t.subject, t.predicate, t.object) for t in result), limit)
     return GraphResult(triples, truncated)
 
-
-def query_syntax_error(error: SyntaxError) -> QueryError:
-    """pyoxigraph says ``error at 3:14: expected ...``: keep the position as line and column."""
-    import re
-
-    message = str(error.args[0]) if error.args else str(error)
-    found = re.search(r"error at (\d+):(\d+)", message)
-    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    from ..diagnostics import tidy_engine_message
-
-    text = tidy_engine_message(re.sub(r"^error at \d+:\d+: ", "", message))
-    where = f"line {line}, column {column}: " if line else ""
-    return QueryError(f"SPARQL syntax error at {where}{text}", line, column)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ..diagnostics import rdflib_syntax_error
 from ..errors import QueryError
 from .base import AskResult, GraphResult, QueryResult, SelectResult, Term, first
 
@@ -113,9 +114,3 @@ def _prepare(sparql: str) -> object:
 
     return prepareQuery(sparql)
 
-
-def rdflib_syntax_error(sparql: str, error: Exception) -> QueryError:
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "col", None)
-    where = f"line {line}, column {column}: " if line else ""
-    return QueryError(f"SPARQL syntax error at {where}{getattr(error, 'msg', error)}", line, column)
