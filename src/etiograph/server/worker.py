@@ -95,16 +95,6 @@ class Engine:
         return self.graph is not None and not self.graph.writes_answers
 
 
-def with_caret(message: str, text: str, line: int | None, column: int | None) -> str:
-    """The message, then the offending line and a caret under the column (when it is short)."""
-    if not line or not column:
-        return message
-    lines = text.split("\n")
-    if line > len(lines) or len(lines[line - 1]) > 200:
-        return message
-    return f"{message}\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
-
-
 def content_type(form: str, request: dict) -> str:
     """The media type of an answer of that form (``boolean``, ``solutions``, ``graph``) in the asked format."""
     from .protocol import GRAPH_FORMATS, SELECT_FORMATS
@@ -145,6 +135,7 @@ def serialise_rdflib(result, request: dict) -> tuple[str, bytes]:
 def answer(engine: Engine, request: dict) -> Answer:
     """Check, run and serialise one query; every failure becomes a message, never a traceback."""
     from ..backends.native import AnswerTooLarge
+    from ..diagnostics import with_caret
     from ..errors import QueryError
     from .gate import Refused, check_query, check_tree
 
@@ -243,7 +234,7 @@ def serve(engine: Engine, connection: socket.socket) -> None:
         except OSError:
             return
         if len(reply) > 4 * 1024 * 1024:
-            from .zygote import release_free_memory
+            from .memory import release_free_memory
 
             release_free_memory()  # a large answer's buffers: give them back rather than keep them
 
