@@ -383,7 +383,7 @@ def main() -> int:
     if args.client:
         return client_main(args)
 
-    from etiograph.named_queries import get_query
+    from etiograph.sparql.named import get_query
 
     queries = dict(QUERIES)
     queries["infection-comparison"] = get_query("infection-comparison").text

@@ -31,8 +31,8 @@ from etiograph.backends import SelectResult, open_backend
 from etiograph.backends.oxigraph_backend import OxigraphBackend
 from etiograph.datafiles import graph_sources
 from etiograph.errors import EndpointError, UnknownConceptError
-from etiograph.named_queries import NamedQuery, all_queries, bind_parameters, parse_query_file
 from etiograph.paths import PathsResult
+from etiograph.sparql.named import NamedQuery, all_queries, bind_parameters, parse_query_file
 
 BACKENDS = [
     "oxigraph",

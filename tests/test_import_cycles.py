@@ -93,8 +93,8 @@ def cycle_in(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
 def test_the_checker_sees_lazy_and_type_only_imports():
     graph = imports(eager_only=False)
     assert "etiograph.graph" in graph["etiograph.reachability"]  # under TYPE_CHECKING
-    assert "etiograph.named_queries" in graph["etiograph.graph"]  # inside run_named
-    assert "etiograph.named_queries" not in imports(eager_only=True)["etiograph.graph"]
+    assert "etiograph.sparql.named" in graph["etiograph.graph"]  # inside run_named
+    assert "etiograph.sparql.named" not in imports(eager_only=True)["etiograph.graph"]
     assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None
 
 
@@ -114,4 +114,4 @@ def test_no_cycle_at_import_time_even_through_packages():
 
 
 def test_named_queries_binds_parameters_without_the_graph():
-    assert not {"etiograph.graph", "etiograph"} & imports(eager_only=False)["etiograph.named_queries"]
+    assert not {"etiograph.graph", "etiograph"} & imports(eager_only=False)["etiograph.sparql.named"]

@@ -673,7 +673,7 @@ class KnowledgeGraph:
         >>> sorted(r["risk"].value for r in rows.dicts())
         ['high', 'low-to-moderate']
         """
-        from .named_queries import bind_parameters, get_query
+        from .sparql.named import bind_parameters, get_query
 
         named = get_query(name)
         return self.backend.query(named.text, bind_parameters(named, params or {}, self.term_for))

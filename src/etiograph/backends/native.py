@@ -4,7 +4,7 @@ Converting rows to Python terms and writing them back costs 13× the native writ
 SELECT (measured: 1.1 s against 84 ms), so a pyoxigraph backend writes an answer's bytes itself
 (:meth:`~etiograph.backends.oxigraph_backend.OxigraphBackend.write_answer`) with the same
 ``limit=`` and truncation flag as :meth:`Backend.query`; other engines' rows go through
-:mod:`etiograph.results_formats`.
+:mod:`etiograph.sparql.results`.
 
 A SELECT answer is written once in the asked format when it is small (under :data:`DIRECT_BUDGET`
 bytes and, by :func:`rows_at_most`, ``limit`` rows at most). Otherwise the query is evaluated anew

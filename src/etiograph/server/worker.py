@@ -65,7 +65,7 @@ class Answer:
 class Engine:
     """The graph in one process, behind the KnowledgeGraph facade: over pyoxigraph, whose own writers
     write the answers (:meth:`~etiograph.graph.KnowledgeGraph.write_answer`), or rdflib
-    (``--store rdflib``), whose rows :mod:`etiograph.results_formats` writes."""
+    (``--store rdflib``), whose rows :mod:`etiograph.sparql.results` writes."""
 
     def __init__(self, paths: list[str], store: str | None):
         from pathlib import Path
@@ -109,7 +109,7 @@ def content_type(form: str, request: dict) -> str:
 def serialise_rdflib(result, request: dict) -> tuple[str, bytes]:
     """Content type and bytes of a result in rows (already cut at the row limit by ``Backend.query(limit=)``)."""
     from ..backends import AskResult, GraphResult
-    from ..results_formats import graph_to, to_csv, to_json, to_tsv, to_xml
+    from ..sparql.results import graph_to, to_csv, to_json, to_tsv, to_xml
 
     if isinstance(result, GraphResult):
         fmt = request["graph_format"]
