@@ -423,7 +423,7 @@ def main() -> int:
 
 def load_test(args: argparse.Namespace, report: dict) -> None:
     """The interleaved load rounds, the latency of each query alone and the gate's cost, printed."""
-    from etiograph.named_queries import get_query
+    from etiograph.sparql.named import get_query
 
     queries = dict(QUERIES)
     queries["infection-comparison"] = get_query("infection-comparison").text

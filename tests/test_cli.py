@@ -336,7 +336,7 @@ def test_mechanism_means_any_hop_unless_every_hop(cli):
 def test_min_certainty_choices_are_in_rank_order(cli, kg):
     result = cli(["paths", "UTI", "leg cramps", "--min-certainty", "maybe"])
     assert result.code == 2
-    levels = sorted(kg.edges.scheme("certainty").values(), key=lambda t: (-(t.rank or 0), t.notation))
+    levels = sorted(kg.scheme("certainty").values(), key=lambda t: (-(t.rank or 0), t.notation))
     assert ", ".join(t.notation for t in levels) in result.err
     listed = result.err.split("choose one of: ")[1].strip().split(", ")
     assert listed.index("asserted") < listed.index("may") < listed.index("rare")

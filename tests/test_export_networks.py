@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from etiograph.edges import EdgeFilter
 from etiograph.viz import style
-from etiograph.vocab import COUNTERACTS, shorten
+from etiograph.vocab import shorten
 
 
 @pytest.fixture(scope="module")
 def causal_subgraph(kg) -> tuple[set[str], set[tuple[str, str]], int]:
     """Nodes, (subject, object) pairs and claim count of the causal + counteracting claims, via the API."""
-    predicates = tuple(sorted(set(kg.edges.causal_predicates()) | set(kg.edges.predicates(COUNTERACTS))))
-    pairs = {(shorten(s), shorten(o)) for s, o in kg.edges.all_edges(EdgeFilter(predicates))}
+    predicates = tuple(sorted(set(kg.causal_predicates()) | set(kg.counteracting_predicates())))
+    pairs = {(shorten(s), shorten(o)) for s, o in kg.all_edges(EdgeFilter(predicates))}
     claims = kg.query(
         "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a/rdfs:subClassOf* etio:Claim ; rdf:subject ?s ; "
         "rdf:predicate ?p ; rdf:object ?o . "
@@ -222,6 +222,6 @@ def test_any_mechanism_name_selects_that_mechanism_or_is_refused(kg, name: str) 
     except EtiographError as error:
         assert "\n" not in str(error) and "choose one of" in str(error)
         return
-    notation = kg.edges.scheme("mechanisms")[kg.mechanism(name)].notation
+    notation = kg.scheme("mechanisms")[kg.mechanism(name)].notation
     assert pg.claims and all(notation in c.mechanisms for c in pg.claims)
     assert set(pg.nodes) == {c.subject for c in pg.claims} | {c.object for c in pg.claims}

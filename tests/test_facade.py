@@ -1,5 +1,5 @@
 """KnowledgeGraph is the one door to a store: outside ``graph.py`` and ``backends/``, nothing reaches
-through it to ``kg.backend`` (the store) or ``kg.edges`` (the SPARQL edge source).
+through it to ``kg.backend`` (the store) or ``kg.edges``/``kg.edge_reader`` (the SPARQL edge reader).
 
 A renderer that queries the store itself fixes which engine, which index and which SPARQL it
 depends on; through the facade's methods (``query``, ``scheme``, ``edge_evidence``, ``labels``,
@@ -8,23 +8,17 @@ depends on; through the facade's methods (``query``, ``scheme``, ``edge_evidence
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "etiograph"
-REACH_THROUGH = re.compile(r"\bkg\.(backend|edges)\b")
+REACH_THROUGH = re.compile(r"\bkg\.(backend|edges|edge_reader)\b")
+#: Outside graph.py and backends/, nothing holds a store itself: it asks a KnowledgeGraph.
+HOLDS_A_STORE = re.compile(r"\.backend\b|(?<!args)\.store\b|\bopen_backend\(")
 
-#: Files allowed to reach through, for now: the facade itself, and modules other work is reshaping
-#: now (issue 16) that still use the store directly; each must still do so, so the list shrinks.
+#: Files allowed to reach through: the facade itself (backends/ is what it reaches).
 ALLOWED = {"graph.py"}
-KNOWN_EXCEPTIONS = {
-    # the claims view shared by the network exports (and, per the review, by viz): export/ is being reshaped
-    "export/propertygraph.py",
-    # `etiograph docs` reads the ontology with its own SPARQL: ontodoc/ is being edited
-    "ontodoc/model.py",
-}
 
 
 def reaching_through() -> dict[str, list[str]]:
@@ -41,14 +35,30 @@ def reaching_through() -> dict[str, list[str]]:
 
 
 def test_nothing_reaches_past_the_knowledge_graph():
-    stray = {name: hits for name, hits in reaching_through().items() if name not in KNOWN_EXCEPTIONS}
+    stray = reaching_through()
     assert not stray, "use a KnowledgeGraph method instead:\n" + "\n".join(h for hits in stray.values() for h in hits)
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_EXCEPTIONS))
-def test_each_known_exception_still_reaches_through(name: str):
-    """When one goes through the facade, take it off the list, so it cannot slip back."""
-    assert name in reaching_through()
+def test_the_server_goes_through_the_knowledge_graph_too():
+    """The query worker and the service description ask a KnowledgeGraph; the zygote only passes it on."""
+    for name in ("server/worker.py", "server/zygote.py", "server/description.py"):
+        text = (PACKAGE / name).read_text(encoding="utf-8")
+        stray = [line.strip() for line in text.splitlines() if HOLDS_A_STORE.search(line) and "open_backend(descriptor" not in line]
+        assert not stray, f"{name}: " + "; ".join(stray)
+
+
+def test_the_server_answers_through_the_facade(kg):
+    from etiograph.server.worker import Engine, answer
+
+    engine = Engine([], None)
+    engine.graph = kg  # the bundled graph, already loaded
+    request = {"select_format": "json", "graph_format": "nt", "max_rows": 2, "max_bytes": 1 << 20}
+    cut = answer(engine, {**request, "query": "SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#Concept> }"})
+    assert cut.status == 200 and cut.headers["Etiograph-Truncated"].startswith("true")
+    assert len(json.loads(cut.body)["results"]["bindings"]) == 2
+    # as an endpoint: the text runs as given, so an undeclared prefix is a syntax error with its position
+    refused = answer(engine, {**request, "query": "SELECT ?s WHERE { ?s a skos:Concept }"})
+    assert refused.status == 400 and b"line 1" in refused.body and b"^" in refused.body
 
 
 def test_the_pattern_sees_what_it_must():

@@ -17,23 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 SOURCE = Path(__file__).resolve().parents[1] / "src"
-
-#: Lazy imports that still close a cycle, in modules other work is reshaping now (issue 16): each is
-#: removed from the graph before the check, and must still exist (so the list shrinks as they go).
-KNOWN_CYCLE_EDGES = {
-    # export/networks.py borrows the CLI's open_graph; it belongs in commands/ (export/ is being reshaped).
-    ("etiograph.export.networks", "etiograph.cli"),
-    # datafiles.syntax_error is an engine-message translator: it belongs in diagnostics.py, which would
-    # let causal.spine and curation.vocabulary stop importing datafiles (which compiles sheets with curation).
-    ("etiograph.causal.spine", "etiograph.datafiles"),
-    ("etiograph.curation.vocabulary", "etiograph.datafiles"),
-    # server/worker.py frees memory through the zygote that forks it (server/ is being reshaped).
-    ("etiograph.server.worker", "etiograph.server.zygote"),
-}
-
 
 @cache
 def modules() -> dict[str, tuple[Path, bool]]:
@@ -109,14 +93,14 @@ def cycle_in(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
 def test_the_checker_sees_lazy_and_type_only_imports():
     graph = imports(eager_only=False)
     assert "etiograph.graph" in graph["etiograph.reachability"]  # under TYPE_CHECKING
-    assert "etiograph.named_queries" in graph["etiograph.graph"]  # inside run_named
-    assert "etiograph.named_queries" not in imports(eager_only=True)["etiograph.graph"]
+    assert "etiograph.sparql.named" in graph["etiograph.graph"]  # inside run_named
+    assert "etiograph.sparql.named" not in imports(eager_only=True)["etiograph.graph"]
     assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None
 
 
 def test_no_import_cycle_among_etiograph_modules():
     graph = {
-        module: {t for t in targets if not is_ancestor(t, module) and (module, t) not in KNOWN_CYCLE_EDGES}
+        module: {t for t in targets if not is_ancestor(t, module)}
         for module, targets in imports(eager_only=False).items()
     }
     cycle = cycle_in(graph)
@@ -129,12 +113,5 @@ def test_no_cycle_at_import_time_even_through_packages():
     assert cycle is None, "import cycle at import time: " + " -> ".join(reversed(cycle))
 
 
-@pytest.mark.parametrize("edge", sorted(KNOWN_CYCLE_EDGES), ids=lambda edge: f"{edge[0]}->{edge[1]}")
-def test_each_known_cycle_edge_still_exists(edge: tuple[str, str]):
-    """When one of them goes, take it off the list, so a new cycle through it is caught."""
-    importer, imported = edge
-    assert imported in imports(eager_only=False)[importer]
-
-
 def test_named_queries_binds_parameters_without_the_graph():
-    assert not {"etiograph.graph", "etiograph"} & imports(eager_only=False)["etiograph.named_queries"]
+    assert not {"etiograph.graph", "etiograph"} & imports(eager_only=False)["etiograph.sparql.named"]

@@ -25,7 +25,7 @@ from test_backends import normalised
 
 from etiograph import KnowledgeGraph
 from etiograph.backends.answers import parse_results_json
-from etiograph.named_queries import all_queries
+from etiograph.sparql.named import all_queries
 
 pytestmark = [pytest.mark.external, pytest.mark.slow]
 

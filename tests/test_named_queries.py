@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from etiograph.named_queries import NamedQuery, all_queries
+from etiograph.sparql.named import NamedQuery, all_queries
 
 QUERIES = all_queries()
 NAMES = sorted(QUERIES)

@@ -59,7 +59,7 @@ def test_publishing_again_replaces_the_graph(oxigraph_rw: OxigraphServer, cli, k
     first.load(graph_sources([small]))
     done = cli(["publish", "--endpoint", oxigraph_rw.store, "--graph", PUBLISHED, "--data", str(small), "--batch", "1"])
     assert done.code == 0, done.err
-    assert f"the store holds {len(first):,}" in done.out
+    assert f"the store holds {first.triple_count():,}" in done.out
 
 
 def test_publish_into_the_default_graph(oxigraph_rw: OxigraphServer, cli, kg: KnowledgeGraph):
@@ -119,7 +119,7 @@ def test_batches_partition_the_graph_and_keep_blank_node_trees_whole(size: int):
     backend.load(graph_sources())
     found = list(batches(backend.store, size))
     everything = [t for batch in found for t in batch]
-    assert len(everything) == len(set(everything)) == len(backend)
+    assert len(everything) == len(set(everything)) == backend.triple_count()
     home: dict[ox.BlankNode, int] = {}
     for number, batch in enumerate(found):
         for triple in batch:

@@ -35,7 +35,7 @@ from test_server_gate import Canary
 from etiograph import KnowledgeGraph
 from etiograph.backends.endpoint import term_from_json
 from etiograph.backends.substitution import substitute
-from etiograph.named_queries import all_queries, get_query
+from etiograph.sparql.named import all_queries, get_query
 from etiograph.vocab import VOID
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -226,12 +226,12 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
 @pytest.mark.slow
 @pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
 def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mechanism: str | None) -> None:
-    """The one-query fetch the whole-graph view uses gives what EdgeSource.evidence gives."""
-    predicates = kg.edges.causal_predicates(include_counteracting=True)
+    """The one-query fetch the whole-graph view uses gives what SparqlEdgeReader.evidence gives."""
+    predicates = kg.causal_predicates(include_counteracting=True)
     everything = all_evidence(kg, EdgeFilter(predicates))
     iri = kg.mechanism(mechanism) if mechanism else None
     edge_filter = EdgeFilter(predicates, mechanism=iri, mechanism_name=mechanism)
-    fast, batched = all_evidence(kg, edge_filter), kg.edges.evidence(list(everything), edge_filter)
+    fast, batched = all_evidence(kg, edge_filter), kg.edge_evidence(list(everything), edge_filter)
     assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in batched.items()}
 
 
@@ -242,7 +242,7 @@ def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) ->
     result = kg.paths(*QUESTION, mechanism=mechanism)
     assert edge_pairs(payload) == {(h.subject, h.object) for p in result.paths for h in p.hops}
     assert len(links(payload)) < len(links(page_data(diagram_html(kg, *QUESTION))))
-    label = kg.edges.scheme("mechanisms")[kg.mechanism(mechanism)].label
+    label = kg.scheme("mechanisms")[kg.mechanism(mechanism)].label
     assert payload["mechanismLabels"][mechanism] == label  # the page names claims' mechanisms from this table
     for edge in links(payload):
         claims = payload["info"]["edges"][edge["id"]]["claims"]

@@ -78,8 +78,7 @@ if TYPE_CHECKING:
     from .backends import AskResult, GraphResult, SelectResult
     from .concepts import Concept
     from .graph import Explanation, KnowledgeGraph, Reach, ReachResult, Step
-    from .paths import Evidence, Hop, Mediator, PathsResult
-    from .paths import Path as CausalPath
+    from .paths import CausalPath, Evidence, Hop, Mediator, PathsResult
     from .reachability import NoPath, why_no_path
 
 #: Where each public name lives; imported on first use (PEP 562), so ``etiograph --help`` does not
@@ -100,9 +99,10 @@ _LAZY = {
     "Evidence": "paths",
     "Hop": "paths",
     "PathsResult": "paths",
+    "CausalPath": "paths",
 }
-#: Public names whose class is defined under another name in its module.
-_RENAMED = {"CausalPath": ("paths", "Path")}
+#: Public names whose class is defined under another name in its module (none now).
+_RENAMED: dict[str, tuple[str, str]] = {}
 #: Old names kept for one release (0.1.x): each warns and gives its replacement. ``Path`` shadowed
 #: ``pathlib.Path`` in ``from etiograph import *`` and in readers' heads; it goes in 0.2.
 _DEPRECATED = {"Path": "CausalPath"}

@@ -1,4 +1,4 @@
-"""Graph analytics over causal structure: hubs, mediators, bottlenecks.
+"""Graph analytics over causal structure: mediators (scored by betweenness), bottlenecks.
 
 ``betweenness_toward`` is plain Python (Brandes' algorithm, as networkx runs it), so ``etiograph
 explain`` does not pay networkx's ~0.2 s import; ``bottlenecks`` imports networkx when called.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 
-from .paths import Path
+from .paths import CausalPath
 
 
 def betweenness_toward(adjacency: Mapping[str, set[str]], target: str) -> dict[str, float]:
@@ -84,12 +84,12 @@ def _shortest_paths(
     return order, parents, sigma
 
 
-def bottlenecks(paths: Sequence[Path], source: str, target: str) -> list[str]:
+def bottlenecks(paths: Sequence[CausalPath], source: str, target: str) -> list[str]:
     """The smallest set of intermediate concepts whose removal cuts every one of ``paths``.
 
     >>> from etiograph.paths import Hop
     >>> def path(*nodes):
-    ...     return Path(tuple(Hop(u, v, u, v, "p", ()) for u, v in zip(nodes, nodes[1:])))
+    ...     return CausalPath(tuple(Hop(u, v, u, v, "p", ()) for u, v in zip(nodes, nodes[1:])))
     >>> bottlenecks([path("s", "d", "a", "t"), path("s", "d", "b", "t")], "s", "t")
     ['d']
     """

@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .commands._graph import open_graph  # noqa: F401  (commands import it from here too)
 from .errors import EtiographError
 
 if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
+    pass
 
 #: Commands that live in their own modules: each provides ``configure(parser)`` and ``run(args)``.
 PLUGIN_COMMANDS = {
@@ -60,19 +61,6 @@ def add_data_options(parser: argparse.ArgumentParser, remote: bool = True) -> No
             help="with --endpoint: the named graph holding the data (sent as default-graph-uri; "
             "Virtuoso otherwise answers from every graph, its system graphs included)",
         )
-
-
-def open_graph(args: argparse.Namespace) -> KnowledgeGraph:
-    from .graph import KnowledgeGraph
-
-    endpoint = getattr(args, "endpoint", None)
-    if getattr(args, "graph", None):
-        if not endpoint:
-            raise EtiographError("--graph names a graph of a remote store: use it with --endpoint URL")
-        from .backends.endpoint import with_default_graph
-
-        endpoint = with_default_graph(endpoint, args.graph)
-    return KnowledgeGraph.load(data=args.data, store=args.store, endpoint=endpoint)
 
 
 def emit(args: argparse.Namespace, data: bytes | str) -> None:

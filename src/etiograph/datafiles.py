@@ -8,12 +8,12 @@ the bundled graph; derived and cached for the user's files) is added.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import resources
+from .diagnostics import turtle_syntax_error as syntax_error  # its old name and place
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -88,23 +88,6 @@ def sheet_folders_as_turtle(paths: Sequence[Path]) -> list[Path]:
         elif path == folders[0]:
             out += compiled_turtle(folders)
     return out
-
-
-_PYOX_POSITION = re.compile(r"line (\d+) column (\d+)")
-
-
-def syntax_error(path: Path, error: SyntaxError) -> DataError:
-    """Turn a pyoxigraph parse error into a DataError naming file, line and column (1-based)."""
-    message = str(error.args[0]) if error.args else str(error)
-    line = column = None
-    if len(error.args) > 1 and isinstance(error.args[1], tuple) and len(error.args[1]) >= 3:
-        line, column = error.args[1][1], error.args[1][2]
-    else:
-        found = _PYOX_POSITION.search(message)
-        if found:
-            line, column = int(found.group(1)), int(found.group(2))
-    message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
-    return DataError(path, f"invalid Turtle: {message}", line, column)
 
 
 def check_turtle(paths: Iterable[Path]) -> None:

@@ -85,8 +85,13 @@ class SchemeTerm:
     rank: int | None
 
 
-class EdgeSource:
-    """Reads the causal structure of one backend; caches the ontology-level lookups."""
+class SparqlEdgeReader:
+    """Reads the causal structure of one backend by SPARQL (edges, evidence, labels, schemes); caches
+    the ontology-level lookups.
+
+    A reader, not a collection of edges: every call is a query. It works on every store; over
+    pyoxigraph the KnowledgeGraph prefers the causal index and its pattern lookups (:mod:`etiograph.causal`).
+    """
 
     def __init__(self, backend: Backend):
         self.backend = backend
@@ -307,3 +312,18 @@ class EdgeSource:
                 found.setdefault(c.value, []).append((label.language not in (None, "en"), label.value))
         best = {iri: min(options)[1] for iri, options in found.items()}
         return {i: best.get(i) or i.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] for i in iri_list}
+
+
+def __getattr__(name: str) -> object:
+    """``EdgeSource``, the reader's old name, for one release."""
+    if name == "EdgeSource":
+        import warnings
+
+        warnings.warn(
+            "etiograph.edges.EdgeSource is deprecated: it is etiograph.edges.SparqlEdgeReader (it reads edges "
+            "by SPARQL; it holds none); the old name goes in etiograph 0.2",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return SparqlEdgeReader
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

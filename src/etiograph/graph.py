@@ -30,13 +30,14 @@ import pyoxigraph as ox
 from .backends import Backend, QueryResult, Term, open_backend
 from .concepts import Concept, ConceptResolver
 from .datafiles import graph_sources
-from .edges import EdgeFilter, EdgeSource, SchemeTerm
+from .diagnostics import shift_lines
+from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .errors import EtiographError, QueryError
-from .paths import Hop, PathsResult, order_key, simple_paths
-from .paths import Path as CausalPath
+from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
+    from .backends.native import Written
     from .causal.index import CausalIndex
     from .causal.lookup import StoreLookup
 
@@ -93,7 +94,9 @@ class Explanation:
     causes: tuple[Step, ...]
     effects: tuple[Step, ...]
     counteracted_by: tuple[Hop, ...]
-    mediators: tuple[tuple[str, int], ...] = field(default=())
+    #: Mediators on the causal routes into the concept (see :class:`~etiograph.paths.Mediator` for the
+    #: one meaning), as (label, betweenness toward the concept), highest first.
+    mediators: tuple[tuple[str, float], ...] = field(default=())
     #: Summary claims the concept takes part in, each with the mechanistic paths that account for it.
     summaries: tuple[SummarySupport, ...] = field(default=())
 
@@ -116,13 +119,16 @@ SUMMARY_CLAIMS = SPARQL_PROLOGUE + """SELECT ?claim ?s ?o WHERE {
 } ORDER BY ?claim"""
 
 
-def _shift_lines(error: QueryError, lines: int) -> QueryError:
-    """Report a syntax error's line in the user's text, not in the prologue we prepended."""
-    if error.line is None or error.line <= lines:
-        return error
-    line = error.line - lines
-    message = str(error).replace(f"line {error.line},", f"line {line},", 1)
-    return QueryError(message, line, error.column)
+_DESCRIBE = """SELECT ?t ?p ?o WHERE { VALUES ?t { %s } ?t ?p ?o }"""
+_DATASET_TITLE = SPARQL_PROLOGUE + """SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title
+  FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1"""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the graph says about itself; more fields (licence, version) can join the title here."""
+
+    title: str | None
 
 
 class KnowledgeGraph:
@@ -137,18 +143,32 @@ class KnowledgeGraph:
     def __init__(self, backend: Backend, *, index: bool = True):
         self.backend = backend
         self.resolver = ConceptResolver(backend)
-        self.edges = EdgeSource(backend)
+        self.edge_reader = SparqlEdgeReader(backend)
         self._use_index = index
         self._index: tuple[CausalIndex, StoreLookup] | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
         self._section_documents: dict[str, str] | None = None
+
+    @property
+    def edges(self) -> SparqlEdgeReader:
+        """Deprecated: the SPARQL edge reader is :attr:`edge_reader`; use the graph's own methods
+        (``scheme``, ``edge_evidence``, ``labels`` …) rather than either. Goes in etiograph 0.2."""
+        import warnings
+
+        warnings.warn(
+            "KnowledgeGraph.edges is deprecated: use the KnowledgeGraph's methods (scheme, causal_predicates, "
+            "edge_evidence, labels, ...); the reader itself is KnowledgeGraph.edge_reader",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.edge_reader
 
     def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
         """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
         if self._index is None and self._use_index:
             from .causal.store import index_for
 
-            self._index = index_for(self.backend, self.edges)
+            self._index = index_for(self.backend, self.edge_reader)
             self._use_index = self._index is not None
         return self._index
 
@@ -168,6 +188,13 @@ class KnowledgeGraph:
             return cls(open_backend(endpoint))
         return cls(open_backend(store, graph_sources(data)))
 
+    @classmethod
+    def open_read_only(cls, path: str | Path, *, index: bool = True) -> KnowledgeGraph:
+        """A persistent pyoxigraph store (``oxigraph:PATH``) opened read-only, as it is: nothing is loaded."""
+        from .backends.oxigraph_backend import OxigraphBackend
+
+        return cls(OxigraphBackend.read_only(path), index=index)
+
     # -- lookups --------------------------------------------------------------------------------
     def resolve(self, name: str) -> Concept:
         """The concept a label, alt label, CURIE or IRI names.
@@ -184,10 +211,10 @@ class KnowledgeGraph:
     def certainty_rank(self, name: str) -> int:
         """The rank of a certainty level named by notation (``may``) or label."""
         iri = self._scheme_term("certainty", name)
-        return self.edges.scheme("certainty")[iri].rank or 0
+        return self.edge_reader.scheme("certainty")[iri].rank or 0
 
     def _scheme_term(self, scheme: str, name: str) -> str:
-        terms = self.edges.scheme(scheme)
+        terms = self.edge_reader.scheme(scheme)
         wanted = name.strip().lower()
         for term in terms.values():
             if wanted in (term.notation.lower(), term.label.lower(), term.iri.lower()):
@@ -233,9 +260,9 @@ class KnowledgeGraph:
         every_hop = mechanism_hops == "every"
         start, end = self.resolve(source), self.resolve(target)
         mechanism_iri = self.mechanism(mechanism) if mechanism else None
-        mechanism_name = self.edges.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None
+        mechanism_name = self.edge_reader.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None
         edge_filter = EdgeFilter(
-            predicates=self.edges.causal_predicates(include_counteracting),
+            predicates=self.edge_reader.causal_predicates(include_counteracting),
             mechanism=mechanism_iri if every_hop else None,
             min_rank=self.certainty_rank(min_certainty) if min_certainty else None,
             mechanism_name=mechanism_name if every_hop else None,
@@ -247,7 +274,7 @@ class KnowledgeGraph:
                 *indexed, start.iri, end.iri, edge_filter, max_hops, blocked=blocked
             )
         else:
-            adjacency = self.edges.between(start.iri, end.iri, edge_filter, max_hops)
+            adjacency = self.edge_reader.between(start.iri, end.iri, edge_filter, max_hops)
             for u, v in blocked:
                 adjacency.get(u, set()).discard(v)
             node_paths = list(islice(simple_paths(adjacency, start.iri, end.iri, max_hops), ENUMERATION_CAP + 1))
@@ -255,8 +282,8 @@ class KnowledgeGraph:
         node_paths = node_paths[:ENUMERATION_CAP]
         if indexed is None:
             used_edges = {(u, v) for nodes in node_paths for u, v in pairwise(nodes)}
-            evidence = self.edges.evidence(used_edges, edge_filter)
-            labels = self.edges.labels({n for nodes in node_paths for n in nodes})
+            evidence = self.edge_reader.evidence(used_edges, edge_filter)
+            labels = self.edge_reader.labels({n for nodes in node_paths for n in nodes})
         built = []
         for nodes in node_paths:
             hops = []
@@ -402,7 +429,7 @@ class KnowledgeGraph:
 
     def _reach(self, concept: str, forward: bool, max_hops: int | None, limit: int | None) -> ReachResult:
         start = self.resolve(concept)
-        edge_filter = EdgeFilter(self.edges.causal_predicates())
+        edge_filter = EdgeFilter(self.edge_reader.causal_predicates())
         distance, _, truncated = self._expand(start.iri, edge_filter, forward, max_hops, limit or None, False)
         distance.pop(start.iri, None)
         labels = self._labels(distance)
@@ -416,10 +443,10 @@ class KnowledgeGraph:
     # -- explanation ----------------------------------------------------------------------------
     def explain(self, concept: str) -> Explanation:
         """A concept's mechanisms, direct causes and effects with evidence, what counteracts each
-        step, and the mediators on the paths that lead to it (networkx betweenness)."""
+        step, and the mediators on the causal routes into it, scored by betweenness (networkx)."""
         target = self.resolve(concept)
-        causal = EdgeFilter(self.edges.causal_predicates())
-        counter = EdgeFilter(self.edges.predicates(COUNTERACTS))
+        causal = EdgeFilter(self.edge_reader.causal_predicates())
+        counter = EdgeFilter(self.edge_reader.predicates(COUNTERACTS))
         incoming = self._neighbours([target.iri], causal, forward=False)
         outgoing = self._neighbours([target.iri], causal, forward=True)
         causes = self._hops(incoming, causal)
@@ -451,14 +478,14 @@ class KnowledgeGraph:
         limit: int | None,
         with_edges: bool = True,
     ) -> tuple[dict[str, int], dict[str, set[str]], bool]:
-        """Breadth-first reach as ``EdgeSource.expand``: distances, edges seen, cut short by ``limit``.
+        """Breadth-first reach as ``SparqlEdgeReader.expand``: distances, edges seen, cut short by ``limit``.
 
         Every edge seen joins a node already reached, so the IRIs are those of ``found``; callers that
         need distances only pass ``with_edges=False``.
         """
         indexed = self.causal_index()
         if indexed is None:
-            return self.edges.expand(start, edge_filter, forward, max_hops, limit)
+            return self.edge_reader.expand(start, edge_filter, forward, max_hops, limit)
         index = indexed[0]
         node = index.find(start)
         if node is None:
@@ -475,7 +502,7 @@ class KnowledgeGraph:
         """Edges leaving (forward) or entering ``nodes``."""
         indexed = self.causal_index()
         if indexed is None:
-            return self.edges.neighbours(nodes, edge_filter, forward)
+            return self.edge_reader.neighbours(nodes, edge_filter, forward)
         index = indexed[0]
         mask = _mask(index, edge_filter)
         iri = index.iri
@@ -493,14 +520,14 @@ class KnowledgeGraph:
     def _evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
         indexed = self.causal_index()
         if indexed is None:
-            return self.edges.evidence(edges, edge_filter)
+            return self.edge_reader.evidence(edges, edge_filter)
         index, lookup = indexed
         edges = set(edges)
         return lookup.evidence(edges, edge_filter, _fan(index, edges))
 
     def _labels(self, iris: Iterable[str]) -> dict[str, str]:
         indexed = self.causal_index()
-        return self.edges.labels(iris) if indexed is None else indexed[1].labels(iris)
+        return self.edge_reader.labels(iris) if indexed is None else indexed[1].labels(iris)
 
     def _hops(self, edges: Sequence[tuple[str, str]], edge_filter: EdgeFilter) -> list[Hop]:
         evidence = self._evidence(edges, edge_filter)
@@ -511,8 +538,8 @@ class KnowledgeGraph:
                 hops.append(Hop(u, v, labels[u], labels[v], predicate, claims))
         return sorted(hops, key=lambda h: (-h.rank, h.subject_label, h.object_label, h.predicate))
 
-    def _mediators_upstream(self, target: str, edge_filter: EdgeFilter, max_hops: int = 6) -> list[tuple[str, int]]:
-        """Upstream concepts ranked by betweenness toward ``target``: where causal routes converge."""
+    def _mediators_upstream(self, target: str, edge_filter: EdgeFilter, max_hops: int = 6) -> list[tuple[str, float]]:
+        """Mediators upstream of ``target``, ranked by betweenness toward it: where causal routes converge."""
         from .analysis import betweenness_toward
 
         _, adjacency, _ = self._expand(target, edge_filter, forward=False, max_hops=max_hops, limit=REACH_LIMIT)
@@ -523,27 +550,27 @@ class KnowledgeGraph:
     # -- vocabulary and evidence, for what draws or prints the graph (viz, render, commands) ---------
     def scheme(self, name: str) -> dict[str, SchemeTerm]:
         """The terms of a concept scheme (``mechanisms``, ``certainty``) by IRI: notation, label, rank (cached)."""
-        return self.edges.scheme(name)
+        return self.edge_reader.scheme(name)
 
     def causal_predicates(self, include_counteracting: bool = False) -> tuple[str, ...]:
         """The causal relations (sub-properties of etio:causesOrContributesTo), and the counteracting ones if asked."""
-        return self.edges.causal_predicates(include_counteracting)
+        return self.edge_reader.causal_predicates(include_counteracting)
 
     def counteracting_predicates(self) -> tuple[str, ...]:
         """etio:counteracts and the relations below it."""
-        return self.edges.predicates(COUNTERACTS)
+        return self.edge_reader.predicates(COUNTERACTS)
 
     def all_edges(self, edge_filter: EdgeFilter) -> list[tuple[str, str]]:
         """Every (subject, object) pair with a relation and a claim the filter accepts: the whole-graph diagram."""
-        return self.edges.all_edges(edge_filter)
+        return self.edge_reader.all_edges(edge_filter)
 
     def edge_evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
         """For each edge, (predicate, claims) options backed by claims the filter accepts, by SPARQL on any store."""
-        return self.edges.evidence(edges, edge_filter)
+        return self.edge_reader.evidence(edges, edge_filter)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """The preferred label of each IRI (its local name where it has none)."""
-        return self.edges.labels(iris)
+        return self.edge_reader.labels(iris)
 
     def section_info(self, sections: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
         """The titles of some source sections, and the document each is part of, in one query."""
@@ -568,15 +595,78 @@ class KnowledgeGraph:
                 target.setdefault(section.value, value.value)
         return titles, documents
 
+    def describe(self, iris: Iterable[str]) -> dict[str, dict[str, list[Term]]]:
+        """Every statement about each IRI, batched: IRI → predicate IRI → objects (IRIs with none are left out).
+
+        >>> facts = KnowledgeGraph.load().describe(["https://w3id.org/etiograph/kg/fever"])
+        >>> [o.value for o in facts["https://w3id.org/etiograph/kg/fever"]["http://www.w3.org/2004/02/skos/core#prefLabel"]]
+        ['fever']
+        """
+        facts: dict[str, dict[str, list[Term]]] = {}
+        for batch in chunks(sorted(set(iris))):
+            block = " ".join(str(ox.NamedNode(i)) for i in batch)
+            for t, p, o in self.backend.query(SPARQL_PROLOGUE + _DESCRIBE % block):
+                facts.setdefault(t.value, {}).setdefault(p.value, []).append(o)
+        return facts
+
+    def dataset_info(self) -> DatasetInfo:
+        """What the graph says about itself (its void:Dataset): the title, in English or untagged.
+
+        >>> KnowledgeGraph.load().dataset_info().title
+        'etiograph knowledge graph: can a UTI cause leg cramps?'
+        """
+        titles = self.backend.query(_DATASET_TITLE).values("title")
+        return DatasetInfo(title=titles[0] if titles else None)
+
     # -- SPARQL ---------------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run SPARQL text (the shared prefixes are available) with pre-bound parameters."""
-        if "PREFIX" in sparql.upper():
-            return self.backend.query(sparql, bindings)
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        limit: int | None = None,
+        prefixes: bool = True,
+    ) -> QueryResult:
+        """Run SPARQL text (the shared prefixes are available) with pre-bound parameters.
+
+        ``limit`` keeps at most that many rows or triples; the result's ``truncated`` says if there were more.
+        ``prefixes=False`` runs the text exactly as given, as an endpoint does.
+        """
+        if not prefixes or "PREFIX" in sparql.upper():
+            return self.backend.query(sparql, bindings, limit=limit)
         try:
-            return self.backend.query(SPARQL_PROLOGUE + sparql, bindings)
+            return self.backend.query(SPARQL_PROLOGUE + sparql, bindings, limit=limit)
         except QueryError as error:
-            raise _shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
+            raise shift_lines(error, SPARQL_PROLOGUE.count("\n")) from None
+
+    @property
+    def writes_answers(self) -> bool:
+        """Whether the store writes results formats itself (pyoxigraph): see :meth:`write_answer`."""
+        return hasattr(self.backend, "write_answer")
+
+    def write_answer(
+        self,
+        sparql: str,
+        *,
+        select_format: str | None,
+        graph_format: str | None,
+        limit: int,
+        max_bytes: int,
+        base_iri: str | None = None,
+    ) -> Written:
+        """The answer to SPARQL text (as given, no prefixes added) as bytes written by the engine, capped
+        at ``limit`` rows or triples and ``max_bytes`` bytes: what ``etiograph serve`` sends. Only where
+        :attr:`writes_answers`; elsewhere write the rows of ``query(limit=)``."""
+        if not self.writes_answers:
+            raise EtiographError(f"the {self.backend.name} store does not write answers itself: use query(limit=)")
+        return self.backend.write_answer(
+            sparql,
+            select_format=select_format,
+            graph_format=graph_format,
+            limit=limit,
+            max_bytes=max_bytes,
+            base_iri=base_iri,
+        )
 
     def run_named(self, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
         """Run a named query of ``queries/`` with parameters given as text (resolved, then bound).
@@ -585,7 +675,7 @@ class KnowledgeGraph:
         >>> sorted(r["risk"].value for r in rows.dicts())
         ['high', 'low-to-moderate']
         """
-        from .named_queries import bind_parameters, get_query
+        from .sparql.named import bind_parameters, get_query
 
         named = get_query(name)
         return self.backend.query(named.text, bind_parameters(named, params or {}, self.term_for))
@@ -610,8 +700,21 @@ class KnowledgeGraph:
                 raise EtiographError(f"{value!r} is not an integer") from None
         return ox.Literal(value)
 
+    def triple_count(self) -> int:
+        """Triples in the default graph (over an endpoint, a COUNT query).
+
+        >>> KnowledgeGraph.load().triple_count() > 1000
+        True
+        """
+        return self.backend.triple_count()
+
     def __len__(self) -> int:
-        return len(self.backend)
+        """``len(kg)``: :meth:`triple_count` (kept for notebooks and scripts that count this way)."""
+        return self.backend.triple_count()
+
+    def __bool__(self) -> bool:
+        """A graph is true even when empty, and ``if kg:`` sends no COUNT query to an endpoint."""
+        return True
 
     def close(self) -> None:
         self.backend.close()

@@ -83,7 +83,7 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class Path:
+class CausalPath:
     """A simple causal path; its certainty is its weakest hop's (a chain is as strong as that link)."""
 
     hops: tuple[Hop, ...]
@@ -111,7 +111,14 @@ class Path:
 
 @dataclass(frozen=True)
 class Mediator:
-    """A concept between source and target, with how many of the found paths pass through it."""
+    """A mediator on the found paths, with how many of them pass through it.
+
+    *Mediator* has one meaning in etiograph, the causal-inference one: a concept that lies strictly
+    between a cause and an effect on a causal path (UTI → fever → dehydration: fever mediates).
+    Listings differ only in how they score mediators, and each names its score: here (``etiograph
+    paths``) the number and share of the found paths through it; in an explanation (``etiograph
+    explain``) betweenness on the causal routes into the concept. A *hub* is a mediator many paths share.
+    """
 
     concept: str
     label: str
@@ -126,13 +133,13 @@ class PathsResult:
     source_label: str
     target_label: str
     max_hops: int
-    paths: tuple[Path, ...]
+    paths: tuple[CausalPath, ...]
     total: int
     truncated: bool = False
     filters: Mapping[str, str] = field(default_factory=dict)
 
     def mediators(self) -> list[Mediator]:
-        """Intermediate concepts ranked by the number of returned paths through them: the hubs."""
+        """The mediators of the returned paths (:class:`Mediator`), most paths through them first."""
         counts: dict[str, int] = {}
         labels: dict[str, str] = {}
         for path in self.paths:
@@ -225,8 +232,23 @@ def simple_paths(adjacency: Adjacency, source: str, target: str, max_hops: int) 
         stack.append((child, iter(sorted(graph.get(child, ())))))
 
 
-def order_key(path: Path) -> tuple:
+def order_key(path: CausalPath) -> tuple:
     """Shortest first, then strongest weakest link, then best supported (the most claims behind its
     thinnest hop: a chain is as well supported as that link), then alphabetically for a stable order."""
     support = min((len(h.evidence) for h in path.hops), default=0)
     return (path.length, -path.rank, -support, path.labels)
+
+
+def __getattr__(name: str) -> object:
+    """``paths.Path``, the class's old name, for one release: it shadowed ``pathlib.Path``."""
+    if name == "Path":
+        import warnings
+
+        warnings.warn(
+            "etiograph.paths.Path is deprecated (it shadows pathlib.Path): use etiograph.CausalPath; "
+            "the old name goes in etiograph 0.2",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return CausalPath
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -171,7 +171,7 @@ def _validate_oxigraph(files: list[Path], article: Path | None, say: Callable[[s
 
     import pyoxigraph as ox
 
-    from .datafiles import syntax_error
+    from .diagnostics import turtle_syntax_error as syntax_error
     from .validation.shacl import ShapesGraph, compile_shapes, run_checks
 
     started = time.perf_counter()

@@ -7,8 +7,9 @@ term can always be written back into SPARQL safely.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
@@ -93,6 +94,8 @@ class SelectResult:
 
     variables: tuple[str, ...]
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    #: True when the query was run with ``limit=`` and had more rows than that: ``rows`` is the first part.
+    truncated: bool = False
 
     def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
         return iter(self.rows)
@@ -154,6 +157,8 @@ class GraphResult:
     """
 
     triples: list[tuple[Term, Term, Term]]
+    #: True when the query was run with ``limit=`` and had more triples than that.
+    truncated: bool = False
 
     def __len__(self) -> int:
         return len(self.triples)
@@ -162,9 +167,40 @@ class GraphResult:
 QueryResult: TypeAlias = SelectResult | AskResult | GraphResult
 
 
+def first(rows: Iterable[tuple], limit: int | None) -> tuple[list[tuple], bool]:
+    """Up to ``limit`` rows (all when ``None``), and whether more followed: reads one past the limit.
+
+    >>> first(iter([(1,), (2,), (3,)]), 2)
+    ([(1,), (2,)], True)
+    >>> first([(1,)], None), first([], 0)
+    (([(1,)], False), ([], False))
+    """
+    if limit is None:
+        return list(rows), False
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+    taken = list(islice(rows, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def limited(result: QueryResult, limit: int | None) -> QueryResult:
+    """A result cut to ``limit`` rows or triples with ``truncated`` set, for engines that return all rows at once.
+
+    >>> limited(SelectResult(("x",), [(None,), (None,)]), 1)
+    SelectResult(variables=('x',), rows=[(None,)], truncated=True)
+    """
+    if limit is None or isinstance(result, AskResult):
+        return result
+    if isinstance(result, SelectResult):
+        rows, cut = first(result.rows, limit)
+        return SelectResult(result.variables, rows, result.truncated or cut)
+    triples, cut = first(result.triples, limit)
+    return GraphResult(triples, result.truncated or cut)
+
+
 @runtime_checkable
 class Backend(Protocol):
-    """Where the triples live. Small on purpose: load, query with bound parameters, size."""
+    """Where the triples live. Small on purpose: load, query with bound parameters, count."""
 
     #: Short name shown to users: ``oxigraph``, ``rdflib``, ``endpoint``.
     name: str
@@ -172,11 +208,21 @@ class Backend(Protocol):
     def load(self, paths: Sequence[Path]) -> None:
         """Add the Turtle files to the store (a read-only endpoint refuses)."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL 1.1 query; ``bindings`` pre-bind variables (never spliced as text)."""
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; ``bindings`` pre-bind variables (never spliced as text).
 
-    def __len__(self) -> int:
-        """Number of triples (in the default graph)."""
+        ``limit``: keep at most that many rows (SELECT) or triples (CONSTRUCT, DESCRIBE) and set the
+        result's ``truncated`` when there were more; the engine stops reading after one more.
+        """
+
+    def triple_count(self) -> int:
+        """Number of triples in the default graph.
+
+        A method, not ``len()``: on an endpoint it is a COUNT query over HTTP, which a truth test
+        (``if backend:``) must never send.
+        """
 
     def close(self) -> None:
         """Release files or connections."""

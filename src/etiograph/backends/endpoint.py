@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..errors import EndpointError, QueryError
 from .answers import ACCEPT, parse_answer, query_form
 from .answers import term_from_json as _term_from_json
-from .base import GraphResult, QueryResult, SelectResult, Term
+from .base import GraphResult, QueryResult, SelectResult, Term, limited
 from .substitution import substitute
 
 if TYPE_CHECKING:
@@ -169,13 +169,16 @@ class EndpointBackend:
         return response
 
     # -- the Backend contract -------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None
+    ) -> QueryResult:
+        """The whole answer is read (and checked complete), then cut at ``limit``."""
         text = substitute(sparql, bindings or {})
         form = query_form(text)
         response = self._send(text, ACCEPT.get(form, ACCEPT["SELECT"]))
         result = parse_answer(self.url, response.content, response.headers.get("Content-Type", ""), form)
         self._check_complete(result, response)
-        return result
+        return limited(result, limit)
 
     def _check_complete(self, result: QueryResult, response: httpx.Response) -> None:
         """A result the server cut at its row limit is an error, never a silent subset."""
@@ -195,7 +198,8 @@ class EndpointBackend:
                 "probably incomplete; raise the server's limit or narrow the query"
             )
 
-    def __len__(self) -> int:
+    def triple_count(self) -> int:
+        """A COUNT query over HTTP (hence a method, not ``len()``)."""
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         try:
             return int(result.rows[0][0].value)

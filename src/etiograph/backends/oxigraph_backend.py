@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..datafiles import syntax_error
+from ..diagnostics import query_syntax_error
+from ..diagnostics import turtle_syntax_error as syntax_error
 from ..errors import DataError, QueryError
-from .base import AskResult, GraphResult, QueryResult, SelectResult, Term
+from .base import AskResult, GraphResult, QueryResult, SelectResult, Term, first
+
+if TYPE_CHECKING:
+    from .native import Written
 
 #: Where a persistent store remembers which files it holds, so it reloads only when they change.
 _MANIFEST_GRAPH = ox.NamedNode("urn:etiograph:store-manifest")
@@ -40,6 +45,17 @@ class OxigraphBackend:
             self.store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as error:
             raise DataError(str(path), f"cannot open the oxigraph store: {error}") from None
+
+    @classmethod
+    def read_only(cls, path: str | Path) -> OxigraphBackend:
+        """A persistent store opened read-only (what a server's query worker opens after its fork)."""
+        backend = cls.__new__(cls)
+        backend.path = None  # nothing to flush
+        try:
+            backend.store = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise DataError(str(path), f"cannot open the oxigraph store: {error}") from None
+        return backend
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, paths: Sequence[Path]) -> None:
@@ -69,11 +85,17 @@ class OxigraphBackend:
         return True
 
     # -- querying ------------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None
+    ) -> QueryResult:
+        return convert(self._run(sparql, bindings), limit)
+
+    def _run(self, sparql: str, bindings: Mapping[str, Term] | None = None, base_iri: str | None = None) -> object:
+        """The engine's lazy result; errors as QueryError (a syntax error with its line and column)."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             try:
-                result = self.store.query(sparql, substitutions=substitutions or None)
+                return self.store.query(sparql, substitutions=substitutions or None, base_iri=base_iri)
             except RuntimeError as error:
                 # pyoxigraph binds only variables the SELECT clause projects (SEP-0007); for any
                 # other query, bind term-by-term as for remote endpoints (escaped terms, no user text).
@@ -81,40 +103,59 @@ class OxigraphBackend:
                     raise
                 from .substitution import substitute
 
-                result = self.store.query(substitute(sparql, bindings or {}))
+                return self.store.query(substitute(sparql, bindings or {}), base_iri=base_iri)
         except SyntaxError as error:
             raise query_syntax_error(error) from None
+        except RecursionError:
+            raise
         except (OSError, ValueError, TypeError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
-        return convert(result)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    def write_answer(
+        self,
+        sparql: str,
+        *,
+        select_format: str | None,
+        graph_format: str | None,
+        limit: int,
+        max_bytes: int,
+        base_iri: str | None = None,
+    ) -> Written:
+        """The answer's bytes in a results format (``json``, ``xml``, ``csv``, ``tsv``) or an RDF one
+        (``turtle``, ``nt``, ``jsonld``, ``rdfxml``), written by pyoxigraph: at most ``limit`` rows or
+        triples (``truncated`` says when there were more) and ``max_bytes`` bytes (else AnswerTooLarge).
+        See :mod:`.native`."""
+        from ..vocab import PREFIXES
+        from .native import write_native
+
+        return write_native(
+            self._run(sparql, base_iri=base_iri),
+            lambda: self._run(sparql, base_iri=base_iri),
+            select_format=select_format,
+            graph_format=graph_format,
+            limit=limit,
+            max_bytes=max_bytes,
+            prefixes=PREFIXES,
+        )
+
+    def triple_count(self) -> int:
+        """Triples in the default graph, counted by the engine (the store's own manifest graph is not in it)."""
+        solutions = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(solutions))[0].value)
 
     def close(self) -> None:
         if self.path:
             self.store.flush()
 
 
-def convert(result: object) -> QueryResult:
-    """pyoxigraph's lazy results as the engine-neutral types."""
+def convert(result: object, limit: int | None = None) -> QueryResult:
+    """pyoxigraph's lazy results as the engine-neutral types; with ``limit``, reads one row past it at most."""
     if isinstance(result, ox.QueryBoolean):
         return AskResult(bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        return SelectResult(variables, [tuple(solution[v] for v in variables) for solution in result])
-    return GraphResult([(t.subject, t.predicate, t.object) for t in result])
+        rows, truncated = first((tuple(solution[v] for v in variables) for solution in result), limit)
+        return SelectResult(variables, rows, truncated)
+    triples, truncated = first(((t.subject, t.predicate, t.object) for t in result), limit)
+    return GraphResult(triples, truncated)
 
-
-def query_syntax_error(error: SyntaxError) -> QueryError:
-    """pyoxigraph says ``error at 3:14: expected ...``: keep the position as line and column."""
-    import re
-
-    message = str(error.args[0]) if error.args else str(error)
-    found = re.search(r"error at (\d+):(\d+)", message)
-    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    from ..diagnostics import tidy_engine_message
-
-    text = tidy_engine_message(re.sub(r"^error at \d+:\d+: ", "", message))
-    where = f"line {line}, column {column}: " if line else ""
-    return QueryError(f"SPARQL syntax error at {where}{text}", line, column)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ..diagnostics import rdflib_syntax_error
 from ..errors import QueryError
-from .base import AskResult, GraphResult, QueryResult, SelectResult, Term
+from .base import AskResult, GraphResult, QueryResult, SelectResult, Term, first
 
 if TYPE_CHECKING:
     import rdflib
@@ -78,7 +79,9 @@ class RdflibBackend:
                 check_turtle([path])
                 raise DataError(path, f"rdflib could not read it: {error}") from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Mapping[str, Term] | None = None, *, limit: int | None = None
+    ) -> QueryResult:
         try:
             prepared = _prepare(sparql)
         except Exception as error:  # pyparsing's ParseException and friends
@@ -92,12 +95,12 @@ class RdflibBackend:
             return AskResult(bool(result.askAnswer))
         if result.type == "SELECT":
             variables = tuple(str(v) for v in result.vars)
-            return SelectResult(
-                variables, [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result]
-            )
-        return GraphResult([tuple(from_rdflib(t) for t in triple) for triple in result])
+            rows, truncated = first((tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result), limit)
+            return SelectResult(variables, rows, truncated)
+        triples, truncated = first((tuple(from_rdflib(t) for t in triple) for triple in result), limit)
+        return GraphResult(triples, truncated)
 
-    def __len__(self) -> int:
+    def triple_count(self) -> int:
         return len(self.graph)
 
     def close(self) -> None:
@@ -111,9 +114,3 @@ def _prepare(sparql: str) -> object:
 
     return prepareQuery(sparql)
 
-
-def rdflib_syntax_error(sparql: str, error: Exception) -> QueryError:
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "col", None)
-    where = f"line {line}, column {column}: " if line else ""
-    return QueryError(f"SPARQL syntax error at {where}{getattr(error, 'msg', error)}", line, column)

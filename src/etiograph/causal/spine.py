@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..datafiles import syntax_error
+from ..diagnostics import turtle_syntax_error as syntax_error
 from ..errors import DataError
 from ..vocab import CAUSALLY_RELATED_TO, RDFS
 

@@ -10,7 +10,7 @@ import weakref
 from pathlib import Path
 
 from ..backends import Backend
-from ..edges import EdgeSource
+from ..edges import SparqlEdgeReader
 from ..vocab import COUNTERACTS
 from .index import INDEX_FILE, CausalIndex, load_or_build
 from .lookup import StoreLookup
@@ -29,7 +29,7 @@ def store_key(backend: object) -> str | None:
     return held[0].object.value if held else None
 
 
-def index_for(backend: Backend, edges: EdgeSource) -> tuple[CausalIndex, StoreLookup] | None:
+def index_for(backend: Backend, edges: SparqlEdgeReader) -> tuple[CausalIndex, StoreLookup] | None:
     """The causal index of ``backend`` and pattern lookups on it, or None for non-pyoxigraph backends."""
     from ..backends.oxigraph_backend import OxigraphBackend
 

@@ -10,8 +10,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..named_queries import all_queries
     from ..render.terminal import table, width, wrap
+    from ..sparql.named import all_queries
 
     queries = all_queries()
     columns = width()

@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cli import emit, open_graph
     from ..errors import EtiographError
-    from ..results_formats import write_result
+    from ..sparql.results import write_result
     from ._output import columns_for
 
     params: dict[str, str] = {}

@@ -70,7 +70,7 @@ def _kebab(name: str) -> str:
 def load_vocabulary(ontology: Path) -> Vocabulary:
     import pyoxigraph as ox
 
-    from ..datafiles import syntax_error
+    from ..diagnostics import turtle_syntax_error as syntax_error
     from ..errors import DataError
 
     props: dict[str, dict[str, list[str]]] = {}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
-from ..datafiles import syntax_error
+from ..diagnostics import turtle_syntax_error as syntax_error
 from ..errors import DataError
 
 if TYPE_CHECKING:

@@ -61,7 +61,7 @@ def check_options(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the selected property graph and write it in ``args.format``."""
     from ..atomic import write_bytes_atomic
-    from ..cli import open_graph
+    from ..commands._graph import open_graph
     from ..errors import EtiographError
     from .propertygraph import Selection, build
 

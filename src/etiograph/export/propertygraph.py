@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..edges import chunks, values
 from ..errors import EtiographError
-from ..vocab import BIOLINK, COUNTERACTS, ETIO, SKOS, SPARQL_PROLOGUE, shorten
+from ..vocab import BIOLINK, ETIO, SKOS, shorten
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
@@ -189,8 +189,6 @@ _TERMS = """SELECT ?t ?attr ?value WHERE { {values} ?t ?attr ?value
     skos:closeMatch)) }"""
 _EXACT = "SELECT ?c ?m WHERE { ?c skos:exactMatch ?m }"
 _MECHANISM_CLAIMS = "SELECT ?claim WHERE { ?claim etio:mechanism ?m ; rdf:predicate ?p }"
-_DATASET = """SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title
-  FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1"""
 
 
 def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGraph:
@@ -204,8 +202,8 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
     selection = selection or Selection()
     if selection.relations not in ("causal", "all"):
         raise EtiographError(f"unknown relation kind {selection.relations!r}: choose causal or all")
-    causal = set(kg.edges.causal_predicates())
-    counter = set(kg.edges.predicates(COUNTERACTS))
+    causal = set(kg.causal_predicates())
+    counter = set(kg.counteracting_predicates())
     mechanism_iri = kg.mechanism(selection.mechanism) if selection.mechanism is not None else None
 
     scope: set[str] | None = None  # claim IRIs, or None for "every claim"
@@ -215,7 +213,7 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
         )
         scope = {e.claim for path in result.paths for hop in path.hops for e in hop.evidence}
     elif mechanism_iri:
-        rows = kg.backend.query(SPARQL_PROLOGUE + _MECHANISM_CLAIMS, {"m": ox.NamedNode(mechanism_iri)})
+        rows = kg.query(_MECHANISM_CLAIMS, {"m": ox.NamedNode(mechanism_iri)})
         scope = {claim.value for (claim,) in rows}
 
     def kind_of(predicate: str) -> str:
@@ -237,14 +235,13 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
     term_iris = {c.predicate for c in claims} | {k for n in nodes.values() for k in n.kinds}
     terms = _terms(kg, term_iris)
     owners: dict[str, list[str]] = {}
-    for c, m in kg.backend.query(SPARQL_PROLOGUE + _EXACT):
+    for c, m in kg.query(_EXACT):
         owners.setdefault(m.value, []).append(c.value)
-    title = kg.backend.query(SPARQL_PROLOGUE + _DATASET).values("title")
     return PropertyGraph(
         nodes=nodes,
         claims=claims,
         terms=terms,
-        title=title[0] if title else None,
+        title=kg.dataset_info().title,
         description=selection.describe(),
         exact_owners={m: tuple(sorted(set(cs))) for m, cs in owners.items()},
     )
@@ -253,7 +250,7 @@ def build(kg: KnowledgeGraph, selection: Selection | None = None) -> PropertyGra
 def _claim_classes(kg: KnowledgeGraph) -> set[str]:
     """etio:Claim and every class the ontology or data puts beneath it (rdfs:subClassOf, transitively)."""
     children: dict[str, set[str]] = {}
-    for cls, parent in kg.backend.query(SPARQL_PROLOGUE + _CLAIM_CLASSES):
+    for cls, parent in kg.query(_CLAIM_CLASSES):
         children.setdefault(parent.value, set()).add(cls.value)
     found, todo = {CLAIM_CLASS}, [CLAIM_CLASS]
     while todo:
@@ -269,16 +266,16 @@ def _run(kg: KnowledgeGraph, template: str, variable: str, scope: Iterable[str] 
     import pyoxigraph as ox
 
     if scope is None:
-        yield from kg.backend.query(SPARQL_PROLOGUE + template.replace("{values}", ""))
+        yield from kg.query(template.replace("{values}", ""))
         return
     for batch in chunks(sorted(scope)):
         block = values(variable, (ox.NamedNode(i) for i in batch))
-        yield from kg.backend.query(SPARQL_PROLOGUE + template.replace("{values}", block))
+        yield from kg.query(template.replace("{values}", block))
 
 
 def _claims(kg: KnowledgeGraph, raw: dict[str, tuple[str, str, str]], scope: set[str] | None, kind_of) -> list[Claim]:
-    certainty = kg.edges.scheme("certainty")
-    mechanisms = kg.edges.scheme("mechanisms")
+    certainty = kg.scheme("certainty")
+    mechanisms = kg.scheme("mechanisms")
     attrs: dict[str, dict[str, list]] = {}
     for claim, attr, value in _run(kg, _CLAIM_ATTRIBUTES, "claim", scope):
         if claim.value in raw:
@@ -348,7 +345,7 @@ def _claims(kg: KnowledgeGraph, raw: dict[str, tuple[str, str, str]], scope: set
 def _nodes(kg: KnowledgeGraph, iris: set[str]) -> dict[str, Node]:
     from ..viz.style import primary_kind
 
-    mechanisms = kg.edges.scheme("mechanisms")
+    mechanisms = kg.scheme("mechanisms")
     found: dict[str, dict[str, list]] = {}
     for c, attr, value in _run(kg, _NODE_ATTRIBUTES, "c", iris):
         if c.value in iris:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..vocab import OWL, RDF, RDFS, SKOS, SPARQL_PROLOGUE, shorten
+from ..vocab import OWL, RDF, RDFS, SKOS, shorten
 
 if TYPE_CHECKING:
     from ..export.propertygraph import Claim
@@ -76,7 +76,6 @@ _TERMS = """SELECT ?t ?kind WHERE { VALUES ?kind { owl:Class owl:ObjectProperty 
   FILTER(isIRI(?t)) }"""
 _SCHEMES = "SELECT ?s WHERE { ?s a skos:ConceptScheme }"
 _IN_SCHEME = "SELECT ?c ?s WHERE { ?c skos:inScheme ?s FILTER(isIRI(?c)) }"
-_DESCRIBE = """SELECT ?t ?p ?o WHERE { VALUES ?t { %s } ?t ?p ?o }"""
 _ONTOLOGY = "SELECT ?o ?p ?v WHERE { ?o a owl:Ontology ; ?p ?v }"
 _MECHANISM_OF = "SELECT ?claim ?m WHERE { ?claim etio:mechanism ?m ; rdf:predicate ?p }"
 _CERTAINTY_OF = "SELECT ?claim ?c WHERE { ?claim etio:certainty ?c ; rdf:predicate ?p }"
@@ -86,11 +85,10 @@ def collect(kg: KnowledgeGraph) -> Documentation:
     """Everything the page shows, for the ontology and data in ``kg``."""
     import pyoxigraph as ox
 
-    from ..edges import chunks
     from ..export.propertygraph import Selection, build
 
     def rows(query: str):
-        return kg.backend.query(SPARQL_PROLOGUE + query)
+        return kg.query(query)
 
     kinds: dict[str, str] = {}
     names = {
@@ -106,11 +104,7 @@ def collect(kg: KnowledgeGraph) -> Documentation:
         members.setdefault(s.value, []).append(c.value)
     wanted = set(kinds) | set(schemes) | {c for cs in members.values() for c in cs}
 
-    facts: dict[str, dict[str, list]] = {}
-    for batch in chunks(sorted(wanted)):
-        block = " ".join(str(ox.NamedNode(i)) for i in batch)
-        for t, p, o in rows(_DESCRIBE % block):
-            facts.setdefault(t.value, {}).setdefault(p.value, []).append(o)
+    facts = kg.describe(wanted)
 
     def text(iri: str, *predicates: str) -> str | None:
         for predicate in predicates:

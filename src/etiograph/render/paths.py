@@ -373,7 +373,7 @@ def paths_turtle(kg: KnowledgeGraph, result: PathsResult, limit: int | None = No
     import pyoxigraph as ox
 
     from ..backends import GraphResult
-    from ..results_formats import graph_to
+    from ..sparql.results import graph_to
     from ..vocab import SPARQL_PROLOGUE
 
     paths = result.paths[:limit] if limit else result.paths

@@ -9,9 +9,8 @@ used, and one partition per class and per property. ``GET /void`` answers with t
 Statistics are computed once at start-up by a query worker, from the graph it loaded (the
 server's main process loads no data).
 
->>> from etiograph.backends import open_backend
->>> from etiograph.datafiles import graph_sources
->>> stats = dataset_stats(open_backend("oxigraph", graph_sources()).store)
+>>> from etiograph import KnowledgeGraph
+>>> stats = dataset_stats(KnowledgeGraph.load())
 >>> stats.triples > 1000, "https://w3id.org/etiograph/ontology#" in stats.vocabularies
 (True, True)
 >>> triples = service_description(stats, "http://127.0.0.1:7878/", timeout=30, max_rows=10000)
@@ -22,10 +21,15 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..vocab import DCTERMS, KG, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, VOID, XSD
+
+if TYPE_CHECKING:
+    from ..backends import Backend
+    from ..graph import KnowledgeGraph
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -77,13 +81,8 @@ class DatasetStats:
         return cls(**data)
 
 
-def _rows(source, query: str) -> list[tuple]:
-    """Rows of a SELECT on a pyoxigraph ``Store`` or on any etiograph backend."""
-    if isinstance(source, ox.Store):
-        solutions = source.query(query)
-        names = [v.value for v in solutions.variables]
-        return [tuple(solution[n] for n in names) for solution in solutions]
-    return list(source.query(query).rows)
+def _rows(source: KnowledgeGraph | Backend, query: str) -> list[tuple]:
+    return list(source.query(query).rows)  # the queries name full IRIs: no prefixes needed
 
 
 def _one(source, query: str) -> int:
@@ -105,13 +104,8 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1] if cut > 0 else iri
 
 
-def triple_count(source) -> int:
-    """Triples in the default graph (one scan, no grouping: cheap enough for start-up)."""
-    return _one(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-
-
-def dataset_stats(source) -> DatasetStats:
-    """Count, in a pyoxigraph ``Store`` or a backend that already holds the graph."""
+def dataset_stats(source: KnowledgeGraph | Backend) -> DatasetStats:
+    """Count, in a graph (or a bare backend) that already holds the data."""
     classes = [
         (c.value, int(n.value))
         for c, n in _rows(
@@ -128,7 +122,7 @@ def dataset_stats(source) -> DatasetStats:
         for row in _rows(source, f"SELECT ?l WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?l }} ORDER BY ?l LIMIT 1")
     ]
     return DatasetStats(
-        triples=_one(source, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        triples=source.triple_count(),
         distinct_subjects=_one(source, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
         distinct_objects=_one(source, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
         properties=len(properties),

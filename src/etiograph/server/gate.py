@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
+from ..diagnostics import sparql_syntax_message
+
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 SERVICE_REFUSED = "federated queries (SERVICE) are disabled: this server never fetches other endpoints"
@@ -113,7 +115,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def _syntax(text: str, offset: int, what: str) -> Refused:
     line, column = _position(text, offset)
-    return Refused(400, f"SPARQL syntax error at line {line}, column {column}: {what}", line, column)
+    return Refused(400, sparql_syntax_message(what, line, column), line, column)
 
 
 def _is_service(word: str) -> bool:
@@ -310,7 +312,7 @@ def check_tree(text: str) -> str:
         raise Refused(400, "the query is nested too deeply for rdflib's parser") from None
     except ParseBaseException as error:
         line, column = getattr(error, "lineno", None), getattr(error, "col", None)
-        raise Refused(400, f"SPARQL syntax error at line {line}, column {column}: {error.msg}", line, column) from None
+        raise Refused(400, sparql_syntax_message(error.msg, line, column), line, column) from None
     except Exception:  # rdflib raises others on odd input; never show its internals
         raise Refused(400, "SPARQL syntax error: the query could not be parsed") from None
     form = None

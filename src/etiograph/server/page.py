@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 
-from ..named_queries import all_queries
+from ..sparql.named import all_queries
 
 #: What the browser may load on the query page: this server only (styles inline for YASGUI).
 CONTENT_SECURITY_POLICY = (

@@ -14,7 +14,6 @@ own writers, so the server's event loop only copies bytes.
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import struct
@@ -63,223 +62,56 @@ class Answer:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode())
 
 
-class TooLarge(Exception):
-    """The answer outgrew the byte limit."""
-
-
-class EnoughRows(Exception):
-    """More rows than the row limit: stop the engine (raised from inside its writer)."""
-
-
-class _Capped(io.RawIOBase):
-    """Where pyoxigraph writes an answer: refuses more than ``max_bytes``, and with ``rows`` set
-    (line-per-row formats), stops after ``rows`` lines past the header."""
-
-    def __init__(self, max_bytes: int, rows: int | None = None):
-        self.max_bytes = max_bytes
-        self.rows = rows
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.lines = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        chunk = bytes(data)
-        self.size += len(chunk)
-        self.parts.append(chunk)
-        if self.rows is not None:
-            self.lines += chunk.count(b"\n")
-            if self.lines > self.rows + 1:  # header line + rows
-                raise EnoughRows
-        if self.size > self.max_bytes:
-            raise TooLarge
-        return len(chunk)
-
-    def value(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _first_lines(data: bytes, count: int) -> bytes:
-    end = -1
-    for _ in range(count):
-        end = data.index(b"\n", end + 1)
-    return data[: end + 1]
-
-
 class Engine:
-    """The graph in one process: a pyoxigraph ``Store`` (native writers) or rdflib (``--store rdflib``)."""
+    """The graph in one process, behind the KnowledgeGraph facade: over pyoxigraph, whose own writers
+    write the answers (:meth:`~etiograph.graph.KnowledgeGraph.write_answer`), or rdflib
+    (``--store rdflib``), whose rows :mod:`etiograph.sparql.results` writes."""
 
     def __init__(self, paths: list[str], store: str | None):
         from pathlib import Path
 
         from ..backends import open_backend
+        from ..graph import KnowledgeGraph
 
         descriptor = store or "oxigraph"
         self.descriptor = descriptor
-        self.backend = None
-        self.store = None
+        self.graph: KnowledgeGraph | None = None
         if descriptor.startswith("oxigraph:"):
             self.location = descriptor.partition(":")[2]  # opened after the fork (RocksDB starts threads)
         else:
-            self.backend = open_backend(descriptor, [Path(p) for p in paths])
-            self.store = getattr(self.backend, "store", None)
+            # the files as the server resolved them (ontology, spine): loaded as they are
+            self.graph = KnowledgeGraph(open_backend(descriptor, [Path(p) for p in paths]), index=False)
 
     def open(self) -> None:
         """In the worker, after the fork: open a persistent store read-only."""
-        if self.store is None and self.backend is None:
-            import pyoxigraph as ox
+        if self.graph is None:
+            from ..graph import KnowledgeGraph
 
-            self.store = ox.Store.read_only(self.location)
+            self.graph = KnowledgeGraph.open_read_only(self.location, index=False)
 
     @property
     def uses_rdflib(self) -> bool:
-        return self.store is None and self.backend is not None
-
-    def query(self, text: str, base: str | None):
-        from ..backends.oxigraph_backend import query_syntax_error
-        from .gate import Refused
-
-        try:
-            return self.store.query(text, base_iri=base)
-        except SyntaxError as error:
-            found = query_syntax_error(error)
-            raise Refused(
-                400, with_caret(str(found), text, found.line, found.column), found.line, found.column
-            ) from None
+        """An engine without native writers (rdflib): its rows are written here, and the gate also parses with it."""
+        return self.graph is not None and not self.graph.writes_answers
 
 
-def with_caret(message: str, text: str, line: int | None, column: int | None) -> str:
-    """The message, then the offending line and a caret under the column (when it is short)."""
-    if not line or not column:
-        return message
-    lines = text.split("\n")
-    if line > len(lines) or len(lines[line - 1]) > 200:
-        return message
-    return f"{message}\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
-
-
-def _rdf_format(name: str):
-    import pyoxigraph as ox
-
-    return {
-        "turtle": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "rdfxml": ox.RdfFormat.RDF_XML,
-    }[name]
-
-
-def _results_format(name: str):
-    import pyoxigraph as ox
-
-    return {
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[name]
-
-
-#: Bytes a SELECT answer may take on the direct path; a larger one is redone on the row-capped path.
-DIRECT_BUDGET = 4 * 1024 * 1024
-
-
-def rows_at_most(body: bytes, fmt: str) -> int:
-    """An upper bound of the rows in a serialised SELECT answer, without parsing it.
-
-    JSON: solutions are separated by ``},{`` (a string holding ``},{`` only adds to the bound);
-    XML: one ``<result>`` each (``<`` is escaped in values); CSV: one line each, at least.
-    """
-    if fmt == "json":
-        return body.count(b"},{") + (b'"bindings":[{' in body)
-    if fmt == "xml":
-        return body.count(b"<result>")
-    return body.count(b"\n")
-
-
-def serialise_native(result, request: dict, again=None) -> tuple[str, bytes, bool]:
-    """Content type, bytes and whether rows were cut, written by pyoxigraph.
-
-    A SELECT answer is written once in the asked format when it is small (under
-    :data:`DIRECT_BUDGET` bytes and, by :func:`rows_at_most`, ``max_rows`` rows at most). Otherwise
-    ``again()`` evaluates the query anew and the answer is written as TSV (one row per line,
-    lossless), stopping the engine after ``max_rows`` rows or ``max_bytes`` bytes, then rewritten
-    natively in the asked format.
-    """
-    import pyoxigraph as ox
-
+def content_type(form: str, request: dict) -> str:
+    """The media type of an answer of that form (``boolean``, ``solutions``, ``graph``) in the asked format."""
     from .protocol import GRAPH_FORMATS, SELECT_FORMATS
 
-    max_rows, max_bytes = int(request["max_rows"]), int(request["max_bytes"])
-    if isinstance(result, ox.QueryBoolean):
-        fmt = request["select_format"]
-        kind = SELECT_FORMATS[fmt][0]
-        if fmt in ("csv", "tsv"):  # defined for SELECT; answer ASK with the boolean as a one-cell table
-            return kind + "; charset=utf-8", f"_askResult\r\n{'true' if result else 'false'}\r\n".encode(), False
-        return kind, result.serialize(format=_results_format(fmt)), False
-    if isinstance(result, ox.QuerySolutions):
-        fmt = request["select_format"]
-        kind = SELECT_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("csv", "tsv") else "")
-        if fmt != "tsv" and again is not None:
-            sink = _Capped(min(max_bytes, DIRECT_BUDGET))
-            try:
-                result.serialize(output=sink, format=_results_format(fmt))
-            except TooLarge:
-                pass
-            else:
-                body = sink.value()
-                if rows_at_most(body, fmt) <= max_rows:
-                    return kind, body, False
-            result = again()
-        sink = _Capped(max_bytes, rows=max_rows)
-        truncated = False
-        try:
-            result.serialize(output=sink, format=ox.QueryResultsFormat.TSV)
-            tsv = sink.value()
-        except EnoughRows:
-            tsv, truncated = _first_lines(sink.value(), max_rows + 1), True
-        if fmt == "tsv":
-            return kind, tsv, truncated
-        body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=_results_format(fmt))
-        if len(body) > max_bytes:
-            raise TooLarge
-        return kind, body, truncated
-    fmt = request["graph_format"]
-    triples, size, truncated = [], 0, False
-    for triple in result:
-        if len(triples) == max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-        size += len(str(triple))
-        if size > max_bytes:
-            raise TooLarge
-    from ..vocab import PREFIXES
-
-    if fmt in ("turtle", "rdfxml"):
-        used = {p: ns for p, ns in PREFIXES.items() if any(ns in str(t) for t in triples[:2000])}
-        body = ox.serialize(triples, format=_rdf_format(fmt), prefixes=used)
-    else:
-        body = ox.serialize(triples, format=_rdf_format(fmt))
-    if len(body) > max_bytes:
-        raise TooLarge
-    kind = GRAPH_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("turtle", "nt") else "")
-    return kind, body, truncated
+    if form == "graph":
+        fmt = request["graph_format"]
+        return GRAPH_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("turtle", "nt") else "")
+    fmt = request["select_format"]
+    return SELECT_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("csv", "tsv") else "")
 
 
-def serialise_rdflib(result, request: dict) -> tuple[str, bytes, bool]:
-    """The same for rdflib's results (Python rows), cut at ``max_rows``."""
-    from ..backends import AskResult, GraphResult, SelectResult
-    from ..results_formats import graph_to, to_csv, to_json, to_tsv, to_xml
-    from .protocol import GRAPH_FORMATS, SELECT_FORMATS
+def serialise_rdflib(result, request: dict) -> tuple[str, bytes]:
+    """Content type and bytes of a result in rows (already cut at the row limit by ``Backend.query(limit=)``)."""
+    from ..backends import AskResult, GraphResult
+    from ..sparql.results import graph_to, to_csv, to_json, to_tsv, to_xml
 
-    max_rows = int(request["max_rows"])
-    truncated = False
     if isinstance(result, GraphResult):
-        truncated = len(result.triples) > max_rows
-        result = GraphResult(result.triples[:max_rows])
         fmt = request["graph_format"]
         if fmt == "rdfxml":
             import pyoxigraph as ox
@@ -287,23 +119,24 @@ def serialise_rdflib(result, request: dict) -> tuple[str, bytes, bool]:
             body = ox.serialize([ox.Triple(*t) for t in result.triples], format=ox.RdfFormat.RDF_XML)
         else:
             body = graph_to(result, fmt)
-        return GRAPH_FORMATS[fmt][0] + ("; charset=utf-8" if fmt in ("turtle", "nt") else ""), body, truncated
+        return content_type("graph", request), body
     fmt = request["select_format"]
-    kind = SELECT_FORMATS[fmt][0]
-    if isinstance(result, SelectResult) and len(result.rows) > max_rows:
-        result, truncated = SelectResult(result.variables, result.rows[:max_rows]), True
+    kind = content_type("solutions", request)
     if fmt == "json":
-        return kind, to_json(result).encode(), truncated
+        return kind, to_json(result).encode()
     if fmt == "xml":
-        return kind, to_xml(result).encode(), truncated
+        return kind, to_xml(result).encode()
     if isinstance(result, AskResult):
-        return kind + "; charset=utf-8", f"_askResult\r\n{'true' if result.value else 'false'}\r\n".encode(), False
+        return kind, f"_askResult\r\n{'true' if result.value else 'false'}\r\n".encode()
     body = to_csv(result) if fmt == "csv" else to_tsv(result)
-    return kind + "; charset=utf-8", body.encode(), truncated
+    return kind, body.encode()
 
 
 def answer(engine: Engine, request: dict) -> Answer:
     """Check, run and serialise one query; every failure becomes a message, never a traceback."""
+    from ..backends.native import AnswerTooLarge
+    from ..diagnostics import with_caret
+    from ..errors import QueryError
     from .gate import Refused, check_query, check_tree
 
     text = request["query"]
@@ -317,20 +150,24 @@ def answer(engine: Engine, request: dict) -> Answer:
         if form in ("CONSTRUCT", "DESCRIBE") and request.get("graph_format") is None:
             return Answer.text(406, request.get("not_acceptable_graph") or "no acceptable RDF format")
         if engine.uses_rdflib:
-            content_type, body, truncated = serialise_rdflib(engine.backend.query(text), request)
+            result = engine.graph.query(text, limit=max_rows, prefixes=False)
+            content_type_, body = serialise_rdflib(result, request)
+            truncated = getattr(result, "truncated", False)
         else:
-            result = engine.query(text, request.get("base"))
-            if form is None:  # the gate was skipped: the result says which form it was
-                import pyoxigraph as ox
-
-                graph = not isinstance(result, (ox.QueryBoolean, ox.QuerySolutions))
-                if request.get("graph_format" if graph else "select_format") is None:
-                    return Answer.text(406, "no acceptable format")
-            base = request.get("base")
-            content_type, body, truncated = serialise_native(result, request, lambda: engine.query(text, base))
+            written = engine.graph.write_answer(
+                text,
+                select_format=request.get("select_format"),
+                graph_format=request.get("graph_format"),
+                limit=max_rows,
+                max_bytes=max_bytes,
+                base_iri=request.get("base"),
+            )
+            if written.body is None:  # the gate was skipped: only the result said which form it was
+                return Answer.text(406, "no acceptable format")
+            content_type_, body, truncated = content_type(written.form, request), written.body, written.truncated
     except Refused as refusal:
         return Answer.text(refusal.status, refusal.message)
-    except TooLarge:
+    except AnswerTooLarge:
         return Answer.text(
             503,
             f"the answer is larger than this server's limit of {max_bytes:,} bytes (--max-answer-bytes) and was "
@@ -340,17 +177,22 @@ def answer(engine: Engine, request: dict) -> Answer:
         return Answer.text(400, "the query is nested too deeply to evaluate")
     except MemoryError:
         return Answer.text(503, MEMORY_MESSAGE)
+    except QueryError as error:
+        if error.line is not None:  # a syntax error: where it is, with a caret under it (pyoxigraph's positions)
+            message = str(error) if engine.uses_rdflib else with_caret(str(error), text, error.line, error.column)
+            return Answer.text(400, message)
+        return _failed(error)
     except Exception as error:  # the engine's internals stay in the server's log, not in the answer
-        from ..errors import QueryError
-
-        if isinstance(error, QueryError) and error.line is not None:
-            return Answer.text(400, str(error))
-        print(f"etiograph serve: query failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
-        return Answer.text(500, "the engine could not evaluate this query (details are in the server's log)")
+        return _failed(error)
     headers = {"Etiograph-Row-Limit": str(max_rows)}
     if truncated:
         headers["Etiograph-Truncated"] = f"true; the answer stops at {max_rows} rows (the server's --max-rows)"
-    return Answer(200, content_type, body, headers)
+    return Answer(200, content_type_, body, headers)
+
+
+def _failed(error: Exception) -> Answer:
+    print(f"etiograph serve: query failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+    return Answer.text(500, "the engine could not evaluate this query (details are in the server's log)")
 
 
 def gate_disabled() -> bool:
@@ -376,15 +218,11 @@ def serve(engine: Engine, connection: socket.socket) -> None:
         except (EOFError, ConnectionError, OSError):
             return
         if request.get("stats") == "count":  # at start-up: the ready line and the page need only this
-            from .description import triple_count
-
-            reply = encode_frame(
-                {"triples": triple_count(engine.store if engine.store is not None else engine.backend)}
-            )
+            reply = encode_frame({"triples": engine.graph.triple_count()})
         elif request.get("stats"):  # the first time a description is asked for
             from .description import dataset_stats
 
-            stats = dataset_stats(engine.store if engine.store is not None else engine.backend)
+            stats = dataset_stats(engine.graph)
             reply = encode_frame({"stats": stats.as_json()})
         else:
             result = answer(engine, request)
@@ -396,7 +234,7 @@ def serve(engine: Engine, connection: socket.socket) -> None:
         except OSError:
             return
         if len(reply) > 4 * 1024 * 1024:
-            from .zygote import release_free_memory
+            from .memory import release_free_memory
 
             release_free_memory()  # a large answer's buffers: give them back rather than keep them
 

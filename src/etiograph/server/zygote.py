@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import array
-import contextlib
 import os
 import resource
 import signal
@@ -27,6 +26,7 @@ import socket
 import sys
 import threading
 
+from .memory import release_free_memory
 from .worker import QUERY_STACK, Engine, encode_frame, read_frame, serve, warm_up
 
 #: Address space a worker may add for one query's needs, beyond what the zygote had (the thread
@@ -39,14 +39,6 @@ def address_space() -> int:
     """This process's virtual size (bytes), read before the sandbox closes /proc."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def release_free_memory() -> None:
-    """glibc keeps freed heap for reuse; ``malloc_trim`` hands it back (best effort, glibc only)."""
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _send(control: socket.socket, header: dict, fds: list[int] | None = None) -> None:
@@ -119,12 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(args.data, args.store)
         warm_up(engine)
         triples = None
-        if engine.store is not None or engine.backend is not None:  # a persistent store opens after the fork
-            from .description import triple_count
-
+        if engine.graph is not None:  # a persistent store opens after the fork
             # counted here, in the original pages: a worker that scans the graph gets its own copy of
             # every page it reads (pyoxigraph's reads write reference counts), so workers scan only for queries
-            triples = triple_count(engine.store if engine.store is not None else engine.backend)
+            triples = engine.graph.triple_count()
         release_free_memory()  # what loading freed goes back to the system, not into every fork
         limit = address_space() + _OVERHEAD + args.query_memory if args.query_memory else 0
     except Exception as error:

@@ -21,7 +21,7 @@ from ..vocab import SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
-    from ..paths import Path
+    from ..paths import CausalPath
 
 
 _SUMMARY = """SELECT DISTINCT ?claim WHERE {{ {values}
@@ -37,7 +37,7 @@ def summary_claims(kg: KnowledgeGraph, claims: Collection[str]) -> set[str]:
     return found
 
 
-def shortcut_hops(paths: Sequence[Path], summaries: Collection[str]) -> set[tuple[str, str]]:
+def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> set[tuple[str, str]]:
     """Hops (subject, object) backed only by summary claims whose ends another path joins in two
     or more steps: the shortcuts a default diagram leaves out."""
     if not summaries:
@@ -57,7 +57,7 @@ def shortcut_hops(paths: Sequence[Path], summaries: Collection[str]) -> set[tupl
     return out
 
 
-def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[tuple[str, str]] = ()) -> list[int]:
+def informative(paths: Sequence[CausalPath], limit: int | None, shortcuts: Collection[tuple[str, str]] = ()) -> list[int]:
     """Indexes of the paths to draw, most informative first; all of them (reordered) when ``limit`` is None.
 
     >>> from etiograph import CausalPath, Evidence, Hop
@@ -74,7 +74,7 @@ def informative(paths: Sequence[Path], limit: int | None, shortcuts: Collection[
     return _greedy(paths, len(paths) if limit is None else max(limit, 0), shortcuts)
 
 
-def _greedy(paths: Sequence[Path], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
+def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple[str, str]]) -> list[int]:
     """Each round the path of highest gain. A path's gain never rises from one round to the next
     (every part of it is fixed or only falls as arrows and mechanisms get shown), so a gain computed
     in an earlier round bounds it from above: a lazy greedy recomputes only the heap's top until it
@@ -124,7 +124,7 @@ class _Lowest:
         return self.gain > other.gain
 
 
-def signature(path: Path) -> set[str]:
+def signature(path: CausalPath) -> set[str]:
     """The mechanisms that carry a path: those named on at least half of its hops."""
     counts: dict[str, int] = {}
     for hop in path.hops:

@@ -12,9 +12,9 @@ import json
 
 import pyoxigraph as ox
 
-from .backends import AskResult, GraphResult, QueryResult, SelectResult, Term
-from .errors import EtiographError
-from .vocab import shorten
+from ..backends import AskResult, GraphResult, QueryResult, SelectResult, Term
+from ..errors import EtiographError
+from ..vocab import shorten
 
 SELECT_FORMATS = {
     "json": "application/sparql-results+json",
@@ -138,7 +138,7 @@ def to_table(result: SelectResult | AskResult, columns: int | None = None) -> st
               responses.
     (1 row)
     """
-    from .render.terminal import table
+    from ..render.terminal import table
 
     if isinstance(result, AskResult):
         return ("yes" if result.value else "no") + "\n"
@@ -159,7 +159,7 @@ def to_records(result: SelectResult | AskResult, columns: int | None = None) -> 
     label  fever
     (1 row)
     """
-    from .render.terminal import records
+    from ..render.terminal import records
 
     if isinstance(result, AskResult):
         return ("yes" if result.value else "no") + "\n"
@@ -174,7 +174,7 @@ def graph_to(result: GraphResult, fmt: str) -> bytes:
     if fmt not in formats:
         raise ValueError(f"graph results can be written as {', '.join(formats)}, not {fmt!r}")
     triples = list(dict.fromkeys(ox.Triple(s, p, o) for s, p, o in result.triples))
-    from .vocab import PREFIXES
+    from ..vocab import PREFIXES
 
     if fmt == "nt":
         return ox.serialize(triples, format=formats[fmt])
