@@ -41,12 +41,21 @@ def index_for(backend: Backend, edges: EdgeSource) -> tuple[CausalIndex, StoreLo
     if index is None:
         key = store_key(backend)
         folder: Path | None = backend.path
+        # The evidence table costs about as much to build as the store took to load: worth it where it
+        # is saved and every later run reads it (a pattern lookup on disk costs ~40 µs CPU); in memory,
+        # lookups cost ~1.5 µs and the table would be rebuilt by every process.
+        saved = folder is not None and key is not None
         index = load_or_build(
             folder / INDEX_FILE if folder is not None and key is not None else None,
             key,
-            lambda: CausalIndex.from_store(backend.store, causal, counteracting),
+            lambda: CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved),
         )
         if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
-            index = CausalIndex.from_store(backend.store, causal, counteracting)
+            index = CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved)
         _BUILT[backend] = index
     return index, StoreLookup(backend.store, edges)
+
+
+def use_index(backend: Backend, index: CausalIndex) -> None:
+    """Serve ``backend`` from an index built elsewhere (e.g. with the evidence table in memory)."""
+    _BUILT[backend] = index
