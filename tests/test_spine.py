@@ -224,7 +224,7 @@ def test_ntriples_with_escaped_iris_are_parsed_in_full(tmp_path: Path):
     escaped = f"<{KG}a> <{ETIO}cause\\u0073> <{KG}b> .\n"  # etio:causes, written with an escape
     path = tmp_path / "claims.nt"
     path.write_text(escaped, encoding="utf-8")
-    found = set(ox.parse(input=spine_turtle(resources.ontology_file(), [path]), format=ox.RdfFormat.TURTLE))
+    found = {q.triple for q in ox.parse(input=spine_turtle(resources.ontology_file(), [path]), format=ox.RdfFormat.TURTLE)}
     a, b = ox.NamedNode(KG + "a"), ox.NamedNode(KG + "b")
     assert ox.Triple(a, ox.NamedNode(data.CAUSES_OR_CONTRIBUTES_TO), b) in found
     assert ox.Triple(a, ox.NamedNode(CAUSALLY_RELATED_TO), b) in found

@@ -197,7 +197,7 @@ def _sorted_spine(ontology: Path, graph_files: Sequence[Path]) -> Iterator[ox.Tr
             out.add(f"{subject} {up} {obj} .")
     lines = sorted(out)
     del out
-    return ox.parse(input="\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return (quad.triple for quad in ox.parse(input="\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 
 def spine_turtle(ontology: Path, graph_files: Sequence[Path]) -> bytes:
