@@ -71,6 +71,8 @@ class EvidenceTable:
         self.edge_predicate_offsets, self.edge_predicates = edge_predicate_offsets, edge_predicates
         self.edge_claim_offsets, self.edge_claims = edge_claim_offsets, edge_claims
         self.claim_offsets, self.claim_records = claim_offsets, claim_records
+        #: Terms decoded once, as answers meet them (predicates, certainty levels, mechanisms, sections).
+        self._term_texts: dict[int, str] = {}
 
     def arrays(self) -> list[Sequence[int]]:
         return [getattr(self, name) for name in self.PARTS]
@@ -237,9 +239,15 @@ class EvidenceTable:
         )
 
     # -- reading --------------------------------------------------------------------------------
+    def term(self, i: int) -> str:
+        found = self._term_texts.get(i)
+        if found is None:
+            found = self._term_texts[i] = self.terms.text(i)
+        return found
+
     def direct_predicates(self, edge: int) -> list[str]:
-        offsets = self.edge_predicate_offsets
-        return [self.terms.text(p) for p in self.edge_predicates[offsets[edge] : offsets[edge + 1]]]
+        offsets, term = self.edge_predicate_offsets, self.term
+        return [term(p) for p in self.edge_predicates[offsets[edge] : offsets[edge + 1]]]
 
     def claims_of(self, edge: int) -> Sequence[int]:
         offsets = self.edge_claim_offsets
@@ -248,14 +256,14 @@ class EvidenceTable:
     def record(self, claim: int) -> tuple[list[str], dict[str, list[str]]]:
         """A claim's predicates, and its attributes as ``EdgeSource._evidence`` takes them."""
         data = self.claim_records[self.claim_offsets[claim] : self.claim_offsets[claim + 1]]
-        text = self.terms.text
+        term = self.term
         position = 1 + data[0]
-        predicates = [text(p) for p in data[1:position]]
+        predicates = [term(p) for p in data[1:position]]
         attributes: dict[str, list[str]] = {}
         for name in ATTRIBUTES:
             n = data[position]
             if n:
-                attributes[name] = [text(v) for v in data[position + 1 : position + 1 + n]]
+                attributes[name] = [term(v) for v in data[position + 1 : position + 1 + n]]
             position += 1 + n
         n = data[position]
         if n:
