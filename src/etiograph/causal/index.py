@@ -2,11 +2,9 @@
 
 Why: a path search over SPARQL pays a query per frontier (milliseconds each at a million claims),
 while the same search over two flat integer arrays costs microseconds per visited edge. The store
-stays the source of truth: the index holds only structure (which concept leads to which, and
-whether through a causal or a counteracting relation); evidence and labels are read from the store
-for the hops an answer returns.
+stays the source of truth: the index is derived from it, and rebuilt when it changes.
 
-Layout, about 10 bytes per edge plus the concept IRIs:
+Layout of the structure, about 23 bytes per edge with the concept IRIs:
 
 * concepts are numbered in IRI order, their IRIs kept in one UTF-8 blob with offsets (a dict of
   Python strings would cost ~130 bytes per concept), looked up by binary search;
@@ -18,9 +16,15 @@ Layout, about 10 bytes per edge plus the concept IRIs:
   and/or ``COUNTERACTING`` (below etio:counteracts). Spine triples (the super-property written beside
   each direct triple) join the same pair, so they add no edge.
 
-It is built once per store (a few seconds at a million claims, from ``quads_for_pattern``) and, for
-a persistent store (``oxigraph:DIR``), saved inside ``DIR`` keyed by the store's file fingerprint,
-so a reopened store reads it back in milliseconds.
+Beside it, :class:`~etiograph.causal.labels.LabelTable` (each concept's preferred label, exact label →
+concepts: two scans, a few percent of the build) and, for a persistent store,
+:class:`~etiograph.causal.evidence.EvidenceTable` (the claims and their attributes per edge id: one
+scan per attribute, about as long as the load itself, paid once). With both, a reopened store answers
+``paths`` without a single store lookup (~40 µs CPU each on disk).
+
+It is built once per store from ``quads_for_pattern`` and, for a persistent store (``oxigraph:DIR``),
+saved inside ``DIR`` keyed by the store's file fingerprint; a reopened store memory-maps the file, so
+reading it back costs its header, and only the pages an answer touches are ever read.
 """
 
 from __future__ import annotations
