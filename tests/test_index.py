@@ -473,6 +473,19 @@ def test_a_reloaded_store_rebuilds_its_index(tmp_path: Path):
     second.close()
 
 
+def test_loading_more_data_into_a_store_rebuilds_its_index(tmp_path: Path):
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(turtle(3, [(0, 1, "causes", "medication", "can", True)]), encoding="utf-8")
+    second.write_text(turtle(3, [(1, 2, "causes", "medication", "can", True)]), encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[first])
+    assert kg.paths(node_iri(0), node_iri(2)).total == 0
+    assert kg.causal_index() is not None
+    kg.backend.load([second])
+    assert [p.nodes for p in kg.paths(node_iri(0), node_iri(2)).paths] == [(node_iri(0), node_iri(1), node_iri(2))]
+    assert kg.paths(node_iri(0), node_iri(2)) == sparql_twin(kg).paths(node_iri(0), node_iri(2))
+    assert KnowledgeGraph(kg.backend).upstream(node_iri(2), limit=0) == sparql_twin(kg).upstream(node_iri(2), limit=0)
+
+
 def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):
     assert rdflib_kg.causal_index() is None
     assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)

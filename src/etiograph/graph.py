@@ -140,15 +140,22 @@ class KnowledgeGraph:
         self.edges = EdgeSource(backend)
         self._use_index = index
         self._index: tuple[CausalIndex, StoreLookup] | None = None
+        self._index_generation: int | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
         self._section_documents: dict[str, str] | None = None
 
     def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
-        """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
+        """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints).
+
+        Asked again after the store was loaded into, it gives the rebuilt index."""
+        generation = getattr(self.backend, "generation", None)
+        if self._index is not None and generation != self._index_generation:
+            self._index = None
         if self._index is None and self._use_index:
             from .causal.store import index_for
 
             self._index = index_for(self.backend, self.edges)
+            self._index_generation = generation
             self._use_index = self._index is not None
         return self._index
 
@@ -175,7 +182,8 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.load().resolve("kidney infection").curie
         'kg:pyelonephritis'
         """
-        indexed = self._index
+        current = self._index_generation == getattr(self.backend, "generation", None)
+        indexed = self._index if current else None  # built already (resolving alone never builds it)
         table = indexed[0].labels if indexed is not None else None
         if table is not None:
             found = _resolve_exact(indexed[0], table, name)

@@ -34,6 +34,8 @@ class OxigraphBackend:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else None
+        #: Counts the loads into this store: what is derived from it (the causal index) is rebuilt when it moves.
+        self.generation = 0
         try:
             self.store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as error:
@@ -41,6 +43,7 @@ class OxigraphBackend:
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, paths: Sequence[Path]) -> None:
+        self.generation += 1
         for path in paths:
             # The parser follows the extension (.nt parses ~10% faster as N-Triples); Turtle otherwise.
             rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
