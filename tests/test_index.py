@@ -145,6 +145,29 @@ def test_saved_index_reads_back_identical(edges):
     assert CausalIndex.from_bytes(b"not an index", "key-1") is None
 
 
+def test_a_damaged_index_file_is_rebuilt_not_trusted(tmp_path: Path):
+    from etiograph.causal.index import load_or_build, read_saved
+
+    edges = [(name(u), name(v), CAUSAL) for u, v in ((0, 1), (1, 2), (2, 0), (3, 1))]
+    index = CausalIndex.from_edges(edges, {"causal": ["p"], "counteracting": []})
+    whole = index.to_bytes("k")
+    path = tmp_path / INDEX_FILE
+    path.write_bytes(whole)
+    assert read_saved(path, "k").to_bytes("k") == whole  # memory-mapped, read back as written
+    header_end = whole.index(b"\n", whole.index(b"\n") + 1)
+    damaged = [
+        whole[: len(whole) - 3],  # truncated
+        whole[:header_end].replace(b'"parts"', b'"party"') + whole[header_end:],  # header without parts
+        whole[:header_end].replace(b'"key": "k"', b'"key": 1') + whole[header_end:],
+        b"",
+    ]
+    for content in damaged:
+        path.write_bytes(content)
+        assert read_saved(path, "k") is None
+        rebuilt = load_or_build(path, "k", lambda: CausalIndex.from_edges(edges, {"causal": ["p"], "counteracting": []}))
+        assert rebuilt.to_bytes("k") == whole and path.read_bytes() == whole
+
+
 def test_edge_ids_map_back_to_their_ends():
     index = CausalIndex.from_edges([("a", "c", CAUSAL), ("c", "a", CAUSAL), ("a", "b", COUNTERACTING), ("d", "a", 1)])
     for u in range(len(index)):

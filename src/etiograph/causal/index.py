@@ -307,7 +307,14 @@ class CausalIndex:
     @classmethod
     def from_bytes(cls, data, key: str) -> CausalIndex | None:
         """The index saved by :meth:`to_bytes` (``bytes`` or a memory map), or None when it was built
-        from something else. Arrays are views of ``data``: nothing is copied."""
+        from something else or the file is damaged. Arrays are views of ``data``: nothing is copied."""
+        try:
+            return cls._parse(data, key)
+        except (KeyError, TypeError, ValueError, IndexError):  # a damaged header: build afresh
+            return None
+
+    @classmethod
+    def _parse(cls, data, key: str) -> CausalIndex | None:
         if data[: len(_MAGIC)] != _MAGIC:
             return None
         end = data.find(b"\n", len(_MAGIC))
@@ -320,35 +327,32 @@ class CausalIndex:
         start = end + 1 + (-(end + 1) % 8)
         view = memoryview(data)
         found: dict[str, object] = {}
-        blobs: dict[str, int] = {}
+        blobs: dict[str, tuple[int, int]] = {}
         for name, kind, typecode, itemsize, offset, length in header["parts"]:
             offset += start
             if offset + length > len(data) or array(typecode).itemsize != itemsize:
                 return None
             if kind == "blob":
-                blobs[name] = offset
+                blobs[name] = (offset, length)
             else:
                 cast = view[offset : offset + length].cast(typecode)
                 if kind == "offsets":
                     found[name] = StringTable(data, cast)
                 else:
                     found[name] = cast
-        for name, offset in blobs.items():
+        for name, (offset, length) in blobs.items():
             table = found.get(name)
-            if not isinstance(table, StringTable):
+            if not isinstance(table, StringTable) or len(table.offsets) == 0 or table.offsets[-1] != length:
                 return None
             table.base = offset
-        try:
-            structure = [found[name] for name in _STRUCTURE]
-            evidence = labels = None
-            if "terms" in found:
-                evidence = EvidenceTable(
-                    found["terms"], found["claims"], found["quotes"], *(found[name] for name in EvidenceTable.PARTS)  # type: ignore[arg-type]
-                )
-            if "texts" in found:
-                labels = LabelTable(found["texts"], found["keys"], *(found[name] for name in LabelTable.PARTS))  # type: ignore[arg-type]
-        except KeyError:
-            return None
+        structure = [found[name] for name in _STRUCTURE]
+        evidence = labels = None
+        if "terms" in found:
+            evidence = EvidenceTable(
+                found["terms"], found["claims"], found["quotes"], *(found[name] for name in EvidenceTable.PARTS)  # type: ignore[arg-type]
+            )
+        if "texts" in found:
+            labels = LabelTable(found["texts"], found["keys"], *(found[name] for name in LabelTable.PARTS))  # type: ignore[arg-type]
         return cls(*structure, header["predicates"], evidence, labels)  # type: ignore[arg-type]
 
     # -- lookups --------------------------------------------------------------------------------
