@@ -77,7 +77,7 @@ def markdown(reports: list[dict]) -> str:
         loads, index = summary["loads"], summary.get("index")
         e, r = loads.get("etiograph"), loads.get("raw")
         triples = meta["triples"] + report["ontology_triples"]
-        reused = bool(e) and e.get("store") == "reused"
+        reused = bool(e) and e.get("store") == "reopened"
         if reused:
             rate, memory = f"reopened in {e['load_s']:.2f} s", "—"
         else:
@@ -143,7 +143,8 @@ def markdown(reports: list[dict]) -> str:
                 f"{short(meta['claims'])}: graph libraries need the causal graph, evidence and labels extracted first "
                 f"({extract['s']:.1f} s, +{extract['rss_kib'] / 1024:.0f} MiB of dicts); {libs}"
             )
-    cli = next((r["cli"] for r in reversed(reports) if "cli" in r), None)
+    # The latest run that measured each: a 1M run may reuse a store and skip what a 100k run measured.
+    cli = next((r["cli"] for r in reversed(reports) if r.get("cli", {}).get("persistent")), None)
     if cli and cli.get("persistent"):
         p = cli["persistent"]
         first = (
@@ -156,7 +157,8 @@ def markdown(reports: list[dict]) -> str:
             f"persistent store (`--store oxigraph:DIR`), {short(p['claims'])} claims: {first}; "
             f"`etiograph paths` from a fresh process on the reopened store: {p['second_s']:.2f} s wall{cpu}"
         )
-    if cli and cli.get("article", {}).get("median_s"):
+    cli = next((r["cli"] for r in reversed(reports) if r.get("cli", {}).get("article", {}).get("median_s")), None)
+    if cli:
         notes.append(
             f'article `etiograph paths UTI "leg cramps"`: {cli["article"]["median_s"]:.2f} s wall from a cold start'
         )
