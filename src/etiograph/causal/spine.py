@@ -118,18 +118,17 @@ def _selected(paths: Iterable[Path], predicates: set[str]) -> Iterator[ox.Triple
         if ox.RdfFormat.from_extension(path.suffix.lstrip(".")) == ox.RdfFormat.N_TRIPLES:
             try:
                 selected = _ntriples_lines(path, wanted) if wanted else iter(())
-                found = (
-                    None
-                    if selected is None
-                    else list(ox.parse(input=b"".join(selected), format=ox.RdfFormat.N_TRIPLES))
-                )
+                if selected is not None:
+                    # Streamed, not listed: a syntax error part-way falls back to the full parse below,
+                    # which names the line; the triples already given come again, and sets absorb them.
+                    for triple in ox.parse(input=b"".join(selected), format=ox.RdfFormat.N_TRIPLES):
+                        if triple.predicate.value in predicates:
+                            yield triple
+                    continue
             except OSError as error:
                 raise DataError(path, f"cannot read: {error}") from None
             except (SyntaxError, ValueError):
-                found = None  # the full parse below says where
-            if found is not None:
-                yield from (t for t in found if t.predicate.value in predicates)
-                continue
+                pass  # the full parse below says where
         for triple in _triples([path]):
             if triple.predicate.value in predicates:
                 yield triple
