@@ -33,39 +33,69 @@ def ms(op: dict | None) -> str:
     return f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
 
 
-def sizes(reports: list[dict]) -> list[tuple[dict, dict, dict]]:
-    """(report, size meta, oxigraph summary) per size, later reports winning."""
-    found: dict[int, tuple[dict, dict, dict]] = {}
+STORES = {"oxigraph": "in memory", "oxigraph-dir": "on disk"}
+
+
+def sizes(reports: list[dict]) -> list[tuple[dict, dict, str, dict]]:
+    """(report, size meta, backend, summary) per size and pyoxigraph store, later reports winning."""
+    found: dict[tuple[int, str], tuple[dict, dict, str, dict]] = {}
     for report in reports:
         for size in report["sizes"]:
-            entry = size["backends"].get("oxigraph", {})
-            if "summary" in entry:
-                found[size["meta"]["claims"]] = (report, size["meta"], entry["summary"])
-    return [found[k] for k in sorted(found)]
+            for backend in STORES:
+                entry = size["backends"].get(backend, {})
+                if "summary" in entry:
+                    found[(size["meta"]["claims"], backend)] = (report, size["meta"], backend, entry["summary"])
+    order = list(STORES)
+    return [found[k] for k in sorted(found, key=lambda k: (k[0], order.index(k[1])))]
+
+
+def libraries(reports: list[dict], claims: int) -> dict:
+    """networkx and igraph figures of a size: they run beside the in-memory store only (the graph they
+    search is extracted into memory either way)."""
+    for report in reversed(reports):
+        for size in report["sizes"]:
+            summary = size["backends"].get("oxigraph", {}).get("summary")
+            if size["meta"]["claims"] == claims and summary:
+                return {k: v for k, v in summary["ops"].items() if k in ("networkx", "igraph")}
+    return {}
+
+
+def with_cpu(op: dict | None) -> str:
+    text = ms(op)
+    if op and op.get("cpu_ms"):
+        text += f" ({ms({'ms': op['cpu_ms']})} CPU)"
+    return text
 
 
 def markdown(reports: list[dict]) -> str:
     rows = sizes(reports)
     lines = [
-        "| claims (triples) | load, triples/s (vs raw) | memory peak / resident, B/triple | causal index: build (share of load), size |",
+        "| claims (triples), store | load, triples/s (vs raw) | memory peak / resident, B/triple | causal index: build (share of load, wall / CPU), size |",
         "|---|---|---|---|",
     ]
-    for report, meta, summary in rows:
+    for report, meta, backend, summary in rows:
         loads, index = summary["loads"], summary.get("index")
         e, r = loads.get("etiograph"), loads.get("raw")
         triples = meta["triples"] + report["ontology_triples"]
-        rate = f"{e['rate'] / 1000:.0f}k/s" + (f" ({e['rate'] / r['rate']:.2f}×)" if r else "") if e else "—"
-        memory = f"{e['peak_bpt']:.0f} / {e['rss_bpt']:.0f}" if e else "—"
-        built = (
-            f"{index['build_s']:.2f} s ({index['share_of_load']:.0%}), {index['bytes_per_edge']:.0f} B/edge"
-            f" × {index['edges']:,} edges"
-            if index
-            else "—"
-        )
-        lines.append(f"| {short(meta['claims'])} ({triples / 1e6:.1f}M) | {rate} | {memory} | {built} |")
+        reused = bool(e) and e.get("store") == "reopened"
+        if reused:
+            rate, memory = f"reopened in {e['load_s']:.2f} s", "—"
+        else:
+            rate = f"{e['rate'] / 1000:.0f}k/s" + (f" ({e['rate'] / r['rate']:.2f}×)" if r else "") if e else "—"
+            memory = f"{e['peak_bpt']:.0f} / {e['rss_bpt']:.0f}" if e else "—"
+        built = "—"
+        if index:
+            share = "" if reused else f" ({index['share_of_load']:.0%}" + (
+                f" / {index['cpu_share_of_load']:.0%})" if index.get("cpu_share_of_load") else ")"
+            )
+            tables = " + evidence table" if index.get("evidence_bytes") else ""
+            built = f"{index['build_s']:.2f} s{share}{tables}, {index['bytes_per_edge']:.0f} B/edge × {index['edges']:,} edges"
+            if index.get("evidence_bytes"):
+                built += f" (+{index['evidence_bytes'] / max(index['edges'], 1):.0f} B/edge evidence, memory-mapped)"
+        lines.append(f"| {short(meta['claims'])} ({triples / 1e6:.1f}M), {STORES[backend]} | {rate} | {memory} | {built} |")
     lines += [
         "",
-        "| claims | operation | etiograph | " + " | ".join(title for _, title in PEERS) + " |",
+        "| claims, store | operation | etiograph, wall (CPU) | " + " | ".join(title for _, title in PEERS) + " |",
         "|---|---|---|" + "---|" * len(PEERS),
     ]
     titles = {
@@ -73,8 +103,8 @@ def markdown(reports: list[dict]) -> str:
         "up_small": "small upstream",
         "up_large": "large upstream (cap 1,000)",
     }
-    for _, meta, summary in rows:
-        ops = summary["ops"]
+    for _, meta, backend, summary in rows:
+        ops = {**libraries(reports, meta["claims"]), **summary["ops"]}
         for i, (op, title) in enumerate(titles.items()):
             ours = ops.get("etiograph", {}).get(op)
             cells = []
@@ -86,8 +116,8 @@ def markdown(reports: list[dict]) -> str:
                     else ""
                 )
                 cells.append(ms(theirs) + ratio)
-            claims = short(meta["claims"]) if i == 0 else ""
-            lines.append(f"| {claims} | {title} | **{ms(ours)}** | " + " | ".join(cells) + " |")
+            claims = f"{short(meta['claims'])}, {STORES[backend]}" if i == 0 else ""
+            lines.append(f"| {claims} | {title} | **{with_cpu(ours)}** | " + " | ".join(cells) + " |")
     notes = []
     spines = [
         f"{short(size['meta']['claims'])} {size['spine_s']:.0f} s"
@@ -101,7 +131,7 @@ def markdown(reports: list[dict]) -> str:
             "not in the loads above: on first use of a `--data` file, etiograph derives its causal spine "
             f"(then cached): {', '.join(spines)}"
         )
-    for _, meta, summary in rows:
+    for _, meta, _, summary in rows:
         extract = summary.get("extract")
         if extract:
             libs = "; ".join(
@@ -113,15 +143,22 @@ def markdown(reports: list[dict]) -> str:
                 f"{short(meta['claims'])}: graph libraries need the causal graph, evidence and labels extracted first "
                 f"({extract['s']:.1f} s, +{extract['rss_kib'] / 1024:.0f} MiB of dicts); {libs}"
             )
-    cli = next((r["cli"] for r in reversed(reports) if "cli" in r), None)
+    # The latest run that measured each: a 1M run may reuse a store and skip what a 100k run measured.
+    cli = next((r["cli"] for r in reversed(reports) if r.get("cli", {}).get("persistent")), None)
     if cli and cli.get("persistent"):
         p = cli["persistent"]
-        notes.append(
-            f"persistent store (`--store oxigraph:DIR`), {short(p['claims'])} claims: first `paths` run "
-            f"{p['first_s']:.0f} s (loads, builds and saves the index, {p.get('index_mb') or 0:.0f} MB); "
-            f"later runs {p['second_s']:.2f} s wall, from a fresh process"
+        first = (
+            f"first `paths` run {p['first_s']:.0f} s (loads, builds and saves the index, {p.get('index_mb') or 0:.0f} MB)"
+            if not p.get("store_reused")
+            else f"index file {p.get('index_mb') or 0:.0f} MB"
         )
-    if cli and cli.get("article", {}).get("median_s"):
+        cpu = f" ({p['second_cpu_s']:.2f} s CPU)" if p.get("second_cpu_s") is not None else ""
+        notes.append(
+            f"persistent store (`--store oxigraph:DIR`), {short(p['claims'])} claims: {first}; "
+            f"`etiograph paths` from a fresh process on the reopened store: {p['second_s']:.2f} s wall{cpu}"
+        )
+    cli = next((r["cli"] for r in reversed(reports) if r.get("cli", {}).get("article", {}).get("median_s")), None)
+    if cli:
         notes.append(
             f'article `etiograph paths UTI "leg cramps"`: {cli["article"]["median_s"]:.2f} s wall from a cold start'
         )

@@ -29,6 +29,9 @@ from test_paths import node as node_iri
 from etiograph import KnowledgeGraph, resources
 from etiograph.analysis import betweenness_toward
 from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
+from etiograph.causal.lookup import StoreLookup
+from etiograph.causal.store import use_index
+from etiograph.edges import EdgeFilter
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -36,6 +39,17 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 def sparql_twin(kg: KnowledgeGraph) -> KnowledgeGraph:
     """The same store, answered by SPARQL only."""
     return KnowledgeGraph(kg.backend, index=False)
+
+
+def with_tables(path: Path | list[Path]) -> KnowledgeGraph:
+    """A fresh in-memory store of ``path`` served by an index with its evidence table (as a saved one)."""
+    kg = KnowledgeGraph.load(data=path if isinstance(path, list) else [path])
+    index = CausalIndex.from_store(
+        kg.backend.store, kg.causal_predicates(), kg.counteracting_predicates(), evidence=True
+    )
+    use_index(kg.backend, index)
+    assert kg.causal_index()[0].evidence is not None
+    return kg
 
 
 # -- the index structure against networkx ---------------------------------------------------------
@@ -131,6 +145,29 @@ def test_saved_index_reads_back_identical(edges):
     assert CausalIndex.from_bytes(b"not an index", "key-1") is None
 
 
+def test_a_damaged_index_file_is_rebuilt_not_trusted(tmp_path: Path):
+    from etiograph.causal.index import load_or_build, read_saved
+
+    edges = [(name(u), name(v), CAUSAL) for u, v in ((0, 1), (1, 2), (2, 0), (3, 1))]
+    index = CausalIndex.from_edges(edges, {"causal": ["p"], "counteracting": []})
+    whole = index.to_bytes("k")
+    path = tmp_path / INDEX_FILE
+    path.write_bytes(whole)
+    assert read_saved(path, "k").to_bytes("k") == whole  # memory-mapped, read back as written
+    header_end = whole.index(b"\n", whole.index(b"\n") + 1)
+    damaged = [
+        whole[: len(whole) - 3],  # truncated
+        whole[:header_end].replace(b'"parts"', b'"party"') + whole[header_end:],  # header without parts
+        whole[:header_end].replace(b'"key": "k"', b'"key": 1') + whole[header_end:],
+        b"",
+    ]
+    for content in damaged:
+        path.write_bytes(content)
+        assert read_saved(path, "k") is None
+        rebuilt = load_or_build(path, "k", lambda: CausalIndex.from_edges(edges, {"causal": ["p"], "counteracting": []}))
+        assert rebuilt.to_bytes("k") == whole and path.read_bytes() == whole
+
+
 def test_edge_ids_map_back_to_their_ends():
     index = CausalIndex.from_edges([("a", "c", CAUSAL), ("c", "a", CAUSAL), ("a", "b", COUNTERACTING), ("d", "a", 1)])
     for u in range(len(index)):
@@ -220,6 +257,78 @@ def test_article_index_holds_each_causal_pair_once(kg: KnowledgeGraph, causal_pr
     assert data.ELECTROLYTE_CHAIN[:2] in {pair for pair in pairs}
 
 
+@pytest.fixture(scope="module")
+def article_tables() -> KnowledgeGraph:
+    return with_tables(resources.graph_files())
+
+
+@pytest.mark.parametrize(("source", "target"), ARTICLE_PAIRS)
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"include_counteracting": True}, {"mechanism": "medication"}, {"min_certainty": "can"}, {"min_sources": 1}],
+    ids=["plain", "counteracting", "medication", "can", "sources"],
+)
+def test_article_paths_from_the_evidence_table_equal_sparql(article_tables, kg, source, target, filters):
+    assert article_tables.paths(source, target, max_hops=6, **filters) == sparql_twin(kg).paths(
+        source, target, max_hops=6, **filters
+    )
+
+
+@pytest.mark.parametrize("concept", ["leg cramps", "UTI", "dehydration", "hydration", "antibiotics"])
+def test_article_explain_and_reach_from_the_tables_equal_sparql(article_tables, kg, concept: str):
+    twin = sparql_twin(kg)
+    assert article_tables.explain(concept) == twin.explain(concept)
+    assert article_tables.upstream(concept, limit=0) == twin.upstream(concept, limit=0)
+
+
+def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_tables):
+    index, _ = article_tables.causal_index()
+    lookup = StoreLookup(article_tables.backend.store, article_tables.edges)
+    edges = article_tables.edges
+    filters = [
+        EdgeFilter(article_tables.causal_predicates()),
+        EdgeFilter(article_tables.causal_predicates(include_counteracting=True)),
+        EdgeFilter(article_tables.counteracting_predicates()),
+        EdgeFilter(article_tables.causal_predicates(), min_rank=article_tables.certainty_rank("can")),
+        EdgeFilter(
+            article_tables.causal_predicates(),
+            mechanism=article_tables.mechanism("medication"),
+            mechanism_name="medication",
+        ),
+    ]
+    pairs = {
+        (index.iri(u), index.iri(index.out_targets[e])): e
+        for u in range(len(index))
+        for e in range(index.out_offsets[u], index.out_offsets[u + 1])
+    }
+    assert len(pairs) > 50
+    for edge_filter in filters:
+        table = index.evidence.evidence(pairs, edge_filter, edges)
+        assert table == lookup.evidence(pairs, edge_filter) == edges.evidence(pairs, edge_filter)
+        assert any(claims for options in table.values() for _, claims in options)
+
+
+def test_label_table_equals_store_labels_and_the_resolver(article_tables):
+    index, lookup = article_tables.causal_index()
+    iris = [index.iri(n) for n in range(len(index))]
+    assert article_tables._labels(iris) == lookup.labels(iris) == article_tables.edges.labels(iris)
+    resolver = article_tables.resolver
+    names = set(iris)
+    for concept in iris:
+        described = resolver.describe(concept)
+        names |= {described.label, described.label.upper(), *described.alt_labels, described.curie}
+    names |= {"kidney infection", "urinary tract infection", "no such thing", "Leg Cramps"}
+    for name in sorted(names):
+        try:
+            expected = KnowledgeGraph(article_tables.backend, index=False).resolve(name)
+        except Exception as error:  # the same error, with the same suggestions
+            with pytest.raises(type(error)) as raised:
+                article_tables.resolve(name)
+            assert str(raised.value) == str(error)
+        else:
+            assert article_tables.resolve(name) == expected
+
+
 # -- a synthetic graph from the benchmark's generator --------------------------------------------
 
 
@@ -231,6 +340,26 @@ def synthetic(tmp_path_factory) -> tuple[KnowledgeGraph, dict]:
     path = tmp_path_factory.mktemp("synthetic") / "claims-3000.nt"
     meta = generate.generate(3000, path)
     return KnowledgeGraph.load(data=[path]), meta
+
+
+@pytest.fixture(scope="module")
+def synthetic_tables(synthetic) -> KnowledgeGraph:
+    _, meta = synthetic
+    return with_tables(Path(meta["file"]))
+
+
+def test_synthetic_evidence_table_answers_equal_sparql(synthetic, synthetic_tables):
+    kg, meta = synthetic
+    twin = sparql_twin(kg)
+    source, target = meta["source"]["iri"], meta["target"]["iri"]
+    hops = meta["paths_max_hops"]
+    for ours in (synthetic_tables.paths(source, target, max_hops=hops), synthetic_tables.paths(meta["source"]["label"], meta["target"]["label"], max_hops=hops)):
+        assert ours == twin.paths(source, target, max_hops=hops)
+    hub = meta["hubs"][0]["iri"]
+    assert synthetic_tables.paths(source, hub, max_hops=3, limit=50) == twin.paths(source, hub, max_hops=3, limit=50)
+    for concept in (meta["target"]["iri"], meta["small_upstream"]["label"]):
+        assert synthetic_tables.explain(concept) == twin.explain(concept)
+        assert synthetic_tables.upstream(concept) == twin.upstream(concept)
 
 
 def test_synthetic_planted_paths_equal_sparql_and_the_sidecar(synthetic):
@@ -299,6 +428,13 @@ def test_random_graphs_index_equals_sparql(case):
         assert kg.upstream(target, limit=0) == twin.upstream(target, limit=0)
         assert kg.downstream(source, max_hops=max_hops, limit=0) == twin.downstream(source, max_hops=max_hops, limit=0)
         assert kg.explain(target) == twin.explain(target)
+        tabled = with_tables(path)
+        for filters in ({}, {"include_counteracting": True}, {"mechanism": mechanism}, {"min_certainty": level}):
+            assert tabled.paths(source, target, max_hops=max_hops, **filters) == twin.paths(
+                source, target, max_hops=max_hops, **filters
+            )
+        assert tabled.explain(target) == twin.explain(target)
+        assert tabled.upstream(target, limit=0) == twin.upstream(target, limit=0)
         causal = nx.DiGraph([(node_iri(u), node_iri(v)) for u, v, p, *_ in edges if p in CAUSAL_LOCAL])
         expected = (
             {tuple(p) for p in nx.all_simple_paths(causal, source, target, cutoff=max_hops)}
@@ -329,8 +465,9 @@ def test_persistent_store_saves_its_index_and_reads_it_back(tmp_path: Path):
     reopened = KnowledgeGraph.load(data=files, store=f"oxigraph:{folder}")
     index, _ = reopened.causal_index()
     fresh = CausalIndex.from_store(
-        reopened.backend.store, index.predicates["causal"], index.predicates["counteracting"]
+        reopened.backend.store, index.predicates["causal"], index.predicates["counteracting"], evidence=True
     )
+    assert index.evidence is not None and index.labels is not None
     assert index.to_bytes("k") == fresh.to_bytes("k")
     assert saved.stat().st_mtime_ns == written  # read back, not rebuilt
     assert reopened.paths("UTI", "leg cramps") == sparql_twin(reopened).paths("UTI", "leg cramps")
@@ -357,6 +494,19 @@ def test_a_reloaded_store_rebuilds_its_index(tmp_path: Path):
         (node_iri(0), node_iri(1), node_iri(2)),
     ]
     second.close()
+
+
+def test_loading_more_data_into_a_store_rebuilds_its_index(tmp_path: Path):
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(turtle(3, [(0, 1, "causes", "medication", "can", True)]), encoding="utf-8")
+    second.write_text(turtle(3, [(1, 2, "causes", "medication", "can", True)]), encoding="utf-8")
+    kg = KnowledgeGraph.load(data=[first])
+    assert kg.paths(node_iri(0), node_iri(2)).total == 0
+    assert kg.causal_index() is not None
+    kg.backend.load([second])
+    assert [p.nodes for p in kg.paths(node_iri(0), node_iri(2)).paths] == [(node_iri(0), node_iri(1), node_iri(2))]
+    assert kg.paths(node_iri(0), node_iri(2)) == sparql_twin(kg).paths(node_iri(0), node_iri(2))
+    assert KnowledgeGraph(kg.backend).upstream(node_iri(2), limit=0) == sparql_twin(kg).upstream(node_iri(2), limit=0)
 
 
 def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):

@@ -189,3 +189,59 @@ def test_one_pass_and_two_passes_give_the_same_spine(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(spine, "ONE_PASS_BYTES", 0)
     assert spine_triples(resources.ontology_file(), resources.source_graph_files()) == once
     assert len(once) > 100
+
+
+# -- large N-Triples files: their spine lines are found without parsing every triple ---------------
+
+_NT_PREDICATES = ["causes", "contributesTo", "treats", "prevents", "causesOrContributesTo"]
+
+
+@st.composite
+def ntriples_documents(draw) -> str:
+    """N-Triples with odd spacing, decoys (a predicate IRI as object or inside a literal), comments,
+    blank nodes and a sub-property declared in the data."""
+    space = st.sampled_from([" ", "\t", "  ", " \t "])
+    lines = []
+    for _ in range(draw(st.integers(0, 25))):
+        s = draw(st.sampled_from([f"<{KG}n{i}>" for i in range(4)] + ["_:b1", "_:b22"]))
+        p = draw(st.sampled_from([f"<{ETIO}{name}>" for name in _NT_PREDICATES] + [f"<{ETIO}myCause>", f"<{RDFS}label>"]))
+        o = draw(
+            st.sampled_from(
+                [f"<{KG}n{i}>" for i in range(4)]
+                + [f"<{ETIO}causes>", f'"a <{ETIO}causes> b"', '"x"@en', "_:b1"]
+            )
+        )
+        lines.append(f"{s}{draw(space)}{p}{draw(space)}{o}{draw(space)}.")
+        if draw(st.booleans()):
+            lines.append(f"# <{KG}n0> <{ETIO}causes> <{KG}n1> .")
+    if draw(st.booleans()):
+        lines.append(f"<{ETIO}myCause> <{RDFS}subPropertyOf> <{ETIO}causes> .")
+    return "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=ntriples_documents())
+def test_ntriples_fast_path_gives_the_spine_of_a_full_parse(tmp_path_factory, document: str):
+    folder = tmp_path_factory.mktemp("nt")
+    as_nt, as_ttl = folder / "claims.nt", folder / "claims.ttl"  # Turtle is always parsed in full
+    as_nt.write_text(document, encoding="utf-8")
+    as_ttl.write_text(document, encoding="utf-8")
+    ontology = resources.ontology_file()
+    assert spine_turtle(ontology, [as_nt]) == spine_turtle(ontology, [as_ttl])
+
+
+def test_ntriples_with_escaped_iris_are_parsed_in_full(tmp_path: Path):
+    escaped = f"<{KG}a> <{ETIO}cause\\u0073> <{KG}b> .\n"  # etio:causes, written with an escape
+    path = tmp_path / "claims.nt"
+    path.write_text(escaped, encoding="utf-8")
+    found = {q.triple for q in ox.parse(input=spine_turtle(resources.ontology_file(), [path]), format=ox.RdfFormat.TURTLE)}
+    a, b = ox.NamedNode(KG + "a"), ox.NamedNode(KG + "b")
+    assert ox.Triple(a, ox.NamedNode(data.CAUSES_OR_CONTRIBUTES_TO), b) in found
+    assert ox.Triple(a, ox.NamedNode(CAUSALLY_RELATED_TO), b) in found
+
+
+def test_a_syntax_error_in_ntriples_still_names_file_and_line(tmp_path: Path):
+    path = tmp_path / "claims.nt"
+    path.write_text(f"<{KG}a> <{ETIO}causes> <{KG}b> .\n<{KG}a> <{ETIO}causes> oops .\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"claims\.nt.*2"):
+        spine_turtle(resources.ontology_file(), [path])

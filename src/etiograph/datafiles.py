@@ -74,6 +74,8 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
 def sheet_folders_as_turtle(paths: Sequence[Path]) -> list[Path]:
     """``--data`` may name a folder of claim sheets (``concepts.tsv``, ``sources/``, or one source's
     ``source.yaml`` + ``claims.tsv``): such folders are compiled together into cached Turtle files."""
+    if not any(path.is_dir() for path in paths):
+        return list(paths)  # files only: the sheet reader is not even imported (CLI start-up)
     from .curation.sheets import is_sheet_folder
 
     folders = [path for path in paths if is_sheet_folder(path)]

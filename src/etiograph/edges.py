@@ -98,6 +98,7 @@ class SparqlEdgeReader:
         self._subproperties: dict[str, set[str]] | None = None
         self._schemes: dict[str, dict[str, SchemeTerm]] | None = None
         self._closures: dict[str, tuple[str, ...]] = {}
+        self._below: dict[str, frozenset[str]] = {}
 
     # -- ontology-level lookups -------------------------------------------------------------------
     def predicates(self, top: str) -> tuple[str, ...]:
@@ -260,10 +261,13 @@ class SparqlEdgeReader:
         for s, p, o in triples:
             by_pair.setdefault((s, o), set()).add(p)
         kept = set()
+        below_of = self._below
         for (s, o), found in by_pair.items():
             for p in found:
-                below = set(self.predicates(p)) - {p}
-                if not below & found:
+                below = below_of.get(p)
+                if below is None:
+                    below = below_of[p] = frozenset(self.predicates(p)) - {p}
+                if len(found) == 1 or not below & found:
                     kept.add((s, p, o))
         return kept
 

@@ -146,6 +146,7 @@ class KnowledgeGraph:
         self.edge_reader = SparqlEdgeReader(backend)
         self._use_index = index
         self._index: tuple[CausalIndex, StoreLookup] | None = None
+        self._index_generation: int | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
         self._section_documents: dict[str, str] | None = None
 
@@ -164,11 +165,17 @@ class KnowledgeGraph:
         return self.edge_reader
 
     def causal_index(self) -> tuple[CausalIndex, StoreLookup] | None:
-        """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints)."""
+        """The store's causal index and pattern lookups, or None where SPARQL is the way (rdflib, endpoints).
+
+        Asked again after the store was loaded into, it gives the rebuilt index."""
+        generation = getattr(self.backend, "generation", None)
+        if self._index is not None and generation != self._index_generation:
+            self._index = None
         if self._index is None and self._use_index:
             from .causal.store import index_for
 
             self._index = index_for(self.backend, self.edge_reader)
+            self._index_generation = generation
             self._use_index = self._index is not None
         return self._index
 
@@ -202,6 +209,13 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.load().resolve("kidney infection").curie
         'kg:pyelonephritis'
         """
+        current = self._index_generation == getattr(self.backend, "generation", None)
+        indexed = self._index if current else None  # built already (resolving alone never builds it)
+        table = indexed[0].labels if indexed is not None else None
+        if table is not None:
+            found = _resolve_exact(indexed[0], table, name)
+            if found is not None:
+                return self.resolver.describe(found)
         return self.resolver.resolve(name)
 
     def mechanism(self, name: str) -> str:
@@ -258,6 +272,7 @@ class KnowledgeGraph:
         if mechanism_hops not in ("every", "any"):
             raise EtiographError(f"mechanism_hops is 'every' or 'any', not {mechanism_hops!r}")
         every_hop = mechanism_hops == "every"
+        indexed = self.causal_index()  # first: its label table, if any, resolves the names
         start, end = self.resolve(source), self.resolve(target)
         mechanism_iri = self.mechanism(mechanism) if mechanism else None
         mechanism_name = self.edge_reader.scheme("mechanisms")[mechanism_iri].notation if mechanism_iri else None
@@ -268,7 +283,6 @@ class KnowledgeGraph:
             mechanism_name=mechanism_name if every_hop else None,
         )
         blocked = frozenset() if include_summary else self.summary_edges()
-        indexed = self.causal_index()
         if indexed is not None:
             node_paths, evidence, labels = self._indexed_paths(
                 *indexed, start.iri, end.iri, edge_filter, max_hops, blocked=blocked
@@ -356,7 +370,7 @@ class KnowledgeGraph:
                 if edge not in checked:
                     a, b = index.edge_ends(edge)
                     pair = (index.iri(a), index.iri(b))
-                    found = lookup.evidence([pair], edge_filter, {pair: (index.out_degree(a), index.in_degree(b))})
+                    found = self._indexed_evidence(index, lookup, {pair: (a, b, edge)}, edge_filter)
                     evidence.update(found)
                     checked[edge] = pair in found
                 return checked[edge]
@@ -372,16 +386,27 @@ class KnowledgeGraph:
         found_paths = list(islice(index.simple_paths(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
         names = {n: index.iri(n) for nodes in found_paths for n in nodes}
         node_paths = [tuple(names[n] for n in nodes) for nodes in found_paths]
-        degrees = {
-            (names[a], names[b]): (index.out_degree(a), index.in_degree(b))
-            for nodes in found_paths[:ENUMERATION_CAP]
-            for a, b in pairwise(nodes)
-        }
-        missing = degrees.keys() - evidence.keys()
+        hops = {(names[a], names[b]): (a, b) for nodes in found_paths[:ENUMERATION_CAP] for a, b in pairwise(nodes)}
+        missing = {pair: (a, b, index.edge_id(a, b)) for pair, (a, b) in hops.items() if pair not in evidence}
         if missing:
-            evidence.update(lookup.evidence(missing, edge_filter, degrees))
-        labels = lookup.labels({n for nodes in node_paths[:ENUMERATION_CAP] for n in nodes})
+            evidence.update(self._indexed_evidence(index, lookup, missing, edge_filter))
+        labels = _node_labels(index, lookup, {(n, names[n]) for nodes in found_paths[:ENUMERATION_CAP] for n in nodes})
         return node_paths, evidence, labels
+
+    def _indexed_evidence(
+        self,
+        index: CausalIndex,
+        lookup: StoreLookup,
+        edges: dict[tuple[str, str], tuple[int, int, int | None]],
+        edge_filter: EdgeFilter,
+    ) -> dict[tuple[str, str], list]:
+        """Evidence of edges (s, o) → (u, v, edge id): from the index's table, else by store lookups."""
+        if index.evidence is not None:
+            return index.evidence.evidence(
+                {pair: edge for pair, (_, _, edge) in edges.items() if edge is not None}, edge_filter, self.edge_reader
+            )
+        degrees = {pair: (index.out_degree(u), index.in_degree(v)) for pair, (u, v, _) in edges.items()}
+        return lookup.evidence(edges, edge_filter, degrees)
 
     def summary_edges(self) -> frozenset[tuple[str, str]]:
         """(subject, object) pairs whose only causal claims are summary claims (etio:SummaryClaim).
@@ -428,6 +453,7 @@ class KnowledgeGraph:
         return self._reach(concept, forward=True, max_hops=max_hops, limit=limit)
 
     def _reach(self, concept: str, forward: bool, max_hops: int | None, limit: int | None) -> ReachResult:
+        self.causal_index()  # first: its label table, if any, resolves the name
         start = self.resolve(concept)
         edge_filter = EdgeFilter(self.edge_reader.causal_predicates())
         distance, _, truncated = self._expand(start.iri, edge_filter, forward, max_hops, limit or None, False)
@@ -522,12 +548,19 @@ class KnowledgeGraph:
         if indexed is None:
             return self.edge_reader.evidence(edges, edge_filter)
         index, lookup = indexed
-        edges = set(edges)
-        return lookup.evidence(edges, edge_filter, _fan(index, edges))
+        ends = {}
+        for s, o in set(edges):
+            u, v = index.find(s), index.find(o)
+            if u is not None and v is not None:
+                ends[(s, o)] = (u, v, index.edge_id(u, v))
+        return self._indexed_evidence(index, lookup, ends, edge_filter)
 
     def _labels(self, iris: Iterable[str]) -> dict[str, str]:
         indexed = self.causal_index()
-        return self.edge_reader.labels(iris) if indexed is None else indexed[1].labels(iris)
+        if indexed is None:
+            return self.edge_reader.labels(iris)
+        index, lookup = indexed
+        return _node_labels(index, lookup, {(index.find(iri), iri) for iri in iris})
 
     def _hops(self, edges: Sequence[tuple[str, str]], edge_filter: EdgeFilter) -> list[Hop]:
         evidence = self._evidence(edges, edge_filter)
@@ -731,11 +764,39 @@ def _mask(index: CausalIndex, edge_filter: EdgeFilter) -> int:
     return mask
 
 
-def _fan(index: CausalIndex, edges: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int]]:
-    """For each edge, how many edges leave its subject and enter its object: where its claims are fewer."""
+def _node_labels(index: CausalIndex, lookup: StoreLookup, nodes: Iterable[tuple[int | None, str]]) -> dict[str, str]:
+    """Labels of (node id, IRI) pairs (None for an IRI outside the index): from the label table if
+    the index has one, else by store lookups."""
+    table = index.labels
+    if table is None:
+        return lookup.labels(iri for _, iri in nodes)
+    from .causal.lookup import local_name
+
     out = {}
-    for s, o in edges:
-        u, v = index.find(s), index.find(o)
-        if u is not None and v is not None:
-            out[(s, o)] = (index.out_degree(u), index.in_degree(v))
+    rest = []
+    for node, iri in nodes:
+        if node is None:
+            rest.append(iri)
+        else:
+            out[iri] = table.label(node) or local_name(iri)
+    if rest:
+        out.update(lookup.labels(rest))
     return out
+
+
+def _resolve_exact(index: CausalIndex, table, name: str) -> str | None:
+    """The concept IRI a name designates when the label table settles it as the resolver would
+    (an IRI with a prefLabel; one concept with this exact label, English-tagged first, then plain);
+    None to let :class:`ConceptResolver` decide (mappings, case-insensitive matches, errors)."""
+    from .causal.labels import NONE
+
+    text = name.strip()
+    iri = ConceptResolver._as_iri(text)
+    if iri is not None:
+        node = index.find(iri)
+        return iri if node is not None and table.node_labels[node] != NONE else None
+    for language in ("en", None):
+        exact = table.concepts(text, language)
+        if exact:
+            return exact[0] if len(exact) == 1 else None
+    return None

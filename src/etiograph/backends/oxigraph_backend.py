@@ -41,6 +41,10 @@ class OxigraphBackend:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else None
+        #: Counts the loads into this store: what is derived from it (the causal index) is rebuilt when it moves.
+        self.generation = 0
+        #: Whether the last ``load_if_changed`` had to load (None: never asked).
+        self.reloaded: bool | None = None
         try:
             self.store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as error:
@@ -59,6 +63,7 @@ class OxigraphBackend:
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, paths: Sequence[Path]) -> None:
+        self.generation += 1
         for path in paths:
             # The parser follows the extension (.nt parses ~10% faster as N-Triples); Turtle otherwise.
             rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
@@ -76,7 +81,8 @@ class OxigraphBackend:
         """
         fingerprint = ox.Literal(files_fingerprint(paths))
         held = list(self.store.quads_for_pattern(None, _MANIFEST_PREDICATE, None, _MANIFEST_GRAPH))
-        if held and held[0].object == fingerprint:
+        self.reloaded = not (held and held[0].object == fingerprint)
+        if not self.reloaded:
             return False
         self.store.clear()
         self.load(paths)

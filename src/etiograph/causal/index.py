@@ -2,11 +2,9 @@
 
 Why: a path search over SPARQL pays a query per frontier (milliseconds each at a million claims),
 while the same search over two flat integer arrays costs microseconds per visited edge. The store
-stays the source of truth: the index holds only structure (which concept leads to which, and
-whether through a causal or a counteracting relation); evidence and labels are read from the store
-for the hops an answer returns.
+stays the source of truth: the index is derived from it, and rebuilt when it changes.
 
-Layout, about 10 bytes per edge plus the concept IRIs:
+Layout of the structure, about 23 bytes per edge with the concept IRIs:
 
 * concepts are numbered in IRI order, their IRIs kept in one UTF-8 blob with offsets (a dict of
   Python strings would cost ~130 bytes per concept), looked up by binary search;
@@ -18,15 +16,22 @@ Layout, about 10 bytes per edge plus the concept IRIs:
   and/or ``COUNTERACTING`` (below etio:counteracts). Spine triples (the super-property written beside
   each direct triple) join the same pair, so they add no edge.
 
-It is built once per store (a few seconds at a million claims, from ``quads_for_pattern``) and, for
-a persistent store (``oxigraph:DIR``), saved inside ``DIR`` keyed by the store's file fingerprint,
-so a reopened store reads it back in milliseconds.
+Beside it, :class:`~etiograph.causal.labels.LabelTable` (each concept's preferred label, exact label →
+concepts: two scans, a few percent of the build) and, for a persistent store,
+:class:`~etiograph.causal.evidence.EvidenceTable` (the claims and their attributes per edge id: one
+scan per attribute, about as long as the load itself, paid once). With both, a reopened store answers
+``paths`` without a single store lookup (~40 µs CPU each on disk).
+
+It is built once per store from ``quads_for_pattern`` and, for a persistent store (``oxigraph:DIR``),
+saved inside ``DIR`` keyed by the store's file fingerprint; a reopened store memory-maps the file, so
+reading it back costs its header, and only the pages an answer touches are ever read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import sys
 from array import array
 from bisect import bisect_left
@@ -34,52 +39,27 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .evidence import EvidenceTable
+from .labels import LabelTable
+from .strings import INT, StringTable
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 CAUSAL = 1
 COUNTERACTING = 2
 
-#: Integer arrays use a 4-byte type: up to 4 billion concepts and edges.
-_INT = next(code for code in "IL" if array(code).itemsize == 4)
-_MAGIC = b"etiograph-causal-index 1\n"
+_INT = INT
+_MAGIC = b"etiograph-causal-index 2\n"
 #: The file a persistent store keeps its index in (inside the store's folder; RocksDB ignores it).
 INDEX_FILE = "etiograph-causal-index.bin"
-
-
-class NodeTable(Sequence[bytes]):
-    """Concept IRIs in sorted order, in one blob: ``table[i]`` is IRI ``i`` as UTF-8 bytes."""
-
-    def __init__(self, blob: bytes, offsets: array):
-        self.blob = blob
-        self.offsets = offsets
-
-    @classmethod
-    def from_sorted(cls, iris: Sequence[str]) -> NodeTable:
-        offsets = array(_INT, [0])
-        parts = []
-        position = 0
-        for iri in iris:
-            data = iri.encode("utf-8")
-            parts.append(data)
-            position += len(data)
-            offsets.append(position)
-        return cls(b"".join(parts), offsets)
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def __getitem__(self, i):  # type: ignore[override]
-        return self.blob[self.offsets[i] : self.offsets[i + 1]]
-
-    def iri(self, i: int) -> str:
-        return self.blob[self.offsets[i] : self.offsets[i + 1]].decode("utf-8")
-
-    def find(self, iri: str) -> int | None:
-        """The id of ``iri``, or None when no causal edge touches it (UTF-8 order is code point order)."""
-        key = iri.encode("utf-8")
-        i = bisect_left(self, key)
-        return i if i < len(self) and self[i] == key else None
+#: Sort keys pack (u, v, predicate, flag): u << _U | v << _V | predicate << 2 | flag.
+_U, _V = 42, 10
+_MASK32 = (1 << 32) - 1
+#: Up to this many predicates are told apart in the keys (the ontology has about twenty).
+_MAX_PREDICATES = 256
+#: The structure's parts, in the order the constructor takes them.
+_STRUCTURE = ("nodes", "out_offsets", "out_targets", "out_flags", "in_offsets", "in_sources", "in_flags")
 
 
 class CausalIndex:
@@ -87,20 +67,28 @@ class CausalIndex:
 
     def __init__(
         self,
-        nodes: NodeTable,
-        out_offsets: array,
-        out_targets: array,
-        out_flags: array,
-        in_offsets: array,
-        in_sources: array,
-        in_flags: array,
+        nodes: StringTable,
+        out_offsets: Sequence[int],
+        out_targets: Sequence[int],
+        out_flags: Sequence[int],
+        in_offsets: Sequence[int],
+        in_sources: Sequence[int],
+        in_flags: Sequence[int],
         predicates: dict[str, list[str]],
+        evidence: EvidenceTable | None = None,
+        labels: LabelTable | None = None,
     ):
         self.nodes = nodes
         self.out_offsets, self.out_targets, self.out_flags = out_offsets, out_targets, out_flags
         self.in_offsets, self.in_sources, self.in_flags = in_offsets, in_sources, in_flags
         #: The predicates each flag stands for when the index was built ("causal", "counteracting").
         self.predicates = predicates
+        #: Claims and attributes per edge id (built from a store; None for an index of bare edges).
+        self.evidence = evidence
+        #: Each concept's preferred label and exact label → concepts (built with the evidence table).
+        self.labels = labels
+        #: The memory map a saved index reads from (kept open as long as the index lives).
+        self._mapped: mmap.mmap | None = None
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -110,7 +98,7 @@ class CausalIndex:
         """From ``(subject IRI, object IRI, flag)`` triples; repeated pairs merge their flags.
 
         >>> index = CausalIndex.from_edges([("b", "c", CAUSAL), ("a", "b", CAUSAL), ("a", "b", COUNTERACTING)])
-        >>> [index.nodes.iri(i) for i in range(len(index))], index.edge_count
+        >>> [index.nodes.text(i) for i in range(len(index))], index.edge_count
         (['a', 'b', 'c'], 2)
         >>> index.out_flags[index.edge_id(0, 1)] == CAUSAL | COUNTERACTING
         True
@@ -124,33 +112,41 @@ class CausalIndex:
             v = ids.get(o)
             if v is None:
                 v = ids[o] = len(ids)
-            keys.append((u << 34) | (v << 2) | flag)
-        return cls._from_keys(ids, keys, predicates or {})
+            keys.append((u << _U) | (v << _V) | flag)
+        return cls._from_keys(ids, keys, predicates or {})[0]
 
     @classmethod
-    def _from_keys(cls, ids: dict[str, int], keys: list[int], predicates: dict[str, list[str]]) -> CausalIndex:
+    def _from_keys(
+        cls, ids: dict[str, int], keys: list[int], predicates: dict[str, list[str]]
+    ) -> tuple[CausalIndex, list[str], array, array]:
+        """The index, its IRIs in order, and each direct triple as (edge id, predicate number)."""
         iris = sorted(ids)
         rank = array(_INT, bytes(4 * len(iris)))
         for new, iri in enumerate(iris):
             rank[ids[iri]] = new
         del ids
-        mask32 = (1 << 32) - 1
-        # Renumber to IRI order; key = u << 34 | v << 2 | flag, so sorting orders by (u, v).
-        forward = sorted((rank[k >> 34] << 34) | (rank[(k >> 2) & mask32] << 2) | (k & 3) for k in keys)
+        low = (1 << _V) - 1
+        # Renumber to IRI order; sorting the keys orders them by (u, v).
+        forward = sorted((rank[k >> _U] << _U) | (rank[(k >> _V) & _MASK32] << _V) | (k & low) for k in keys)
         del keys
         n = len(iris)
         out_offsets = array(_INT, bytes(4 * (n + 1)))
         out_targets, out_flags = array(_INT), array("B")
+        direct_edges, direct_predicates = array(_INT), array("B")
         previous = -1
+        edge = -1
         for key in forward:
-            pair = key >> 2
-            if pair == previous:
-                out_flags[-1] |= key & 3
-                continue
-            previous = pair
-            out_offsets[(key >> 34) + 1] += 1
-            out_targets.append(pair & mask32)
-            out_flags.append(key & 3)
+            pair = key >> _V
+            if pair != previous:
+                previous = pair
+                out_offsets[(key >> _U) + 1] += 1
+                out_targets.append(pair & _MASK32)
+                out_flags.append(key & 3)
+                edge += 1
+            else:
+                out_flags[edge] |= key & 3
+            direct_edges.append(edge)
+            direct_predicates.append((key & low) >> 2)
         del forward
         for i in range(n):
             out_offsets[i + 1] += out_offsets[i]
@@ -164,12 +160,12 @@ class CausalIndex:
         in_sources, in_flags = array(_INT), array("B")
         for key in backward:
             in_offsets[(key >> 34) + 1] += 1
-            in_sources.append((key >> 2) & mask32)
+            in_sources.append((key >> 2) & _MASK32)
             in_flags.append(key & 3)
         for i in range(n):
             in_offsets[i + 1] += in_offsets[i]
-        return cls(
-            NodeTable.from_sorted(iris),
+        index = cls(
+            StringTable.from_strings(iris),
             out_offsets,
             out_targets,
             out_flags,
@@ -178,10 +174,22 @@ class CausalIndex:
             in_flags,
             predicates,
         )
+        return index, iris, direct_edges, direct_predicates
 
     @classmethod
-    def from_store(cls, store: ox.Store, causal: Sequence[str], counteracting: Sequence[str]) -> CausalIndex:
-        """Every triple of the default graph whose predicate is causal or counteracting, between IRIs."""
+    def from_store(
+        cls,
+        store: ox.Store,
+        causal: Sequence[str],
+        counteracting: Sequence[str],
+        *,
+        labels: bool = True,
+        evidence: bool = False,
+    ) -> CausalIndex:
+        """Every triple of the default graph whose predicate is causal or counteracting, between IRIs;
+        the concepts' labels (two scans, a few percent of the build); with ``evidence``, the claims
+        behind each edge (one scan per attribute: about as long as loading the store took, so worth
+        it where the index is saved)."""
         import pyoxigraph as ox
 
         named, default = ox.NamedNode, ox.DefaultGraph()
@@ -190,10 +198,14 @@ class CausalIndex:
             flags[p] = flags.get(p, 0) | CAUSAL
         for p in counteracting:
             flags[p] = flags.get(p, 0) | COUNTERACTING
+        ordered = sorted(flags)
+        if len(ordered) > _MAX_PREDICATES:
+            raise ValueError(f"the causal index tells apart {_MAX_PREDICATES} predicates, not {len(ordered)}")
         ids: dict[str, int] = {}
         keys: list[int] = []
         append = keys.append
-        for predicate, flag in sorted(flags.items()):
+        for number, predicate in enumerate(ordered):
+            low = (number << 2) | flags[predicate]
             # The pattern is answered from the (predicate, object, subject) index: quads come grouped
             # by object, so the object's id is looked up once per group.
             last_object, v_bits = None, 0
@@ -207,14 +219,29 @@ class CausalIndex:
                     v = ids.get(o_iri)
                     if v is None:
                         v = ids[o_iri] = len(ids)
-                    v_bits = (v << 2) | flag
+                    v_bits = (v << _V) | low
                 s_iri = s.value
                 u = ids.get(s_iri)
                 if u is None:
                     u = ids[s_iri] = len(ids)
-                append((u << 34) | v_bits)
-        predicates = {"causal": sorted(causal), "counteracting": sorted(counteracting)}
-        return cls._from_keys(ids, keys, predicates)
+                append((u << _U) | v_bits)
+        names = {"causal": sorted(causal), "counteracting": sorted(counteracting)}
+        index, iris, direct_edges, direct_predicates = cls._from_keys(ids, keys, names)
+        if labels or evidence:
+            node_ids = {iri: i for i, iri in enumerate(iris)}
+            del iris
+        if labels:
+            index.labels = LabelTable.from_store(store, node_ids)
+        if evidence:
+            index.evidence = EvidenceTable.from_store(
+                store,
+                node_ids,
+                index.edge_id,
+                index.edge_count,
+                ((e, ordered[p]) for e, p in zip(direct_edges, direct_predicates, strict=True)),
+                ordered,
+            )
+        return index
 
     # -- size and persistence -------------------------------------------------------------------
     def __len__(self) -> int:
@@ -226,43 +253,69 @@ class CausalIndex:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the arrays and the IRI blob (the Python objects around them are ~1 kB)."""
-        arrays = (self.out_offsets, self.out_targets, self.out_flags, self.in_offsets, self.in_sources, self.in_flags)
-        return (
-            len(self.nodes.blob)
-            + self.nodes.offsets.itemsize * len(self.nodes.offsets)
-            + sum(a.itemsize * len(a) for a in arrays)
-        )
+        """Bytes held by the structure: arrays and the IRI blob (the Python objects around them are ~1 kB).
 
-    def _arrays(self) -> list[array]:
-        return [
-            self.nodes.offsets,
-            self.out_offsets,
-            self.out_targets,
-            self.out_flags,
-            self.in_offsets,
-            self.in_sources,
-            self.in_flags,
-        ]
+        The evidence table is counted apart (:attr:`EvidenceTable.nbytes`): it is read from the saved
+        file on demand, page by page, not held.
+        """
+        arrays = (self.out_offsets, self.out_targets, self.out_flags, self.in_offsets, self.in_sources, self.in_flags)
+        return self.nodes.nbytes + sum(a.itemsize * len(a) for a in arrays)  # type: ignore[attr-defined]
+
+    def _parts(self) -> list[tuple[str, object]]:
+        """(name, array or StringTable) in file order."""
+        parts: list[tuple[str, object]] = [(name, getattr(self, name)) for name in _STRUCTURE]
+        if self.evidence is not None:
+            table = self.evidence
+            parts += [("terms", table.terms), ("claims", table.claims), ("quotes", table.quotes)]
+            parts += list(zip(EvidenceTable.PARTS, table.arrays(), strict=True))
+        if self.labels is not None:
+            parts += [("texts", self.labels.texts), ("keys", self.labels.keys)]
+            parts += list(zip(LabelTable.PARTS, self.labels.arrays(), strict=True))
+        return parts
 
     def to_bytes(self, key: str) -> bytes:
-        """The index as one file: a JSON header (``key`` names what it was built from), then raw arrays."""
-        arrays = self._arrays()
+        """The index as one file: a JSON header (``key`` names what it was built from), then raw arrays.
+
+        Every part starts at a multiple of 8 bytes, so a memory map can read its integers in place.
+        """
+        chunks: list[bytes] = []
+        layout = []
+        position = 0
+        for name, part in self._parts():
+            if isinstance(part, StringTable):
+                data = [(part.offsets.tobytes(), "offsets", _INT, 4), (part.data(), "blob", "B", 1)]  # type: ignore[attr-defined]
+            else:
+                typecode = getattr(part, "typecode", None) or part.format  # an array, or a view of a saved one
+                data = [(part.tobytes(), "array", typecode, part.itemsize)]  # type: ignore[attr-defined]
+            for raw, kind, typecode, itemsize in data:
+                pad = -position % 8
+                chunks.append(b"\0" * pad)
+                position += pad
+                layout.append([name, kind, typecode, itemsize, position, len(raw)])
+                chunks.append(raw)
+                position += len(raw)
         header = {
             "key": key,
             "byteorder": sys.byteorder,
             "predicates": self.predicates,
-            "blob": len(self.nodes.blob),
-            "arrays": [[a.typecode, a.itemsize, len(a)] for a in arrays],
+            "parts": layout,
         }
-        parts = [_MAGIC, json.dumps(header, sort_keys=True).encode() + b"\n", self.nodes.blob]
-        parts += [a.tobytes() for a in arrays]
-        return b"".join(parts)
+        head = _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n"
+        head += b" " * (-len(head) % 8)
+        return head + b"".join(chunks)
 
     @classmethod
-    def from_bytes(cls, data: bytes, key: str) -> CausalIndex | None:
-        """The index saved by :meth:`to_bytes`, or None when it was built from something else."""
-        if not data.startswith(_MAGIC):
+    def from_bytes(cls, data, key: str) -> CausalIndex | None:
+        """The index saved by :meth:`to_bytes` (``bytes`` or a memory map), or None when it was built
+        from something else or the file is damaged. Arrays are views of ``data``: nothing is copied."""
+        try:
+            return cls._parse(data, key)
+        except (KeyError, TypeError, ValueError, IndexError):  # a damaged header: build afresh
+            return None
+
+    @classmethod
+    def _parse(cls, data, key: str) -> CausalIndex | None:
+        if data[: len(_MAGIC)] != _MAGIC:
             return None
         end = data.find(b"\n", len(_MAGIC))
         try:
@@ -271,28 +324,43 @@ class CausalIndex:
             return None
         if header.get("key") != key or header.get("byteorder") != sys.byteorder:
             return None
-        position = end + 1
-        blob = data[position : position + header["blob"]]
-        position += header["blob"]
-        arrays = []
-        for typecode, itemsize, length in header["arrays"]:
-            a = array(typecode)
-            if a.itemsize != itemsize:
+        start = end + 1 + (-(end + 1) % 8)
+        view = memoryview(data)
+        found: dict[str, object] = {}
+        blobs: dict[str, tuple[int, int]] = {}
+        for name, kind, typecode, itemsize, offset, length in header["parts"]:
+            offset += start
+            if offset + length > len(data) or array(typecode).itemsize != itemsize:
                 return None
-            a.frombytes(data[position : position + itemsize * length])
-            position += itemsize * length
-            arrays.append(a)
-        if position != len(data):
-            return None
-        node_offsets, *rest = arrays
-        return cls(NodeTable(blob, node_offsets), *rest, header["predicates"])
+            if kind == "blob":
+                blobs[name] = (offset, length)
+            else:
+                cast = view[offset : offset + length].cast(typecode)
+                if kind == "offsets":
+                    found[name] = StringTable(data, cast)
+                else:
+                    found[name] = cast
+        for name, (offset, length) in blobs.items():
+            table = found.get(name)
+            if not isinstance(table, StringTable) or len(table.offsets) == 0 or table.offsets[-1] != length:
+                return None
+            table.base = offset
+        structure = [found[name] for name in _STRUCTURE]
+        evidence = labels = None
+        if "terms" in found:
+            evidence = EvidenceTable(
+                found["terms"], found["claims"], found["quotes"], *(found[name] for name in EvidenceTable.PARTS)  # type: ignore[arg-type]
+            )
+        if "texts" in found:
+            labels = LabelTable(found["texts"], found["keys"], *(found[name] for name in LabelTable.PARTS))  # type: ignore[arg-type]
+        return cls(*structure, header["predicates"], evidence, labels)  # type: ignore[arg-type]
 
     # -- lookups --------------------------------------------------------------------------------
     def find(self, iri: str) -> int | None:
         return self.nodes.find(iri)
 
     def iri(self, node: int) -> str:
-        return self.nodes.iri(node)
+        return self.nodes.text(node)
 
     def edge_id(self, u: int, v: int) -> int | None:
         """The id of edge u → v (its position in ``out_targets``), or None."""
@@ -444,13 +512,26 @@ class CausalIndex:
             stack.append([offsets[v], offsets[v + 1]])
 
 
+def read_saved(path: Path, key: str) -> CausalIndex | None:
+    """The index saved at ``path`` for ``key``, memory-mapped (pages are read when a search touches
+    them, so reopening costs the header only), or None."""
+    try:
+        with path.open("rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable or empty
+        return None
+    found = CausalIndex.from_bytes(mapped, key)
+    if found is None:
+        mapped.close()
+        return None
+    found._mapped = mapped
+    return found
+
+
 def load_or_build(path: Path | None, key: str | None, build: Callable[[], CausalIndex]) -> CausalIndex:
     """The index saved at ``path`` for ``key``, or a fresh one (saved there when a path is given)."""
     if path is not None and key is not None:
-        try:
-            found = CausalIndex.from_bytes(path.read_bytes(), key)
-        except OSError:
-            found = None
+        found = read_saved(path, key)
         if found is not None:
             return found
     index = build()

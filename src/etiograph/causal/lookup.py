@@ -156,5 +156,10 @@ class StoreLookup:
                 (getattr(label, "language", None) not in (None, "en"), label.value)
                 for label in self._objects(ox.NamedNode(iri), _LABEL)
             ]
-            out[iri] = (min(options)[1] if options else None) or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            out[iri] = (min(options)[1] if options else None) or local_name(iri)
         return out
+
+
+def local_name(iri: str) -> str:
+    """What stands for a label where a concept has none: the IRI's last segment."""
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

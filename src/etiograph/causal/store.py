@@ -15,8 +15,8 @@ from ..vocab import COUNTERACTS
 from .index import INDEX_FILE, CausalIndex, load_or_build
 from .lookup import StoreLookup
 
-#: One index per open backend, shared by every KnowledgeGraph over it.
-_BUILT: weakref.WeakKeyDictionary[object, CausalIndex] = weakref.WeakKeyDictionary()
+#: One index per open backend, shared by every KnowledgeGraph over it, with the load generation it reflects.
+_BUILT: weakref.WeakKeyDictionary[object, tuple[int, CausalIndex]] = weakref.WeakKeyDictionary()
 
 
 def store_key(backend: object) -> str | None:
@@ -35,18 +35,29 @@ def index_for(backend: Backend, edges: SparqlEdgeReader) -> tuple[CausalIndex, S
 
     if not isinstance(backend, OxigraphBackend):
         return None
-    index = _BUILT.get(backend)
+    generation, index = _BUILT.get(backend, (None, None))
+    if generation != backend.generation:
+        index = None  # the store was loaded into since: a saved index is checked by its key below
     causal = edges.causal_predicates()
     counteracting = edges.predicates(COUNTERACTS)
     if index is None:
         key = store_key(backend)
         folder: Path | None = backend.path
+        # The evidence table costs about as much to build as the store took to load: worth it where it
+        # is saved and every later run reads it (a pattern lookup on disk costs ~40 µs CPU); in memory,
+        # lookups cost ~1.5 µs and the table would be rebuilt by every process.
+        saved = folder is not None and key is not None
         index = load_or_build(
             folder / INDEX_FILE if folder is not None and key is not None else None,
             key,
-            lambda: CausalIndex.from_store(backend.store, causal, counteracting),
+            lambda: CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved),
         )
         if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
-            index = CausalIndex.from_store(backend.store, causal, counteracting)
-        _BUILT[backend] = index
+            index = CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved)
+        _BUILT[backend] = (backend.generation, index)
     return index, StoreLookup(backend.store, edges)
+
+
+def use_index(backend: Backend, index: CausalIndex) -> None:
+    """Serve ``backend`` from an index built elsewhere (e.g. with the evidence table in memory)."""
+    _BUILT[backend] = (backend.generation, index)  # type: ignore[attr-defined]
