@@ -283,8 +283,8 @@ def test_article_explain_and_reach_from_the_tables_equal_sparql(article_tables, 
 
 def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_tables):
     index, _ = article_tables.causal_index()
-    lookup = StoreLookup(article_tables.backend.store, article_tables.edges)
-    edges = article_tables.edges
+    lookup = StoreLookup(article_tables.backend.store, article_tables.edge_reader)
+    edges = article_tables.edge_reader
     filters = [
         EdgeFilter(article_tables.causal_predicates()),
         EdgeFilter(article_tables.causal_predicates(include_counteracting=True)),
@@ -311,7 +311,7 @@ def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_ta
 def test_label_table_equals_store_labels_and_the_resolver(article_tables):
     index, lookup = article_tables.causal_index()
     iris = [index.iri(n) for n in range(len(index))]
-    assert article_tables._labels(iris) == lookup.labels(iris) == article_tables.edges.labels(iris)
+    assert article_tables._labels(iris) == lookup.labels(iris) == article_tables.edge_reader.labels(iris)
     resolver = article_tables.resolver
     names = set(iris)
     for concept in iris:
