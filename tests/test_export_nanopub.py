@@ -22,7 +22,8 @@ from etiograph.export import canonical, nanopub, trig
 from etiograph.export.command import UsageError, check_creator, write_split
 from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")
+#: One nanopublication per claim, each validated by the nanopub package: ~19 s of CPU.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")]
 
 ORCID = "https://orcid.org/0000-0002-1825-0097"  # ORCID's documented example iD (Josiah Carberry)
 

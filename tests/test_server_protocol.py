@@ -119,6 +119,8 @@ def test_read_request_answers_or_says_why(query_string, body, content_type):
         assert asked.query is None or asked.query.strip()
 
 
+@pytest.mark.slow  # a server subprocess
+@pytest.mark.external
 def test_statistics_come_from_the_loaded_store_and_survive_the_pipe():
     """The worker computes them from its store (the server loads nothing) and sends them as JSON."""
     backend = open_backend("oxigraph", graph_sources())
