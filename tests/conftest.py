@@ -291,3 +291,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     global _checkout_before
     if os.environ.get("ETIOGRAPH_CI") == "1":
         _checkout_before = _checkout_state()
+
+
+# -- garbage collection ------------------------------------------------------------------------------
+# Collection imports every library and test module the run needs and parses the doctests: ~125,000
+# long-lived objects that each full garbage collection then walks again, for nothing (~1 s a run).
+# The collector pauses while they are loaded and ignores them afterwards (gc.freeze); whatever the
+# tests create is collected as usual.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    import gc
+
+    gc.disable()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    import gc
+
+    gc.freeze()
+    gc.enable()
