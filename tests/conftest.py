@@ -204,10 +204,10 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     expression = config.option.markexpr
     if not expression or not (collection_path.name.startswith("test_") and collection_path.suffix == ".py"):
         return None
-    return True if _outside(expression, _module_marks(collection_path)) else None
+    return True if deselects_all(expression, module_marks(collection_path)) else None
 
 
-def _module_marks(path: Path) -> frozenset[str]:
+def module_marks(path: Path) -> frozenset[str]:
     """The marker names of a test file's module-level ``pytestmark``, read from its source."""
     text = path.read_text(encoding="utf-8")
     if "pytestmark" not in text:
@@ -226,7 +226,7 @@ def _module_marks(path: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _outside(expression: str, marks: frozenset[str]) -> bool:
+def deselects_all(expression: str, marks: frozenset[str]) -> bool:
     """Whether ``-m expression`` deselects every test that carries at least ``marks``.
 
     Tests can only add markers to their module's, so every combination of the expression's other
@@ -241,14 +241,14 @@ def _outside(expression: str, marks: frozenset[str]) -> bool:
             return False
 
         for bits in range(2 ** len(others)):
-            if compiled.evaluate(_has(marks | {name for i, name in enumerate(others) if bits >> i & 1})):
+            if compiled.evaluate(_has_marks(marks | {name for i, name in enumerate(others) if bits >> i & 1})):
                 return False
     except Exception:
         return False
     return True
 
 
-def _has(present: frozenset[str]) -> Callable[..., bool]:
+def _has_marks(present: frozenset[str]) -> Callable[..., bool]:
     def matcher(name: str, /, **kwargs: object) -> bool:
         if kwargs:
             raise ValueError("keyword arguments in -m")
