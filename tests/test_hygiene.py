@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,26 @@ class AssertionIndex:
         self.functions: dict[tuple[str, str], ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.imported: dict[tuple[str, str], tuple[str, str]] = {}
         for module, tree in self.trees.items():
-            for node in ast.walk(tree):
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                    self.functions.setdefault((module, node.name), node)
+            for node in self._definitions(tree.body):
+                self.functions.setdefault((module, node.name), node)
             for node in tree.body:
                 if isinstance(node, ast.ImportFrom) and node.module in self.trees:
                     for alias in node.names:
                         self.imported[(module, alias.asname or alias.name)] = (node.module, alias.name)
         self._asserts: dict[tuple[str, str], bool] = {}
+
+    @classmethod
+    def _definitions(cls, body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Functions defined at module level, in classes and inside other functions (statements only)."""
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield node
+                yield from cls._definitions(node.body)
+            elif isinstance(node, ast.ClassDef):
+                yield from cls._definitions(node.body)
+            elif isinstance(node, ast.If | ast.Try | ast.With):
+                for field in ("body", "orelse", "finalbody"):
+                    yield from cls._definitions(getattr(node, field, []))
 
     def tests_without_assertions(self) -> list[str]:
         """What pytest collects (``test*`` functions, and methods of ``Test*`` classes) that asserts nothing."""
@@ -97,6 +110,7 @@ class AssertionIndex:
         return names
 
 
+@pytest.mark.slow  # parses every test file (~0.4 s); the checker's own test below stays in the fast lane
 def test_every_test_asserts_something():
     sources = {path.stem: path.read_text(encoding="utf-8") for path in sorted(TESTS.glob("*.py"))}
     missing = AssertionIndex(sources).tests_without_assertions()
