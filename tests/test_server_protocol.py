@@ -92,12 +92,14 @@ def test_wildcards_match_what_is_sent(accept, select, graph):
     assert protocol.negotiate(accept, protocol.GRAPH_FORMATS) == graph
 
 
+@pytest.mark.slow  # hypothesis, 100 examples; the example-based tests stay fast
 @given(st.text(max_size=200))
 def test_negotiation_never_fails(accept):
     chosen = protocol.negotiate(accept, protocol.SELECT_FORMATS)
     assert chosen is None or chosen in protocol.SELECT_FORMATS
 
 
+@pytest.mark.slow  # hypothesis, 100 examples; the example-based tests stay fast
 @given(
     st.binary(max_size=300),
     st.binary(max_size=300),
