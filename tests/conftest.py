@@ -309,4 +309,5 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     import gc
 
     gc.freeze()
+    gc.set_threshold(10_000, 10, 10)  # the tests allocate in bursts (parsed pages, query rows): collect less often
     gc.enable()
