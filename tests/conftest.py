@@ -1,20 +1,27 @@
-"""Shared fixtures: the bundled graph loaded once per session, in each form the tests need."""
+"""Shared fixtures: the bundled graph loaded once per session, in each form the tests need.
+
+Heavy libraries (rdflib above all) are imported inside the fixtures that need them, so the fast
+lane (``-m "not slow and not browser and not external"``) does not pay for them at collection.
+"""
 
 from __future__ import annotations
 
+import ast
+import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import data
 import pytest
-import rdflib
 
 from etiograph import KnowledgeGraph
-from etiograph.cli import main
-from etiograph.datafiles import graph_sources
-from etiograph.export import serialize
-from etiograph.quotes import normalise_whitespace
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 @pytest.fixture(scope="session")
@@ -47,12 +54,17 @@ def rdflib_kg(rdflib_timed: TimedGraph) -> KnowledgeGraph:
 @pytest.fixture(scope="session")
 def nt_export() -> bytes:
     """Ontology and graph as one N-Triples document, as ``etiograph export --format nt`` writes it."""
+    from etiograph.datafiles import graph_sources
+    from etiograph.export import serialize
+
     return serialize(graph_sources(), "nt")
 
 
 @pytest.fixture(scope="session")
 def rdf_graph(nt_export: bytes) -> rdflib.Graph:
     """The export parsed by rdflib: an oracle independent of the query layer."""
+    import rdflib
+
     graph = rdflib.Graph()
     graph.parse(data=nt_export, format="nt")
     return graph
@@ -60,6 +72,8 @@ def rdf_graph(nt_export: bytes) -> rdflib.Graph:
 
 def subproperties(graph: rdflib.Graph, top: str) -> frozenset[str]:
     """``top`` and every property below it, by rdflib's own transitive closure."""
+    import rdflib
+
     return frozenset(str(p) for p in graph.transitive_subjects(rdflib.RDFS.subPropertyOf, rdflib.URIRef(top)))
 
 
@@ -80,6 +94,8 @@ def article_text() -> str:
         reason = f"the article {data.ARTICLE} is not beside this checkout"
         print(f"skipped: {reason}")
         pytest.skip(reason)
+    from etiograph.quotes import normalise_whitespace
+
     return normalise_whitespace(data.ARTICLE.read_text(encoding="utf-8"))
 
 
@@ -93,6 +109,8 @@ class CliResult:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], CliResult]:
     """Run ``etiograph ARGS`` in this process; returns exit code, stdout and stderr."""
+
+    from etiograph.cli import main
 
     def run(args: Sequence[str]) -> CliResult:
         capsys.readouterr()
@@ -131,81 +149,165 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Following the README must run every cross-backend test: a skip there is a CI failure."""
-    import os
+    """In CI: following the README must run every cross-backend test (a skip there fails the run), and
+    the run must leave the checkout as it found it."""
     import shutil
     import sys
-    from pathlib import Path
 
-    if os.environ.get("ETIOGRAPH_CI") != "1" or not _skipped:
+    if os.environ.get("ETIOGRAPH_CI") != "1":
         return
     here = str(Path(sys.executable).parent)
-    if shutil.which("oxigraph") or shutil.which("oxigraph", path=here):
+    if _skipped and (shutil.which("oxigraph") or shutil.which("oxigraph", path=here)):
         print(
             f"\nci: {len(_skipped)} cross-backend/README tests skipped although oxigraph is installed:", file=sys.stderr
         )
         for nodeid in _skipped[:20]:
             print(f"  {nodeid}", file=sys.stderr)
         session.exitstatus = 1
+    after = _checkout_state()
+    if _checkout_before is not None and after is not None and after - _checkout_before:
+        print("\nci: the tests wrote into the checkout (git status):", file=sys.stderr)
+        for line in sorted(after - _checkout_before)[:20]:
+            print(f"  {line}", file=sys.stderr)
+        session.exitstatus = 1
 
 
 # -- test lanes: `pytest -m "not slow and not browser and not external"` is the edit-run loop ------------
-#: Lane markers for tests in files other helpers are reshaping now (issue 16), so their files stay
-#: untouched: file name -> (part of the test's name or id, markers). Files not listed here carry their own
-#: `pytestmark` or decorators. The split follows CPU seconds measured per test on 2026-11-30 (a shared
-#: 2-core machine): `slow` above ~0.3 s, a store on disk, rdflib, or hundreds of hypothesis examples;
-#: `external` for server or long subprocesses. Move each entry into its file when that file is free.
-LANES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "test_backends.py": (
-        ("[rdflib", ("slow",)),  # rdflib answers in seconds what pyoxigraph does in milliseconds
-        ("persistent", ("slow",)),  # a store on disk: opened, reloaded, fingerprinted
-        ("test_paths_as_turtle_same_on_every_backend", ("slow",)),  # ~2.5 s CPU each
-        ("test_rdflib_ontology_lookup", ("slow",)),
-    ),
-    # byte-identical exports: fresh interpreters per format, rapper/serdi, rdflib isomorphism (41 s for one)
-    "test_export.py": (("", ("slow",)),),
-    "test_export_random.py": (("", ("slow",)),),  # hypothesis over random graphs
-    "test_export_formats.py": (
-        ("test_an_export_imports_nothing_heavy", ("slow",)),  # a fresh interpreter
-        ("test_the_format_follows_the_output_extension", ("slow",)),  # a whole export per format
-    ),
-    # the exporters' suites each build whole exports (KGX + Biolink schema, nanopublications, GraphML,
-    # Cytoscape, CX2, JSON-LD): ~1-2 s of CPU apiece; run them by name when you touch export/
-    "test_export_jsonld.py": (("", ("slow",)),),
-    "test_export_kgx.py": (("", ("slow",)),),
-    "test_export_nanopub.py": (("", ("slow",)),),
-    "test_export_networks.py": (("", ("slow",)),),
-    "test_index.py": (  # index against SPARQL and networkx on random and synthetic graphs
-        ("test_random_graphs_", ("slow",)),
-        ("test_rdflib_", ("slow",)),
-        ("equal_networkx", ("slow",)),
-        ("test_synthetic_", ("slow",)),
-        ("test_reach_limit_cuts_after_limit_plus_one", ("slow",)),
-        ("test_article_", ("slow",)),  # the bundled graph's index against SPARQL, concept by concept
-        ("test_saved_index_reads_back_identical", ("slow",)),
-        ("test_betweenness_", ("slow",)),
-    ),
-    "test_server_protocol.py": (
-        ("test_statistics_come_from_the_loaded_store_and_survive_the_pipe", ("slow", "external")),  # a subprocess
-    ),
-    "test_server_gate.py": (
-        ("test_whatever_the_gate_lets_through_does_not_federate", ("slow",)),  # 400 hypothesis examples
-        ("test_the_quick_path_agrees_with_the_full_scan", ("slow",)),  # 500 examples
-    ),
-}
+# Each test file says its own lane: a module `pytestmark` when every test in it belongs there, a
+# decorator on a single test otherwise. `slow`: ~0.3 s of CPU or more, rdflib, a store on disk,
+# hundreds of hypothesis examples, a fresh interpreter; `external`: a server subprocess, a triple
+# store, a notebook kernel; `browser`: headless Chromium.
 
-
-#: Session fixtures that load the graph into rdflib (seconds, once): a test that uses one is `slow`,
-#: wherever it lives (rdflib is the oracle and the reference backend, checked in the full run).
+#: Session fixtures that load the graph into rdflib (seconds, once): a test that uses one, even through
+#: another fixture, must be marked `slow` (rdflib is the oracle and the reference backend, checked in
+#: the full run). Collection stops with the list of those that are not.
 RDFLIB_FIXTURES = frozenset({"rdflib_kg", "rdflib_timed", "rdf_graph"})
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if RDFLIB_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker("slow")
-        for part, markers in LANES.get(item.path.name, ()):
-            if part in item.name:
-                for marker in markers:
-                    item.add_marker(marker)
+    unmarked = [
+        item.nodeid
+        for item in items
+        if RDFLIB_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        listed = "\n  ".join(unmarked[:20])
+        raise pytest.UsageError(f"tests that load rdflib must be marked slow:\n  {listed}")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Do not even import a test file whose module marks put all its tests outside ``-m``.
+
+    Importing the deselected files (rdflib, networkx, playwright, nbclient, assertion rewriting)
+    was a third of the fast lane's collection time; the selection is the same either way.
+    """
+    expression = config.option.markexpr
+    if not expression or not (collection_path.name.startswith("test_") and collection_path.suffix == ".py"):
+        return None
+    return True if deselects_all(expression, module_marks(collection_path)) else None
+
+
+def module_marks(path: Path) -> frozenset[str]:
+    """The marker names of a test file's module-level ``pytestmark``, read from its source."""
+    text = path.read_text(encoding="utf-8")
+    if "pytestmark" not in text:
+        return frozenset()
+    names = set()
+    for node in ast.parse(text, str(path)).body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets) and node.value is not None:
+            names |= {
+                inner.attr
+                for inner in ast.walk(node.value)
+                if isinstance(inner, ast.Attribute) and ast.unparse(inner.value) in ("pytest.mark", "mark")
+            }
+    return frozenset(names)
+
+
+def deselects_all(expression: str, marks: frozenset[str]) -> bool:
+    """Whether ``-m expression`` deselects every test that carries at least ``marks``.
+
+    Tests can only add markers to their module's, so every combination of the expression's other
+    names is tried. Anything unexpected (keyword arguments, a pytest without this parser) collects.
+    """
+    try:
+        from _pytest.mark.expression import Expression  # what `-m` itself evaluates with
+
+        compiled = Expression.compile(expression)
+        others = sorted(set(compiled.idents()) - marks)
+        if len(others) > 10:
+            return False
+
+        for bits in range(2 ** len(others)):
+            if compiled.evaluate(_has_marks(marks | {name for i, name in enumerate(others) if bits >> i & 1})):
+                return False
+    except Exception:
+        return False
+    return True
+
+
+def _has_marks(present: frozenset[str]) -> Callable[..., bool]:
+    def matcher(name: str, /, **kwargs: object) -> bool:
+        if kwargs:
+            raise ValueError("keyword arguments in -m")
+        return name in present
+
+    return matcher
+
+
+# -- no test writes into the checkout ---------------------------------------------------------------
+# Hypothesis keeps its example database in ./.hypothesis by default: put it beside the user's caches.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY",
+    str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiograph" / "hypothesis"),
+)
+
+#: What a run may leave in the checkout: the interpreter's and tools' own caches.
+TOOL_CACHES = re.compile(r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.venv)/")
+_checkout_before: set[str] | None = None
+
+
+def _checkout_state() -> set[str] | None:
+    """``git status`` of the checkout, untracked and ignored files too (None outside a git checkout)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--ignored"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {line for line in done.stdout.splitlines() if not TOOL_CACHES.search(line[3:])}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _checkout_before
+    if os.environ.get("ETIOGRAPH_CI") == "1":
+        _checkout_before = _checkout_state()
+
+
+# -- garbage collection ------------------------------------------------------------------------------
+# Collection imports every library and test module the run needs and parses the doctests: ~125,000
+# long-lived objects that each full garbage collection then walks again, for nothing (~1 s a run).
+# The collector pauses while they are loaded and ignores them afterwards (gc.freeze); whatever the
+# tests create is collected as usual.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    import gc
+
+    gc.disable()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)  # the tests allocate in bursts (parsed pages, query rows): collect less often
+    gc.enable()

@@ -36,8 +36,10 @@ from etiograph.sparql.named import NamedQuery, all_queries, bind_parameters, par
 
 BACKENDS = [
     "oxigraph",
-    "oxigraph-persistent",
-    "rdflib",
+    # a store on disk: opened, loaded, fingerprinted
+    pytest.param("oxigraph-persistent", marks=pytest.mark.slow),
+    # rdflib answers in seconds what pyoxigraph does in milliseconds
+    pytest.param("rdflib", marks=pytest.mark.slow),
     pytest.param("endpoint", marks=pytest.mark.external),
     # Debian's Virtuoso 7.2 (tests/engines.py), queried with the graph as default-graph-uri
     pytest.param("virtuoso", marks=pytest.mark.external),
@@ -278,6 +280,7 @@ def test_the_spine_answers_the_researchers_one_liner_on_every_backend(backend_kg
     assert not backend_kg.query("ASK { kg:leg-cramps etio:causesOrContributesTo+ kg:urinary-tract-infection }").value
 
 
+@pytest.mark.slow  # ~2.5 s of CPU on each backend
 def test_paths_as_turtle_same_on_every_backend(backend_kg: KnowledgeGraph, kg: KnowledgeGraph):
     """`etiograph paths --format turtle`: a CONSTRUCT, which engines answer in their own RDF syntax."""
     from rdflib.compare import isomorphic
@@ -341,6 +344,7 @@ def test_virtuoso_named_queries_survive_a_restart(virtuoso, kg: KnowledgeGraph, 
         assert normalised(name, graph.run_named(name)) == normalised(name, kg.run_named(name)), name
 
 
+@pytest.mark.slow
 def test_rdflib_ontology_lookup_finds_the_causal_predicates(rdflib_timed, kg: KnowledgeGraph):
     """The one-step sub-property lookup (rdflib once walked every node for `subPropertyOf*`, 12–24 s): the
     answer must equal pyoxigraph's; the time is printed, not asserted (bench_scale.py measures rdflib)."""
@@ -373,6 +377,7 @@ def reopen(location: Path) -> OxigraphBackend:
     return OxigraphBackend(location)
 
 
+@pytest.mark.slow
 def test_persistent_store_reopens_without_reloading(tmp_path: Path, copied_graph: list[Path], kg: KnowledgeGraph):
     location = tmp_path / "store"
     start = time.perf_counter()
@@ -393,6 +398,7 @@ def test_persistent_store_reopens_without_reloading(tmp_path: Path, copied_graph
     assert second.triple_count() == len(kg) + 1
 
 
+@pytest.mark.slow
 def test_touching_a_data_file_reloads_the_persistent_store(tmp_path: Path, copied_graph: list[Path], kg):
     location = tmp_path / "store"
     first = OxigraphBackend(location)
@@ -411,6 +417,7 @@ def test_touching_a_data_file_reloads_the_persistent_store(tmp_path: Path, copie
     assert second.load_if_changed(copied_graph) is False
 
 
+@pytest.mark.slow
 def test_open_backend_with_a_path_descriptor_is_persistent(tmp_path: Path, kg: KnowledgeGraph):
     descriptor = f"oxigraph:{tmp_path / 'store'}"
     backend = open_backend(descriptor, graph_sources())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -43,6 +44,25 @@ def run(*args: str, timeout: float = 120, columns: int | None = None) -> subproc
     if columns is not None:
         env["COLUMNS"] = str(columns)
     return subprocess.run([*etiograph_command(), *args], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def run_here(*args: str, columns: int | None = None) -> subprocess.CompletedProcess[str]:
+    """``etiograph ARGS`` in this process, as :func:`run` gets it from a fresh one (output to a pipe,
+    ``$COLUMNS`` only when given), for tenths of a second less CPU each; the module's fixtures use it.
+    ``test_the_installed_command_prints_what_main_prints`` checks that both give the same output."""
+    from etiograph.cli import main
+
+    out, err = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8") for _ in range(2))  # with .buffer, as a pipe
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        patch.delenv("COLUMNS", raising=False)
+        if columns is not None:
+            patch.setenv("COLUMNS", str(columns))
+        try:
+            code = main(list(args))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    text = [stream.flush() or stream.buffer.getvalue().decode("utf-8") for stream in (out, err)]
+    return subprocess.CompletedProcess(["etiograph", *args], code, *text)
 
 
 def widest(text: str) -> int:
@@ -90,9 +110,39 @@ def check_paths_document(document: dict, paths_schema: dict) -> None:
 
 @pytest.fixture(scope="module")
 def paths_json() -> dict:
-    done = run("paths", "UTI", "leg cramps", "--format", "json")
+    done = run_here("paths", "UTI", "leg cramps", "--format", "json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "columns"),
+    [
+        (("paths", "UTI", "leg cramps", "--format", "json"), None),
+        (("paths", "UTI", "leg cramps", "--max-hops", "3", "--format", "turtle"), None),
+        (("paths", "UTI", "leg cramps"), 100),
+        (("explain", "dehydration"), 100),
+        (("explain", "dehydration", "--format", "json"), None),
+    ],
+    ids=["paths-json", "paths-turtle", "paths-text", "explain-text", "explain-json"],
+)
+def test_the_installed_command_prints_what_main_prints(args: tuple[str, ...], columns: int | None):
+    """The fixtures of this module call main() in this process: the installed command must agree."""
+    installed, here = run(*args, columns=columns), run_here(*args, columns=columns)
+    assert installed.returncode == here.returncode == 0, installed.stderr + here.stderr
+    assert installed.stderr == here.stderr
+    if "turtle" in args:  # blank-node labels differ from run to run: the same graph
+        installed_graph, here_graph = (canonical_graph(done.stdout) for done in (installed, here))
+        assert len(installed_graph) > 0 and installed_graph == here_graph
+    else:
+        assert installed.stdout == here.stdout
+
+
+def canonical_graph(turtle: str) -> ox.Dataset:
+    graph = ox.Dataset(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    graph.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return graph
 
 
 @pytest.mark.slow
@@ -165,14 +215,14 @@ TURTLE_ARGS = ("paths", "UTI", "leg cramps", "--max-hops", "3")  # 3 hops alread
 
 @pytest.fixture(scope="module")
 def paths_turtle() -> list[ox.Triple]:
-    done = run(*TURTLE_ARGS, "--format", "turtle")
+    done = run_here(*TURTLE_ARGS, "--format", "turtle")
     assert done.returncode == 0, done.stderr
     return [quad.triple for quad in ox.parse(done.stdout.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
 
 
 @pytest.fixture(scope="module")
 def turtle_paths_json() -> dict:
-    done = run(*TURTLE_ARGS, "--format", "json")
+    done = run_here(*TURTLE_ARGS, "--format", "json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -212,7 +262,7 @@ def test_paths_turtle_holds_every_hops_reported_claim(paths_turtle: list[ox.Trip
 
 @pytest.fixture(scope="module")
 def summary() -> str:
-    done = run("paths", "UTI", "leg cramps", columns=100)
+    done = run_here("paths", "UTI", "leg cramps", columns=100)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -379,8 +429,8 @@ def test_downstream_lists_leg_cramps(cli):
 
 @pytest.fixture(scope="module")
 def explained() -> tuple[str, dict]:
-    text = run("explain", "dehydration", columns=100)
-    document = run("explain", "dehydration", "--format", "json")
+    text = run_here("explain", "dehydration", columns=100)
+    document = run_here("explain", "dehydration", "--format", "json")
     assert text.returncode == document.returncode == 0, text.stderr + document.stderr
     return text.stdout, json.loads(document.stdout)
 

@@ -91,6 +91,7 @@ def test_build_api_writes_only_what_changed(tmp_path: Path) -> None:
     assert build([root]).changed == []
 
 
+@pytest.mark.slow  # two whole builds; the stale-file check above stays fast
 def test_a_generated_file_no_longer_produced_is_stale_and_removed(tmp_path: Path) -> None:
     """Remove the last hand-kept table: graph/tables.ttl goes too, and --check says so first."""
     root = _copy_graph(tmp_path)

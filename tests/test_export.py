@@ -34,9 +34,11 @@ OXIGRAPH_FORMAT = {
 ONTOLOGY_HEADER = (RDF + "type", OWL + "Ontology")
 
 # rdflib's own JSON-LD and TriG parsers use deprecated rdflib API internally.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:(ConjunctiveGraph|Dataset.default_context) is deprecated:DeprecationWarning"
-)
+#: Byte-identical exports in fresh interpreters per format, rapper/serdi, rdflib isomorphism: minutes.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:(ConjunctiveGraph|Dataset.default_context) is deprecated:DeprecationWarning"),
+]
 
 # What the bundled graph lacks: lists, empty and shared blank nodes, a blank-node cycle, a blank node as
 # class, escapes, typed and language literals, IRIs that cannot be prefixed names.

@@ -63,6 +63,7 @@ def test_a_clashing_registration_is_refused() -> None:
     assert "turtle2" not in formats.EXPORT_FORMATS
 
 
+@pytest.mark.slow  # a whole export per format
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "trig"])
 def test_the_format_follows_the_output_extension(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / f"graph{formats.by_name(fmt).extension}"
@@ -77,6 +78,7 @@ def export_sources() -> list[Path]:
     return graph_sources()
 
 
+@pytest.mark.slow  # a fresh interpreter per format
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "trig"])
 def test_an_export_imports_nothing_heavy(fmt: str, tmp_path: Path) -> None:
     # The cold-start budget (0.3 s) has no room for rdflib (the old parser) or the property-graph stack.

@@ -20,7 +20,8 @@ from rdflib.compare import isomorphic
 from etiograph.export import canonical, jsonld
 from etiograph.vocab import ETIO, KG, OA, PREFIXES, RDF, RDFS, XSD
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")
+#: Whole JSON-LD exports read back in pyoxigraph and rdflib, random graphs: ~6 s of CPU.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")]
 
 
 def canonical_dataset(quads: object) -> ox.Dataset:

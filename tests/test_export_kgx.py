@@ -30,6 +30,9 @@ import importlib.resources  # noqa: E402
 
 import jsonschema  # noqa: E402
 
+#: Whole KGX exports validated against the Biolink schema: ~6 s of CPU.
+pytestmark = pytest.mark.slow
+
 SCHEMA_FILE = Path(__file__).parent / "data" / "biolink" / "biolink_model-4.4.6.schema.json.xz"
 
 

@@ -15,6 +15,9 @@ from etiograph.edges import EdgeFilter
 from etiograph.viz import style
 from etiograph.vocab import shorten
 
+#: GraphML, Cytoscape.js and CX2 exports read back by networkx and ndex2: ~3 s of CPU.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def causal_subgraph(kg) -> tuple[set[str], set[tuple[str, str]], int]:

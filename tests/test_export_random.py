@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from etiograph.export import serialize
 from etiograph.vocab import ETIO, KG, NP, OA, PROV, RDF, XSD
 
+#: Hypothesis over random graphs, 60 examples per format.
+pytestmark = pytest.mark.slow
+
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,

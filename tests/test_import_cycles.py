@@ -49,15 +49,17 @@ def imports(eager_only: bool) -> dict[str, frozenset[str]]:
     known = modules()
     graph = {}
     for name, (path, package) in known.items():
-        tree = _parsed(path)
-        found = {t for node in _import_nodes(tree.body, True, eager_only) for t in _targets(node, name, package, known)}
+        found = {t for node in _statements(path)[eager_only] for t in _targets(node, name, package, known)}
         graph[name] = frozenset(target for target in found if target in known and target != name)
     return graph
 
 
 @cache
-def _parsed(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+def _statements(path: Path) -> tuple[tuple[ast.Import | ast.ImportFrom, ...], tuple[ast.Import | ast.ImportFrom, ...]]:
+    """A module's import statements: (all of them, those that run at import time). Only these are kept:
+    the whole parsed package, held for the session, made every later full garbage collection slow."""
+    body = ast.parse(path.read_text(encoding="utf-8"), str(path)).body
+    return tuple(_import_nodes(body, True, False)), tuple(_import_nodes(body, True, True))
 
 
 def _import_nodes(body: list[ast.stmt], at_import: bool, eager_only: bool) -> Iterator[ast.Import | ast.ImportFrom]:

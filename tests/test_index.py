@@ -74,6 +74,7 @@ def as_nx(edges, mask: int) -> nx.DiGraph:
     return digraph
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     edges=small_edges,
@@ -98,6 +99,7 @@ def test_simple_paths_equal_networkx_in_iri_order(edges, source, target, max_hop
     assert found == sorted(found, key=lambda p: [index.find(n) for n in p])  # depth-first in IRI order
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(edges=small_edges, start=st.integers(0, 7), max_hops=st.none() | st.integers(0, 5), forward=st.booleans())
 def test_reach_distances_equal_networkx(edges, start, max_hops, forward):
@@ -116,6 +118,7 @@ def test_reach_distances_equal_networkx(edges, start, max_hops, forward):
     assert all(index.edge_id(u, v) is not None for u, v in seen)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(edges=small_edges, start=st.integers(0, 7), limit=st.integers(0, 6))
 def test_reach_limit_cuts_after_limit_plus_one(edges, start, limit):
@@ -133,6 +136,7 @@ def test_reach_limit_cuts_after_limit_plus_one(edges, start, limit):
         assert cut == everything
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(edges=small_edges)
 def test_saved_index_reads_back_identical(edges):
@@ -178,6 +182,7 @@ def test_edge_ids_map_back_to_their_ends():
     assert index.find("zz") is None and index.find("") is None
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(edges=small_edges, target=st.integers(0, 7))
 def test_betweenness_equals_networkx(edges, target):
@@ -211,6 +216,7 @@ ARTICLE_PAIRS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("max_hops", [1, 3, 6])
 @pytest.mark.parametrize(("source", "target"), ARTICLE_PAIRS)
 @pytest.mark.parametrize(
@@ -231,6 +237,7 @@ def test_article_paths_equal_sparql(kg: KnowledgeGraph, source, target, max_hops
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("concept", ["leg cramps", "UTI", "dehydration", "fever", "hydration", "antibiotics"])
 def test_article_reach_and_explain_equal_sparql(kg: KnowledgeGraph, concept: str):
     twin = sparql_twin(kg)
@@ -240,6 +247,7 @@ def test_article_reach_and_explain_equal_sparql(kg: KnowledgeGraph, concept: str
     assert kg.explain(concept) == twin.explain(concept)
 
 
+@pytest.mark.slow
 def test_article_index_holds_each_causal_pair_once(kg: KnowledgeGraph, causal_predicates, counteracting_predicates):
     index, _ = kg.causal_index()
     pairs = set()
@@ -348,6 +356,7 @@ def synthetic_tables(synthetic) -> KnowledgeGraph:
     return with_tables(Path(meta["file"]))
 
 
+@pytest.mark.slow
 def test_synthetic_evidence_table_answers_equal_sparql(synthetic, synthetic_tables):
     kg, meta = synthetic
     twin = sparql_twin(kg)
@@ -362,6 +371,7 @@ def test_synthetic_evidence_table_answers_equal_sparql(synthetic, synthetic_tabl
         assert synthetic_tables.upstream(concept) == twin.upstream(concept)
 
 
+@pytest.mark.slow
 def test_synthetic_planted_paths_equal_sparql_and_the_sidecar(synthetic):
     kg, meta = synthetic
     source, target = meta["source"]["iri"], meta["target"]["iri"]
@@ -373,6 +383,7 @@ def test_synthetic_planted_paths_equal_sparql_and_the_sidecar(synthetic):
     assert by_length == {int(k): v for k, v in meta["expected_paths"].items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("max_hops", [2, 3, 5])
 def test_synthetic_paths_from_hubs_equal_sparql(synthetic, max_hops: int):
     kg, meta = synthetic
@@ -382,6 +393,7 @@ def test_synthetic_paths_from_hubs_equal_sparql(synthetic, max_hops: int):
         assert ours == sparql_twin(kg).paths(source, hub, max_hops=max_hops, limit=50)
 
 
+@pytest.mark.slow
 def test_synthetic_reach_equals_sparql(synthetic):
     kg, meta = synthetic
     twin = sparql_twin(kg)
@@ -402,6 +414,7 @@ def test_synthetic_reach_equals_sparql(synthetic):
     assert {r.distance for r in cut.reached} == {r.distance for r in reference.reached}
 
 
+@pytest.mark.slow
 def test_synthetic_explain_equals_sparql(synthetic):
     kg, meta = synthetic
     for concept in (meta["target"]["iri"], meta["small_upstream"]["iri"]):
@@ -411,6 +424,7 @@ def test_synthetic_explain_equals_sparql(synthetic):
 # -- hypothesis graphs written as Turtle -----------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=random_graphs())
 def test_random_graphs_index_equals_sparql(case):
@@ -509,6 +523,7 @@ def test_loading_more_data_into_a_store_rebuilds_its_index(tmp_path: Path):
     assert KnowledgeGraph(kg.backend).upstream(node_iri(2), limit=0) == sparql_twin(kg).upstream(node_iri(2), limit=0)
 
 
+@pytest.mark.slow
 def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):
     assert rdflib_kg.causal_index() is None
     assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)

@@ -30,13 +30,15 @@ def test_there_are_named_queries():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_parses_in_pyoxigraph_as_is(name: str):
-    ox.Store().query(QUERIES[name].text)  # raises SyntaxError otherwise
+    parsed = ox.Store().query(QUERIES[name].text)  # raises SyntaxError otherwise
+    assert isinstance(parsed, ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_parses_in_rdflib_as_is(name: str):
-    prepareQuery(QUERIES[name].text)
+    parsed = prepareQuery(QUERIES[name].text)  # raises a ParseException otherwise
+    assert parsed.algebra.name in {"SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 RESEARCHER = NOTEBOOKS / "01-researcher-sparql.ipynb"
@@ -31,6 +29,9 @@ class Executed:
     """An executed notebook, its outputs as text and HTML, and the files it left beside itself."""
 
     def __init__(self, path: Path):
+        # imported here: the stored-form tests below are in the fast lane and need only nbformat
+        nbclient = pytest.importorskip("nbclient")
+        pytest.importorskip("ipykernel")
         before = set(NOTEBOOKS.iterdir())
         self.nb = nbformat.read(path, as_version=4)
         client = nbclient.NotebookClient(

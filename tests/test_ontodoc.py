@@ -69,6 +69,7 @@ def iris(kg, query: str) -> set[str]:
     return {row[0].value for row in kg.query(query)}
 
 
+@pytest.mark.slow  # the whole site through the CLI; the page_html doctest stays fast
 def test_every_class_property_and_concept_has_an_entry(page: Page, kg) -> None:
     classes = iris(kg, "SELECT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }")
     properties = iris(kg, "SELECT ?p WHERE { VALUES ?k { owl:ObjectProperty owl:DatatypeProperty } ?p a ?k }")
@@ -86,6 +87,7 @@ def entry_html(docs: Path, anchor: str) -> str:
     return html[start : html.index("</article>", start)]
 
 
+@pytest.mark.slow  # the whole site through the CLI; the page_html doctest stays fast
 def test_ontology_fragments_land_on_their_entry(docs: Path, page: Page) -> None:
     """https://w3id.org/etiograph/ontology#causes redirected to the page keeps #causes: it must land on etio:causes."""
     assert '<span id="causes"></span>' in entry_html(docs, "etio-causes")
@@ -93,6 +95,7 @@ def test_ontology_fragments_land_on_their_entry(docs: Path, page: Page) -> None:
     assert {"causes", "Infection", "certaintyRank"} <= page.ids
 
 
+@pytest.mark.slow  # the whole site through the CLI; the page_html doctest stays fast
 def test_properties_show_domain_range_parents_and_mappings(docs: Path) -> None:
     causes = entry_html(docs, "etio-causes")
     assert "biolink:causes" in causes and "obo:RO_0003303" in causes and 'href="#etio-causesOrContributesTo"' in causes
@@ -102,6 +105,7 @@ def test_properties_show_domain_range_parents_and_mappings(docs: Path) -> None:
     assert "Range" in rank and "xsd:integer" in rank
 
 
+@pytest.mark.slow  # the whole site through the CLI; the page_html doctest stays fast
 def test_concepts_list_their_claims_with_quotes(docs: Path, kg) -> None:
     fever = entry_html(docs, "kg-fever")
     (count,) = kg.query(
@@ -116,6 +120,7 @@ def test_concepts_list_their_claims_with_quotes(docs: Path, kg) -> None:
     assert "Claims (" in medication and "antibiotics" in medication
 
 
+@pytest.mark.slow  # the whole site through the CLI; the page_html doctest stays fast
 def test_page_needs_nothing_from_elsewhere(page: Page, docs: Path) -> None:
     assert "script" not in page.tags
     assert page.loads == []

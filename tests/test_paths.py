@@ -158,6 +158,7 @@ def test_every_hop_has_a_verbatim_quote_and_a_claim(uti_paths: PathsResult, arti
             assert (claim, RDF.object, rdflib.URIRef(hop.object)) in rdf_graph
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_a_hops_claim_states_the_hops_predicate(uti_paths: PathsResult, rdf_graph: rdflib.Graph):
     mismatched = {
         (short(h.subject), short(h.predicate), short(h.object), short(h.claim or ""))
@@ -168,6 +169,7 @@ def test_a_hops_claim_states_the_hops_predicate(uti_paths: PathsResult, rdf_grap
     assert mismatched == set()
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_paths_are_simple_real_and_within_bounds(uti_paths: PathsResult, rdf_graph: rdflib.Graph):
     for path in uti_paths.paths:
         assert len(set(path.nodes)) == len(path.nodes), path.labels
@@ -219,6 +221,7 @@ def test_unknown_mechanism_lists_the_choices(kg: KnowledgeGraph):
         kg.paths("UTI", "leg cramps", mechanism="telepathy")
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 @pytest.mark.parametrize(
     ("source", "target"), [("UTI", "leg cramps"), ("pyelonephritis", "leg cramps"), ("fever", "muscle spasms")]
 )
@@ -241,6 +244,7 @@ def test_a_remedy_reaches_cramps_only_through_counteracting_edges(kg: KnowledgeG
     assert result.filters == {"include_counteracting": "true"}
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_include_counteracting_adds_paths_through_counteracting_edges(
     kg: KnowledgeGraph, uti_paths: PathsResult, counteracting_predicates: frozenset[str]
 ):
@@ -322,6 +326,7 @@ PAIRS = [
 ]
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 @pytest.mark.parametrize("max_hops", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize(("source", "target"), PAIRS, ids=[f"{short(s)}-{short(t)}" for s, t in PAIRS])
 def test_paths_equal_networkx_all_simple_paths(
@@ -334,6 +339,7 @@ def test_paths_equal_networkx_all_simple_paths(
     assert node_paths(every) == nx_paths(causal_nx, source, target, max_hops)
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 @pytest.mark.parametrize("mechanism", data.MECHANISMS)
 @pytest.mark.parametrize(("source", "target"), PAIRS[:3], ids=[f"{short(s)}-{short(t)}" for s, t in PAIRS[:3]])
 def test_mechanism_filter_equals_claim_level_filter(
@@ -354,6 +360,7 @@ def test_min_certainty_equals_claim_level_filter(
     assert node_paths(result) == nx_paths(oracle, data.UTI, data.LEG_CRAMPS, 5)
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 @pytest.mark.parametrize(
     ("source", "target", "max_hops"),
     [(data.UTI, data.LEG_CRAMPS, 4), (data.HYDRATION, data.LEG_CRAMPS, 3), (data.ANTIBIOTICS, data.LEG_CRAMPS, 4)],
@@ -376,6 +383,7 @@ def test_include_counteracting_equals_networkx(
 # -- upstream and downstream ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_downstream_distances_equal_networkx(kg: KnowledgeGraph, causal_nx: nx.DiGraph):
     expected = nx.single_source_shortest_path_length(causal_nx, data.UTI)
     expected.pop(data.UTI)
@@ -385,6 +393,7 @@ def test_downstream_distances_equal_networkx(kg: KnowledgeGraph, causal_nx: nx.D
     assert [(r.distance, r.label) for r in reach.reached] == sorted((r.distance, r.label) for r in reach.reached)
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_upstream_distances_equal_networkx(kg: KnowledgeGraph, causal_nx: nx.DiGraph):
     expected = nx.single_source_shortest_path_length(causal_nx.reverse(copy=False), data.LEG_CRAMPS)
     expected.pop(data.LEG_CRAMPS)
@@ -393,6 +402,7 @@ def test_upstream_distances_equal_networkx(kg: KnowledgeGraph, causal_nx: nx.DiG
     assert data.DEHYDRATION in {r.concept for r in reach.reached}
 
 
+@pytest.mark.slow  # the rdflib oracle (rdf_graph)
 def test_reach_max_hops(kg: KnowledgeGraph, causal_nx: nx.DiGraph):
     expected = nx.single_source_shortest_path_length(causal_nx, data.UTI, cutoff=2)
     expected.pop(data.UTI)

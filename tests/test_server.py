@@ -616,6 +616,7 @@ def test_query_page_is_offline(http, server):
         assert f'data-query="{query.name}"' in reply.text
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
 def test_query_page_runs_an_example_in_a_browser(server):
     playwright = pytest.importorskip("playwright.sync_api")

@@ -219,6 +219,7 @@ PIECES = [
 ]
 
 
+@pytest.mark.slow  # 400 hypothesis examples
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=24))
 def test_whatever_the_gate_lets_through_does_not_federate(canary, pieces):
@@ -258,6 +259,7 @@ BENIGN = [
 ]
 
 
+@pytest.mark.slow  # 500 hypothesis examples
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(BENIGN), min_size=1, max_size=30))
 def test_the_quick_path_agrees_with_the_full_scan(pieces):

@@ -46,6 +46,7 @@ def test_audit_hook_refuses_reaching_out(tmp_path: Path):
         hook("open", (str(tmp_path / "inside.ttl"), "w", 0))
 
 
+@pytest.mark.slow  # a fresh interpreter; test_audit_hook_refuses_reaching_out checks the hook in-process
 def test_audit_hook_installed_in_a_process(tmp_path: Path):
     script = """
 import json, socket, urllib.request
@@ -91,12 +92,14 @@ def test_wildcards_match_what_is_sent(accept, select, graph):
     assert protocol.negotiate(accept, protocol.GRAPH_FORMATS) == graph
 
 
+@pytest.mark.slow  # hypothesis, 100 examples; the example-based tests stay fast
 @given(st.text(max_size=200))
 def test_negotiation_never_fails(accept):
     chosen = protocol.negotiate(accept, protocol.SELECT_FORMATS)
     assert chosen is None or chosen in protocol.SELECT_FORMATS
 
 
+@pytest.mark.slow  # hypothesis, 100 examples; the example-based tests stay fast
 @given(
     st.binary(max_size=300),
     st.binary(max_size=300),
@@ -119,6 +122,7 @@ def test_read_request_answers_or_says_why(query_string, body, content_type):
         assert asked.query is None or asked.query.strip()
 
 
+@pytest.mark.slow  # the graph loaded into rdflib too (no subprocess: the pipe is JSON, checked in-process)
 def test_statistics_come_from_the_loaded_store_and_survive_the_pipe():
     """The worker computes them from its store (the server loads nothing) and sends them as JSON."""
     backend = open_backend("oxigraph", graph_sources())

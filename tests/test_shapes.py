@@ -67,6 +67,7 @@ def test_invalid_case_breaks_only_its_rule(path: Path):
     assert expected in report.text()
 
 
+@pytest.mark.slow  # a whole validation; validate()'s doctest and test_quotes validate the shipped graph in the fast lane
 def test_shipped_graph_conforms(shipped: ValidationReport):
     assert shipped.conforms, shipped.text()
     assert shipped.problems == ()
@@ -76,6 +77,7 @@ def test_shipped_graph_conforms(shipped: ValidationReport):
     )
 
 
+@pytest.mark.slow  # a whole validation; validate()'s doctest and test_quotes validate the shipped graph in the fast lane
 def test_shipped_graph_validates_in_seconds(shipped: ValidationReport):
     # about 3 s on a laptop; a shape that makes it many times slower is a regression
     assert shipped.seconds < 30

@@ -418,6 +418,7 @@ def test_cli_writes_the_classroom_diagram(
     assert oct((tmp_path / "etiograph-diagram.html").stat().st_mode & 0o777) == "0o644"
 
 
+@pytest.mark.slow  # two diagrams through the CLI; test_cli_with_user_data stays fast
 def test_cli_output_options(cli, tmp_path: Path) -> None:
     out = tmp_path / "sub" / "diagram.html"
     assert cli(["viz", "--mechanism", "medication", "-o", str(out)]).code == 0
