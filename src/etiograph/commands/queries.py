@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     for name, query in queries.items():
         params = " ".join(f"--param {p.name}=…" for p in query.parameters)
         rows.append([name, query.title + (f"  [{params}]" if params else "")])
-    lines = table(None, rows, columns)
+    lines = table(None, rows, columns, whole=[0])  # a name is typed: never broken
     folder = next(iter(queries.values())).path.parent
     lines += ["", *wrap(f"Run one: etiograph query NAME [--param name=value]. Files: {folder}", columns)]
     print("\n".join(lines))

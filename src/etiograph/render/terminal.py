@@ -114,8 +114,11 @@ def _comfortable(texts: list[str], natural: int) -> int:
     return min(natural, max(min(longest_word, 24), 16))
 
 
-def table(headers: Sequence[str] | None, rows: Sequence[Sequence[str]], columns: int | None) -> list[str]:
+def table(
+    headers: Sequence[str] | None, rows: Sequence[Sequence[str]], columns: int | None, *, whole: Sequence[int] = ()
+) -> list[str]:
     """An aligned table fitted to ``columns``: long cells wrap; too many wide columns become records.
+    Columns in ``whole`` (names a user types, such as query names) are never broken.
 
     >>> print("\\n".join(table(["name", "says"], [["fever", "a b c d e f g h i j k l"]], 24)))
     name   says
@@ -127,6 +130,9 @@ def table(headers: Sequence[str] | None, rows: Sequence[Sequence[str]], columns:
     name  fever
     says  a b c d e f g
           h i j k l
+    >>> print("\\n".join(table(None, [["counteracting-interventions", "what counteracts a step, one at a time"]], 50, whole=[0])))
+    counteracting-interventions  what counteracts a
+                                 step, one at a time
     >>> print("\\n".join(table(["a"], [["x"]], None)))
     a
     -
@@ -144,7 +150,8 @@ def table(headers: Sequence[str] | None, rows: Sequence[Sequence[str]], columns:
     else:
         room = columns - len(GAP) * (n - 1)
         comfortable = [
-            _comfortable([c[i] for c in cells] + (head[i : i + 1] if head else []), natural[i]) for i in range(n)
+            natural[i] if i in whole else _comfortable([c[i] for c in cells] + (head[i : i + 1] if head else []), natural[i])
+            for i in range(n)
         ]
         widths = _column_widths(natural, comfortable, room)
         if widths is None and not cells:
