@@ -316,6 +316,7 @@ def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_ta
         assert any(claims for options in table.values() for _, claims in options)
 
 
+@pytest.mark.slow  # every concept label three ways; the article explain/reach table tests stay fast
 def test_label_table_equals_store_labels_and_the_resolver(article_tables):
     index, lookup = article_tables.causal_index()
     iris = [index.iri(n) for n in range(len(index))]

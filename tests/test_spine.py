@@ -219,6 +219,7 @@ def ntriples_documents(draw) -> str:
     return "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
 
 
+@pytest.mark.slow  # 60 generated files parsed twice; the escaped-IRI and syntax-error tests below stay fast
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=ntriples_documents())
 def test_ntriples_fast_path_gives_the_spine_of_a_full_parse(tmp_path_factory, document: str):

@@ -644,6 +644,7 @@ def _full_scan(paths, limit: int, shortcuts) -> list[int]:
     return chosen
 
 
+@pytest.mark.slow  # hundreds of hypothesis examples: the full run; the page tests above cover the default
 @settings(max_examples=120, deadline=None)
 @given(
     st.lists(
@@ -673,6 +674,7 @@ def test_lazy_path_choice_equals_the_full_scan(specs, limit, shortcut_pairs) -> 
     assert informative(paths, limit, shortcuts) == expected
 
 
+@pytest.mark.slow  # hundreds of hypothesis examples: the full run; the page tests above cover the default
 @settings(max_examples=200, deadline=None)
 @given(
     st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
