@@ -107,10 +107,26 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], CliResult]:
-    """Run ``etiograph ARGS`` in this process; returns exit code, stdout and stderr."""
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> Callable[[Sequence[str]], CliResult]:
+    """Run ``etiograph ARGS`` in this process; returns exit code, stdout and stderr.
 
+    A command on the bundled graph (no --data/--store/--endpoint) gets the session's already loaded
+    graph instead of parsing the same files again (~30 ms a command, the fast lane's largest single
+    cost); everything else loads as usual. Loading itself is covered by the tests that run the
+    installed command in a fresh process (test_cli.py's slow agreement tests, test_cli_outputs.py).
+    """
     from etiograph.cli import main
+
+    load = KnowledgeGraph.load.__func__
+
+    def load_or_reuse(cls, data=None, store=None, endpoint=None):
+        if not data and store is None and endpoint is None:
+            return kg
+        return load(cls, data, store, endpoint)
+
+    monkeypatch.setattr(KnowledgeGraph, "load", classmethod(load_or_reuse))
 
     def run(args: Sequence[str]) -> CliResult:
         capsys.readouterr()
