@@ -721,3 +721,18 @@ def test_viz_imports_neither_networkx_nor_pyvis(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_slide_legend_uses_the_page_legends_certainty_words(kg: KnowledgeGraph):
+    # A review found "stated (asserted, often, can)" on slides beside "asserted, often, can" on the page.
+    from etiograph.viz import diagram_svg
+
+    svg = diagram_svg(kg, "UTI", "leg cramps")
+    page = diagram_html(kg, "UTI", "leg cramps")
+    certainty = page.split("Certainty, in the article's words", 1)[1].split("</ul>", 1)[0]
+    page_words = set(re.findall(r"<span>([^<]+)</span>", certainty))
+    slide_words = {html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]+)</text>", svg)}
+    line_words = {line.label for line in style.LINE_STYLES}
+    assert page_words and page_words <= line_words
+    assert slide_words & line_words == page_words
+    assert not any(word.startswith("stated") for word in slide_words)

@@ -203,8 +203,9 @@ def _legend(diagram: Diagram, width: int, height: int) -> str:
         )
     if any(link.counteracting for link in links):
         items.append((style.line_icon(style.COUNTERACTING_COLOUR, counteracting=True), "counteracts"))
-    items.append((style.line_icon("#4A5563", style.FIRM), "stated (asserted, often, can)"))
-    items.append((style.line_icon("#4A5563", style.HEDGED), "hedged (may, linked, sometimes)"))
+    # The certainty lines with the page legend's words (etiograph.certainty), for the styles drawn here.
+    used = {style.line_style(link.best.certainty if link.best else None, link.best.rank if link.best else 0).key for link in links}
+    items += [(style.line_icon("#4A5563", line), line.label) for line in style.LINE_STYLES if line.key in used]
     x, y = PAD, height - LEGEND_BAND + 22
     out = ['<g font-size="20" fill="#1F2933">']
     for icon, label in items:
