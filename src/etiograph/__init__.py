@@ -110,14 +110,12 @@ _DEPRECATED = {"Path": "CausalPath"}
 
 def __getattr__(name: str) -> object:
     if name in _DEPRECATED:
-        import warnings
+        from .errors import warn_deprecated
 
         new = _DEPRECATED[name]
-        warnings.warn(
+        warn_deprecated(
             f"etiograph.{name} is deprecated (it shadows pathlib.{name}): use etiograph.{new}; "
-            f"the old name goes in etiograph 0.2",
-            DeprecationWarning,
-            stacklevel=2,
+            f"the old name goes in etiograph 0.2"
         )
         return __getattr__(new)  # not cached in globals(), so every use warns
     if name in _LAZY or name in _RENAMED:

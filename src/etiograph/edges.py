@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .backends import Backend
+from .errors import warn_deprecated
 from .paths import Evidence
 from .vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
 
@@ -321,13 +322,9 @@ class SparqlEdgeReader:
 def __getattr__(name: str) -> object:
     """``EdgeSource``, the reader's old name, for one release."""
     if name == "EdgeSource":
-        import warnings
-
-        warnings.warn(
+        warn_deprecated(
             "etiograph.edges.EdgeSource is deprecated: it is etiograph.edges.SparqlEdgeReader (it reads edges "
-            "by SPARQL; it holds none); the old name goes in etiograph 0.2",
-            DeprecationWarning,
-            stacklevel=2,
+            "by SPARQL; it holds none); the old name goes in etiograph 0.2"
         )
         return SparqlEdgeReader
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

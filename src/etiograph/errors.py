@@ -65,3 +65,11 @@ class UnknownQueryError(EtiographError):
 
 class EndpointError(EtiographError):
     """A remote SPARQL endpoint that cannot be reached or answers with an error."""
+
+
+def warn_deprecated(message: str) -> None:
+    """Warn the caller's caller that a name is going (one release of grace): the old names of renamed
+    classes, modules and attributes all warn the same way, pointing at the line that used them."""
+    import warnings
+
+    warnings.warn(message, DeprecationWarning, stacklevel=3)

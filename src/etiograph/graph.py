@@ -32,7 +32,7 @@ from .concepts import Concept, ConceptResolver
 from .datafiles import graph_sources
 from .diagnostics import shift_lines
 from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
-from .errors import EtiographError, QueryError
+from .errors import EtiographError, QueryError, warn_deprecated
 from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
@@ -154,13 +154,9 @@ class KnowledgeGraph:
     def edges(self) -> SparqlEdgeReader:
         """Deprecated: the SPARQL edge reader is :attr:`edge_reader`; use the graph's own methods
         (``scheme``, ``edge_evidence``, ``labels`` …) rather than either. Goes in etiograph 0.2."""
-        import warnings
-
-        warnings.warn(
+        warn_deprecated(
             "KnowledgeGraph.edges is deprecated: use the KnowledgeGraph's methods (scheme, causal_predicates, "
-            "edge_evidence, labels, ...); the reader itself is KnowledgeGraph.edge_reader",
-            DeprecationWarning,
-            stacklevel=2,
+            "edge_evidence, labels, ...); the reader itself is KnowledgeGraph.edge_reader"
         )
         return self.edge_reader
 

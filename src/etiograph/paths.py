@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .errors import warn_deprecated
 from .vocab import predicate_label
 
 Adjacency = Mapping[str, set[str]]
@@ -242,13 +243,9 @@ def order_key(path: CausalPath) -> tuple:
 def __getattr__(name: str) -> object:
     """``paths.Path``, the class's old name, for one release: it shadowed ``pathlib.Path``."""
     if name == "Path":
-        import warnings
-
-        warnings.warn(
+        warn_deprecated(
             "etiograph.paths.Path is deprecated (it shadows pathlib.Path): use etiograph.CausalPath; "
-            "the old name goes in etiograph 0.2",
-            DeprecationWarning,
-            stacklevel=2,
+            "the old name goes in etiograph 0.2"
         )
         return CausalPath
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
