@@ -49,7 +49,7 @@ def test_causal_path_is_the_public_name_and_path_a_deprecated_alias():
     namespace: dict[str, object] = {}
     exec("from pathlib import Path\nfrom etiograph import *", namespace)
     assert namespace["Path"].__module__ == "pathlib"  # a star import no longer shadows pathlib.Path
-    assert namespace["CausalPath"] is etiograph.paths.CausalPath
+    assert namespace["CausalPath"] is etiograph.causal.model.CausalPath
     with pytest.warns(DeprecationWarning, match=r"etiograph\.Path is deprecated .* use etiograph\.CausalPath"):
         old = etiograph.Path
     assert old is etiograph.CausalPath

@@ -29,9 +29,9 @@ import rdflib
 from etiograph import KnowledgeGraph
 from etiograph.backends import SelectResult, open_backend
 from etiograph.backends.oxigraph_backend import OxigraphBackend
+from etiograph.causal.model import PathsResult
 from etiograph.datafiles import graph_sources
 from etiograph.errors import EndpointError, UnknownConceptError
-from etiograph.paths import PathsResult
 from etiograph.sparql.named import NamedQuery, all_queries, bind_parameters, parse_query_file
 
 BACKENDS = [

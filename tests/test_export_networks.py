@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etiograph.edges import EdgeFilter
+from etiograph.causal.source import EdgeFilter
 from etiograph.viz import style
 from etiograph.vocab import shorten
 

@@ -97,7 +97,7 @@ def test_check_reuses_sentence_boundaries_without_pysbd(tmp_path):
 
 def test_help_does_not_load_the_query_layer():
     _, modules = modules_after("--help")
-    assert not modules & {"pyoxigraph", "etiograph.graph", "etiograph.edges", "etiograph.causal.index"}
+    assert not modules & {"pyoxigraph", "etiograph.graph", "etiograph.causal.source", "etiograph.causal.index"}
 
 
 def test_paths_uses_the_causal_index_on_the_default_store():

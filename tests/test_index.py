@@ -27,11 +27,11 @@ from test_paths import CAUSAL_LOCAL, random_graphs, turtle
 from test_paths import node as node_iri
 
 from etiograph import KnowledgeGraph, resources
-from etiograph.analysis import betweenness_toward
+from etiograph.causal.analysis import betweenness_toward
 from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
 from etiograph.causal.lookup import StoreLookup
+from etiograph.causal.source import EdgeFilter
 from etiograph.causal.store import use_index
-from etiograph.edges import EdgeFilter
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

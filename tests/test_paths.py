@@ -1,4 +1,4 @@
-"""Causal paths (``KnowledgeGraph.paths``), reach, and the plain path functions of ``etiograph.paths``.
+"""Causal paths (``KnowledgeGraph.paths``), reach, and the plain path functions of ``etiograph.causal.search``.
 
 Three kinds of checks:
 
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from etiograph import EtiographError, KnowledgeGraph, PathsResult
-from etiograph.paths import distances, order_key, prune, simple_paths
+from etiograph.causal.search import distances, order_key, prune, simple_paths
 from etiograph.quotes import normalise_whitespace
 from etiograph.vocab import ETIO, SKOS
 

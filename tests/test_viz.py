@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etiograph import KnowledgeGraph
-from etiograph.edges import EdgeFilter
+from etiograph.causal.source import EdgeFilter
 from etiograph.errors import EtiographError, UnknownConceptError
 from etiograph.viz import build_diagram, diagram_html, diagram_iframe, style, write_gallery
 from etiograph.viz.layout import layered_layout

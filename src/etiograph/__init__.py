@@ -76,10 +76,10 @@ from .errors import DataError, EtiographError, QueryError, UnknownConceptError
 
 if TYPE_CHECKING:
     from .backends import AskResult, GraphResult, SelectResult
-    from .concepts import Concept
-    from .graph import Explanation, KnowledgeGraph, Reach, ReachResult, Step
-    from .paths import CausalPath, Evidence, Hop, Mediator, PathsResult
-    from .reachability import NoPath, why_no_path
+    from .causal.concepts import Concept
+    from .causal.model import CausalPath, Evidence, Explanation, Hop, Mediator, PathsResult, Reach, ReachResult, Step
+    from .causal.reachability import NoPath, why_no_path
+    from .graph import KnowledgeGraph
 
 #: Where each public name lives; imported on first use (PEP 562), so ``etiograph --help`` does not
 #: load pyoxigraph and the query layer (~0.1 s) it never uses.
@@ -87,19 +87,19 @@ _LAZY = {
     "AskResult": "backends",
     "GraphResult": "backends",
     "SelectResult": "backends",
-    "Step": "graph",
-    "Mediator": "paths",
-    "NoPath": "reachability",
-    "why_no_path": "reachability",
-    "Concept": "concepts",
-    "Explanation": "graph",
+    "Step": "causal.model",
+    "Mediator": "causal.model",
+    "NoPath": "causal.reachability",
+    "why_no_path": "causal.reachability",
+    "Concept": "causal.concepts",
+    "Explanation": "causal.model",
     "KnowledgeGraph": "graph",
-    "Reach": "graph",
-    "ReachResult": "graph",
-    "Evidence": "paths",
-    "Hop": "paths",
-    "PathsResult": "paths",
-    "CausalPath": "paths",
+    "Reach": "causal.model",
+    "ReachResult": "causal.model",
+    "Evidence": "causal.model",
+    "Hop": "causal.model",
+    "PathsResult": "causal.model",
+    "CausalPath": "causal.model",
 }
 #: Public names whose class is defined under another name in its module (none now).
 _RENAMED: dict[str, tuple[str, str]] = {}

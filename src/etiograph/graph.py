@@ -20,7 +20,7 @@ search unless asked for, so the first path shows a mechanism.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .backends import Backend, QueryResult, Term, open_backend
-from .concepts import Concept, ConceptResolver
+from .causal.concepts import Concept, ConceptResolver
+from .causal.model import CausalPath, Explanation, Hop, PathsResult, Reach, ReachResult, Step, SummarySupport
+from .causal.search import order_key, simple_paths
+from .causal.source import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .datafiles import graph_sources
 from .diagnostics import shift_lines
-from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .errors import EtiographError, QueryError, warn_deprecated
-from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
@@ -45,60 +46,6 @@ if TYPE_CHECKING:
 ENUMERATION_CAP = 20_000
 #: Default cap on upstream/downstream listings, so a hub's reach cannot flood a terminal.
 REACH_LIMIT = 1_000
-
-
-@dataclass(frozen=True)
-class Reach:
-    """A concept reachable upstream or downstream, at its shortest distance."""
-
-    concept: str
-    label: str
-    distance: int
-
-
-@dataclass(frozen=True)
-class ReachResult:
-    concept: str
-    label: str
-    direction: str
-    reached: tuple[Reach, ...]
-    truncated: bool
-
-
-@dataclass(frozen=True)
-class Step:
-    """One direct cause, effect or counteracting edge of a concept, with its evidence."""
-
-    hop: Hop
-    counteracted_by: tuple[Hop, ...] = ()
-
-
-@dataclass(frozen=True)
-class SummarySupport:
-    """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
-
-    claim: str
-    subject: str
-    object: str
-    paths: PathsResult
-
-    @property
-    def supported(self) -> bool:
-        return self.paths.total > 0
-
-
-@dataclass(frozen=True)
-class Explanation:
-    concept: Concept
-    mechanisms: tuple[str, ...]
-    causes: tuple[Step, ...]
-    effects: tuple[Step, ...]
-    counteracted_by: tuple[Hop, ...]
-    #: Mediators on the causal routes into the concept (see :class:`~etiograph.paths.Mediator` for the
-    #: one meaning), as (label, betweenness toward the concept), highest first.
-    mediators: tuple[tuple[str, float], ...] = field(default=())
-    #: Summary claims the concept takes part in, each with the mechanistic paths that account for it.
-    summaries: tuple[SummarySupport, ...] = field(default=())
 
 
 #: Pairs whose every causal claim is a summary claim: the edges path search leaves out by default.
@@ -569,7 +516,7 @@ class KnowledgeGraph:
 
     def _mediators_upstream(self, target: str, edge_filter: EdgeFilter, max_hops: int = 6) -> list[tuple[str, float]]:
         """Mediators upstream of ``target``, ranked by betweenness toward it: where causal routes converge."""
-        from .analysis import betweenness_toward
+        from .causal.analysis import betweenness_toward
 
         _, adjacency, _ = self._expand(target, edge_filter, forward=False, max_hops=max_hops, limit=REACH_LIMIT)
         scores = betweenness_toward(adjacency, target)

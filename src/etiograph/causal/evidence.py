@@ -17,7 +17,7 @@ Layout (integers in flat arrays, strings in blobs; everything reads straight fro
 
 A claim belongs to an edge when it has ``rdf:subject`` and ``rdf:object`` the edge's ends and an
 ``rdf:predicate`` among the index's predicates; the answers are those of
-:class:`etiograph.causal.lookup.StoreLookup` and :meth:`etiograph.edges.SparqlEdgeReader.evidence`
+:class:`etiograph.causal.lookup.StoreLookup` and :meth:`etiograph.causal.source.SparqlEdgeReader.evidence`
 (the tests compare all three).
 """
 
@@ -32,7 +32,7 @@ from .strings import INT, StringTable
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from ..edges import EdgeFilter, SparqlEdgeReader
+    from .source import EdgeFilter, SparqlEdgeReader
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ETIO = "https://w3id.org/etiograph/ontology#"

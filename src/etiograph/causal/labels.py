@@ -4,7 +4,7 @@ Why: in a persistent store (RocksDB) every pattern lookup costs ~40 µs, so the 
 4-hop answer and the two names it resolves cost more than the search itself. Built by one scan of
 ``skos:prefLabel`` and one of ``skos:altLabel`` and saved with the index, they are answered from
 memory-mapped arrays. Answers are those of the store: :meth:`etiograph.causal.lookup.StoreLookup.labels`
-for labels and the exact-label step of :meth:`etiograph.concepts.ConceptResolver.resolve` (a label equal
+for labels and the exact-label step of :meth:`etiograph.causal.concepts.ConceptResolver.resolve` (a label equal
 to the name, English-tagged first, then plain), which the tests compare.
 """
 

@@ -10,10 +10,10 @@ import weakref
 from pathlib import Path
 
 from ..backends import Backend
-from ..edges import SparqlEdgeReader
 from ..vocab import COUNTERACTS
 from .index import INDEX_FILE, CausalIndex, load_or_build
 from .lookup import StoreLookup
+from .source import SparqlEdgeReader
 
 #: One index per open backend, shared by every KnowledgeGraph over it, with the load generation it reflects.
 _BUILT: weakref.WeakKeyDictionary[object, tuple[int, CausalIndex]] = weakref.WeakKeyDictionary()

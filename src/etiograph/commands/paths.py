@@ -3,7 +3,7 @@
 Text: a summary of the best ``--limit`` paths (default 10) that fits a screen, hubs first;
 ``--all`` for every path, ``--evidence`` for each hop's claims and quotes. JSON, CSV and Turtle
 hold every path unless ``--limit`` is given. An empty answer says why (see
-:mod:`etiograph.reachability`).
+:mod:`etiograph.causal.reachability`).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         limit = DEFAULT_LIMIT
     no_path = None
     if not result.paths:
-        from ..reachability import why_no_path
+        from ..causal.reachability import why_no_path
 
         no_path = why_no_path(kg, result)
     if args.format == "turtle":

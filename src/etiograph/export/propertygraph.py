@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..edges import chunks, values
+from ..causal.source import chunks, values
 from ..errors import EtiographError
 from ..vocab import BIOLINK, ETIO, SKOS, shorten
 

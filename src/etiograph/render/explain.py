@@ -10,8 +10,8 @@ from .paths import claim_order, display_quote, hop_json
 from .terminal import join_wrapped, wrap
 
 if TYPE_CHECKING:
+    from ..causal.model import Hop
     from ..graph import Explanation
-    from ..paths import Hop
 
 EXPLAIN_SCHEMA = "etiograph.explain/1"
 #: What the mediator scores mean, said once in plain words.

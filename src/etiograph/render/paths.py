@@ -12,15 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..causal.model import Evidence, Hop, PathsResult
+from ..causal.reachability import filters_text
 from ..certainty import word
-from ..paths import Evidence, Hop, PathsResult
-from ..reachability import filters_text
 from ..vocab import predicate_label, shorten
 from .terminal import join_wrapped, wrap
 
 if TYPE_CHECKING:
+    from ..causal.reachability import NoPath
     from ..graph import KnowledgeGraph
-    from ..reachability import NoPath
 
 PATHS_SCHEMA = "etiograph.paths/2"
 #: Paths the text summary shows unless ``--limit`` or ``--all`` says otherwise.

@@ -3,7 +3,7 @@
 Two views. With a source and a target, the links are the hops of ``kg.paths`` (so names, alt
 labels, CURIEs and IRIs resolve as everywhere, and the counts match ``etiograph paths``).
 Without them, every concept joined by a causal or counteracting relation. Both can be limited
-to one mechanism. Every query binds store-provided terms only, as :mod:`etiograph.edges` does.
+to one mechanism. Every query binds store-provided terms only, as :mod:`etiograph.causal.source` does.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
-from ..edges import EdgeFilter, chunks, predicate_filter, values
+from ..causal.model import Evidence
+from ..causal.source import EdgeFilter, chunks, predicate_filter, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
-from ..paths import Evidence
 from ..vocab import SPARQL_PROLOGUE, shorten
 from . import DEFAULT_LIMIT, select, style
 
@@ -303,7 +303,7 @@ def telling_quote(hop) -> str | None:
     """The sentence a story shows for a hop: among the quotes of its firmest claims, the one that
     names most of both ends (a hop's first quote can be about something else), then the shortest.
 
-    >>> from etiograph.paths import Evidence, Hop
+    >>> from etiograph.causal.model import Evidence, Hop
     >>> hop = Hop("a", "b", "inflammation", "leg cramps", "p", (Evidence("c", "p", "can", 6, (), (
     ...     "While medication-induced cramps are less common, they remain possible.",
     ...     "Inflammation near the pelvis can trigger leg cramps.")),))

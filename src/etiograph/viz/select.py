@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..edges import chunks, values
+from ..causal.source import chunks, values
 from ..vocab import SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
+    from ..causal.model import CausalPath
     from ..graph import KnowledgeGraph
-    from ..paths import CausalPath
 
 
 _SUMMARY = """SELECT DISTINCT ?claim WHERE {{ {values}

@@ -1,21 +1,19 @@
-"""Causal path search: plain functions over a small adjacency, plus the result types.
+"""The answers of the causal layer: evidence, hops, paths, reach and explanations.
 
-The search never loads the whole graph. :mod:`etiograph.edges` expands breadth-first from the
-source and from the target at once (so a 4-hop search reaches 2 hops each way), and only the
-edges that can lie on a short enough path come here. Enumeration is a bounded depth-first
-search; tests check it against ``networkx.all_simple_paths``.
+Plain frozen records, shared by every engine (SPARQL edge reader, compact index) and every face
+(CLI text, JSON, diagrams, exports), so an answer means the same thing wherever it is shown.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .errors import warn_deprecated
-from .vocab import predicate_label
+from ..vocab import predicate_label
 
-Adjacency = Mapping[str, set[str]]
+if TYPE_CHECKING:
+    from .concepts import Concept
 
 
 @dataclass(frozen=True)
@@ -152,100 +150,55 @@ class PathsResult:
         return [Mediator(c, labels[c], k, k / n) for c, k in ranked]
 
 
-def distances(adjacency: Adjacency, start: str, limit: int) -> dict[str, int]:
-    """Breadth-first hop counts from ``start`` along ``adjacency``, up to ``limit`` hops.
+@dataclass(frozen=True)
+class Reach:
+    """A concept reachable upstream or downstream, at its shortest distance."""
 
-    >>> distances({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a", 5)
-    {'a': 0, 'b': 1, 'c': 2}
-    """
-    seen = {start: 0}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if seen[node] >= limit:
-            continue
-        for nxt in adjacency.get(node, ()):
-            if nxt not in seen:
-                seen[nxt] = seen[node] + 1
-                queue.append(nxt)
-    return seen
+    concept: str
+    label: str
+    distance: int
 
 
-def reverse(adjacency: Adjacency) -> dict[str, set[str]]:
-    """The same edges pointing the other way."""
-    out: dict[str, set[str]] = {}
-    for u, vs in adjacency.items():
-        for v in vs:
-            out.setdefault(v, set()).add(u)
-    return out
+@dataclass(frozen=True)
+class ReachResult:
+    concept: str
+    label: str
+    direction: str
+    reached: tuple[Reach, ...]
+    truncated: bool
 
 
-def prune(adjacency: Adjacency, source: str, target: str, max_hops: int) -> dict[str, set[str]]:
-    """Keep only edges that lie on some walk source → target of at most ``max_hops`` hops.
+@dataclass(frozen=True)
+class Step:
+    """One direct cause, effect or counteracting edge of a concept, with its evidence."""
 
-    >>> prune({"s": {"a", "x"}, "a": {"t"}, "x": {"y"}}, "s", "t", 3)
-    {'s': {'a'}, 'a': {'t'}}
-    """
-    forward = distances(adjacency, source, max_hops)
-    backward = distances(reverse(adjacency), target, max_hops)
-    kept: dict[str, set[str]] = {}
-    for u, vs in adjacency.items():
-        if u not in forward:
-            continue
-        for v in vs:
-            if v in backward and forward[u] + 1 + backward[v] <= max_hops:
-                kept.setdefault(u, set()).add(v)
-    return kept
+    hop: Hop
+    counteracted_by: tuple[Hop, ...] = ()
 
 
-def simple_paths(adjacency: Adjacency, source: str, target: str, max_hops: int) -> Iterator[tuple[str, ...]]:
-    """Every simple path (no node twice) from ``source`` to ``target`` with at most ``max_hops`` edges.
+@dataclass(frozen=True)
+class SummarySupport:
+    """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
 
-    Depth-first over a pruned adjacency; lazily yielded, so callers can stop early.
+    claim: str
+    subject: str
+    object: str
+    paths: PathsResult
 
-    >>> sorted(simple_paths({"s": {"a", "t"}, "a": {"t", "s"}}, "s", "t", 3))
-    [('s', 'a', 't'), ('s', 't')]
-    """
-    if source == target or max_hops < 1:
-        return
-    graph = prune(adjacency, source, target, max_hops)
-    to_target = distances(reverse(graph), target, max_hops)
-    stack: list[tuple[str, Iterator[str]]] = [(source, iter(sorted(graph.get(source, ()))))]
-    on_path = [source]
-    visited = {source}
-    while stack:
-        _node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            visited.discard(on_path.pop())
-            continue
-        if child in visited:
-            continue
-        depth = len(on_path)  # edges used once child is appended
-        if child == target:
-            yield (*on_path, child)
-            continue
-        if depth + to_target.get(child, max_hops + 1) > max_hops:
-            continue
-        on_path.append(child)
-        visited.add(child)
-        stack.append((child, iter(sorted(graph.get(child, ())))))
+    @property
+    def supported(self) -> bool:
+        return self.paths.total > 0
 
 
-def order_key(path: CausalPath) -> tuple:
-    """Shortest first, then strongest weakest link, then best supported (the most claims behind its
-    thinnest hop: a chain is as well supported as that link), then alphabetically for a stable order."""
-    support = min((len(h.evidence) for h in path.hops), default=0)
-    return (path.length, -path.rank, -support, path.labels)
-
-
-def __getattr__(name: str) -> object:
-    """``paths.Path``, the class's old name, for one release: it shadowed ``pathlib.Path``."""
-    if name == "Path":
-        warn_deprecated(
-            "etiograph.paths.Path is deprecated (it shadows pathlib.Path): use etiograph.CausalPath; "
-            "the old name goes in etiograph 0.2"
-        )
-        return CausalPath
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+@dataclass(frozen=True)
+class Explanation:
+    concept: Concept
+    mechanisms: tuple[str, ...]
+    causes: tuple[Step, ...]
+    effects: tuple[Step, ...]
+    counteracted_by: tuple[Hop, ...]
+    #: Mediators on the causal routes into the concept (see :class:`~etiograph.causal.model.Mediator` for the
+    #: one meaning), as (label, betweenness toward the concept), highest first.
+    mediators: tuple[tuple[str, float], ...] = field(default=())
+    #: Summary claims the concept takes part in, each with the mechanistic paths that account for it.
+    summaries: tuple[SummarySupport, ...] = field(default=())

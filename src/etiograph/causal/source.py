@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .backends import Backend
-from .errors import warn_deprecated
-from .paths import Evidence
-from .vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
+from ..backends import Backend
+from ..vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
+from .model import Evidence
 
 BATCH = 400
 
@@ -318,13 +317,3 @@ class SparqlEdgeReader:
         best = {iri: min(options)[1] for iri, options in found.items()}
         return {i: best.get(i) or i.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] for i in iri_list}
 
-
-def __getattr__(name: str) -> object:
-    """``EdgeSource``, the reader's old name, for one release."""
-    if name == "EdgeSource":
-        warn_deprecated(
-            "etiograph.edges.EdgeSource is deprecated: it is etiograph.edges.SparqlEdgeReader (it reads edges "
-            "by SPARQL; it holds none); the old name goes in etiograph 0.2"
-        )
-        return SparqlEdgeReader
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

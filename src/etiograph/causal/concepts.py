@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .backends import Backend
-from .errors import UnknownConceptError
-from .vocab import SPARQL_PROLOGUE, expand_curie, shorten
+from ..backends import Backend
+from ..errors import UnknownConceptError
+from ..vocab import SPARQL_PROLOGUE, expand_curie, shorten
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
-    from .paths import PathsResult
+    from ..graph import KnowledgeGraph
+    from .model import PathsResult
 
 #: How many nearby concepts an answer names on each side.
 NEAREST = 8

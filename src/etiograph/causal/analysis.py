@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 
-from .paths import CausalPath
+from .model import CausalPath
 
 
 def betweenness_toward(adjacency: Mapping[str, set[str]], target: str) -> dict[str, float]:
@@ -87,7 +87,7 @@ def _shortest_paths(
 def bottlenecks(paths: Sequence[CausalPath], source: str, target: str) -> list[str]:
     """The smallest set of intermediate concepts whose removal cuts every one of ``paths``.
 
-    >>> from etiograph.paths import Hop
+    >>> from etiograph.causal.model import Hop
     >>> def path(*nodes):
     ...     return CausalPath(tuple(Hop(u, v, u, v, "p", ()) for u, v in zip(nodes, nodes[1:])))
     >>> bottlenecks([path("s", "d", "a", "t"), path("s", "d", "b", "t")], "s", "t")
