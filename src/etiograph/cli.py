@@ -6,6 +6,8 @@ them, so ``etiograph --help`` and ``etiograph paths`` start fast.
 
 from __future__ import annotations
 
+__all__ = ["build_parser", "main"]
+
 import argparse
 import importlib
 import sys
@@ -211,6 +213,9 @@ FAST_EXIT = frozenset(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``etiograph`` with ``argv`` (default: the process's arguments) and return the exit code:
+    0 done, 1 a check that found problems (``check``, ``build --check``), 2 a usage or data error (one
+    line on stderr, never a traceback), 130 interrupted."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     undecodable = _first_undecodable(arguments)
     if undecodable is not None:

@@ -5,6 +5,15 @@ The CLI turns each into a message and an exit code; none should surface as a tra
 
 from __future__ import annotations
 
+__all__ = [
+    "DataError",
+    "EndpointError",
+    "EtiographError",
+    "QueryError",
+    "UnknownConceptError",
+    "UnknownQueryError",
+]
+
 from collections.abc import Sequence
 from pathlib import Path
 

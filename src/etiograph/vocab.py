@@ -5,6 +5,40 @@ Plain strings, so importing them costs nothing (no rdflib, no pyoxigraph).
 
 from __future__ import annotations
 
+__all__ = [
+    "BIOLINK",
+    "CAUSALLY_RELATED_TO",
+    "CAUSES_OR_CONTRIBUTES_TO",
+    "CERT",
+    "CLAIM",
+    "COUNTERACTS",
+    "DCTERMS",
+    "ETIO",
+    "KG",
+    "MECH",
+    "MESH",
+    "NP",
+    "OA",
+    "OBO",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "RISK",
+    "SH",
+    "SKOS",
+    "SOURCE",
+    "SPARQL_PROLOGUE",
+    "VOID",
+    "WD",
+    "XSD",
+    "expand_curie",
+    "predicate_label",
+    "shorten",
+]
+
 ETIO = "https://w3id.org/etiograph/ontology#"
 MECH = "https://w3id.org/etiograph/ontology/mechanism/"
 CERT = "https://w3id.org/etiograph/ontology/certainty/"

@@ -29,6 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import formats
+from ..datafiles import graph_sources
+
+__all__ = ["FORMATS", "graph_sources", "serialize"]
 
 #: The RDF formats, and the file extension each conventionally takes (:func:`serialize` also writes
 #: the property-graph formats of :mod:`etiograph.formats`).
@@ -38,10 +41,10 @@ FORMATS: dict[str, str] = {name: formats.by_name(name).extension for name in for
 def serialize(paths: Sequence[Path], fmt: str) -> bytes:
     """The graph read from ``paths`` in format ``fmt`` (one of :data:`FORMATS`), the same bytes on every run.
 
-    ``paths`` usually comes from :func:`etiograph.datafiles.graph_sources`; a file that is not valid
+    ``paths`` usually comes from :func:`graph_sources` (the bundled graph's files, or yours); a file that is not valid
     Turtle raises :class:`etiograph.errors.DataError` naming it and the line.
 
-    >>> from etiograph.datafiles import graph_sources
+    >>> from etiograph.export import graph_sources
     >>> nt = serialize(graph_sources(), "nt")
     >>> nt == serialize(graph_sources(), "nt") and nt.splitlines() == sorted(nt.splitlines())
     True

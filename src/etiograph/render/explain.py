@@ -40,6 +40,7 @@ def _hop_line(hop: Hop, columns: int | None) -> list[str]:
 
 
 def explain_text(ex: Explanation, columns: int | None = None) -> str:
+    """The explanation as the terminal shows it: the concept, then its causes, effects and what counteracts it, wrapped to ``columns``."""
     c = ex.concept
     kinds = ", ".join(k.split(":")[-1].rsplit("#", 1)[-1] for k in c.kinds) or "concept"
     lines = wrap(f"{c.label}  ({c.curie}; {kinds})", columns)
@@ -107,6 +108,7 @@ def explain_text(ex: Explanation, columns: int | None = None) -> str:
 
 
 def explain_dict(ex: Explanation) -> dict:
+    """The explanation as plain data (schema ``EXPLAIN_SCHEMA``), for programs; ``explain_json`` writes it."""
     c = ex.concept
     return {
         "schema": EXPLAIN_SCHEMA,
@@ -130,5 +132,5 @@ def explain_dict(ex: Explanation) -> dict:
 
 
 def explain_json(ex: Explanation) -> str:
-
+    """The explanation as a JSON document (``explain --format json``)."""
     return json.dumps(explain_dict(ex), indent=2, ensure_ascii=False) + "\n"

@@ -128,6 +128,7 @@ def paths_dict(
 def paths_json(
     result: PathsResult, limit: int | None = None, sections: Sections | None = None, no_path: NoPath | None = None
 ) -> str:
+    """The paths as a JSON document (``paths --format json``, schema ``PATHS_SCHEMA``); see :func:`paths_dict`."""
     import json
 
     return json.dumps(paths_dict(result, limit, sections, no_path), indent=2, ensure_ascii=False) + "\n"
@@ -321,6 +322,7 @@ def _no_path_lines(no_path: NoPath | None, columns: int | None) -> list[str]:
 
 # -- csv and turtle ---------------------------------------------------------------------------------------
 def paths_csv(result: PathsResult, limit: int | None = None) -> str:
+    """One row per hop of each path, for spreadsheets (``paths --format csv``)."""
     import csv
     import io
 

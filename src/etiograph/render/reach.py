@@ -33,6 +33,7 @@ def reach_text(result: ReachResult, columns: int | None = None) -> str:
 
 
 def reach_dict(result: ReachResult) -> dict:
+    """The reach listing as plain data (schema ``REACH_SCHEMA``), for programs."""
     return {
         "schema": REACH_SCHEMA,
         "concept": {"iri": result.concept, "label": result.label},
@@ -43,12 +44,14 @@ def reach_dict(result: ReachResult) -> dict:
 
 
 def reach_json(result: ReachResult) -> str:
+    """The reach listing as a JSON document (``upstream``/``downstream --format json``)."""
     import json
 
     return json.dumps(reach_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
 def reach_csv(result: ReachResult) -> str:
+    """One row per reached concept with its distance, for spreadsheets."""
     import csv
     import io
 

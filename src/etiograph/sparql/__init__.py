@@ -3,5 +3,33 @@
 answers in the W3C results formats (JSON, XML, CSV, TSV) and as tables. Nothing here runs a query:
 that is the KnowledgeGraph's job (``kg.run_named``, ``kg.query``).
 
-Imports nothing on its own, so ``etiograph --help`` does not pay for what it does not use.
+Imports nothing on its own, so ``etiograph --help`` does not pay for what it does not use: the
+public names below load their module on first use (PEP 562).
+
+>>> from etiograph.sparql import get_query
+>>> get_query("infection-comparison").title != ""
+True
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__all__ = ["NamedQuery", "Parameter", "all_queries", "bind_parameters", "get_query", "parse_query_file"]
+
+if TYPE_CHECKING:
+    from .named import NamedQuery, Parameter, all_queries, bind_parameters, get_query, parse_query_file
+
+
+def __getattr__(name: str) -> object:
+    if name in __all__:
+        from . import named
+
+        value = getattr(named, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

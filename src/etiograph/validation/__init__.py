@@ -1,1 +1,4 @@
-"""Checking a graph: SHACL shapes evaluated by pyoxigraph (:mod:`.shacl`); ``etiograph.validate`` runs it."""
+"""Checking a graph: SHACL shapes evaluated by pyoxigraph (:mod:`.shacl`); ``etiograph.validate`` runs it.
+
+Internal: ``etiograph validate`` is the interface; these modules may move.
+"""
