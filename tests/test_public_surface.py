@@ -35,7 +35,9 @@ DOORS = (
 #: Packages that are implementation: reached through the doors, free to move between releases.
 INTERNAL = ("etiograph.causal", "etiograph.commands", "etiograph.curation", "etiograph.validation")
 
-IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(etiograph[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)|import[ \t]+(etiograph[\w.]*))", re.M)
+IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(etiograph[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)|import[ \t]+(etiograph[\w.]*))", re.M
+)
 
 
 def imports(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -106,5 +108,56 @@ def test_documentation_imports_only_public_names():
 
 
 def test_the_scan_catches_an_internal_import():
-    assert imports("x = 1\nfrom etiograph.datafiles import graph_sources\n") == [("etiograph.datafiles", ("graph_sources",))]
+    assert imports("x = 1\nfrom etiograph.datafiles import graph_sources\n") == [
+        ("etiograph.datafiles", ("graph_sources",))
+    ]
     assert "etiograph.datafiles" not in DOORS
+
+
+#: Old module paths kept for one release: (old module, a name it held, where that name lives now).
+MOVED = [
+    ("etiograph.paths", "CausalPath", "etiograph.causal.model"),
+    ("etiograph.paths", "simple_paths", "etiograph.causal.search"),
+    ("etiograph.edges", "SparqlEdgeReader", "etiograph.causal.source"),
+    ("etiograph.concepts", "ConceptResolver", "etiograph.causal.concepts"),
+    ("etiograph.analysis", "betweenness_toward", "etiograph.causal.analysis"),
+    ("etiograph.reachability", "why_no_path", "etiograph.causal.reachability"),
+    ("etiograph.named_queries", "all_queries", "etiograph.sparql.named"),
+]
+
+
+@pytest.mark.parametrize(("old", "name", "new"), MOVED)
+def test_old_module_paths_hand_over_the_same_object_with_a_warning(old: str, name: str, new: str):
+    module = importlib.import_module(old)
+    with pytest.warns(
+        DeprecationWarning, match=rf"^{re.escape(old)} has moved: import {name} from {re.escape(new)};"
+    ) as record:
+        value = getattr(module, name)
+    assert value is getattr(importlib.import_module(new), name)
+    assert [w.filename for w in record] == [__file__]  # the warning points at the line that used the old path
+
+
+def test_a_from_import_of_an_old_path_warns_at_the_importing_line():
+    namespace: dict[str, object] = {}
+    with pytest.warns(DeprecationWarning, match=r"etiograph\.causal\.source") as record:
+        exec(compile("from etiograph.edges import EdgeFilter", "user_script.py", "exec"), namespace)
+    assert record[0].filename == "user_script.py"
+    assert namespace["EdgeFilter"] is importlib.import_module("etiograph.causal.source").EdgeFilter
+
+
+@pytest.mark.parametrize(
+    ("old", "name", "new_name", "message"),
+    [
+        ("etiograph.paths", "Path", "CausalPath", r"etiograph\.paths\.Path is deprecated \(it shadows pathlib\.Path\)"),
+        ("etiograph.edges", "EdgeSource", "SparqlEdgeReader", r"etiograph\.edges\.EdgeSource is deprecated"),
+    ],
+)
+def test_renamed_names_on_old_paths_say_their_new_name(old: str, name: str, new_name: str, message: str):
+    with pytest.warns(DeprecationWarning, match=message):
+        value = getattr(importlib.import_module(old), name)
+    assert value.__name__ == new_name
+
+
+def test_an_old_path_does_not_invent_names():
+    with pytest.raises(AttributeError, match=r"etiograph\.paths"):
+        importlib.import_module("etiograph.paths").no_such_name  # noqa: B018

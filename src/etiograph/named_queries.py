@@ -1,4 +1,5 @@
-"""Moved to :mod:`etiograph.sparql.named`; this name stays so that scripts and notebooks importing
-``etiograph.named_queries`` keep working."""
+"""Moved to :mod:`etiograph.sparql` (names) and :mod:`etiograph.sparql.named`; this path answers for one release, with a DeprecationWarning naming the new home."""
 
-from .sparql.named import NamedQuery, Parameter, all_queries, bind_parameters, get_query, parse_query_file  # noqa: F401
+from ._moved import forwarding
+
+__getattr__ = forwarding(__name__, ("etiograph.sparql.named",))
