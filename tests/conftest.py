@@ -94,7 +94,7 @@ def article_text() -> str:
         reason = f"the article {data.ARTICLE} is not beside this checkout"
         print(f"skipped: {reason}")
         pytest.skip(reason)
-    from etiograph.quotes import normalise_whitespace
+    from etiograph.validation.quotes import normalise_whitespace
 
     return normalise_whitespace(data.ARTICLE.read_text(encoding="utf-8"))
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from etiograph import EtiographError, KnowledgeGraph, PathsResult
 from etiograph.causal.search import distances, order_key, prune, simple_paths
-from etiograph.quotes import normalise_whitespace
+from etiograph.validation.quotes import normalise_whitespace
 from etiograph.vocab import ETIO, SKOS
 
 RDF = rdflib.RDF

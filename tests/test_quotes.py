@@ -1,4 +1,4 @@
-"""Quote fidelity: every quote of the graph stands verbatim in the article (etiograph.quotes)."""
+"""Quote fidelity: every quote of the graph stands verbatim in the article (etiograph.validation.quotes)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from etiograph import resources
 from etiograph.datafiles import graph_sources, read_rdflib
-from etiograph.quotes import QuoteProblem, check_quotes, count_quotes, normalise_whitespace
-from etiograph.validate import validate
+from etiograph.validation.quotes import QuoteProblem, check_quotes, count_quotes, normalise_whitespace
+from etiograph.validation.report import validate
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 ETIO = rdflib.Namespace("https://w3id.org/etiograph/ontology#")

@@ -20,7 +20,7 @@ import rdflib
 from etiograph import resources
 from etiograph.datafiles import graph_sources
 from etiograph.errors import DataError
-from etiograph.validate import Problem, ValidationReport, validate
+from etiograph.validation.report import Problem, ValidationReport, validate
 
 CASES = Path(__file__).parent / "data" / "shapes"
 VALID = sorted((CASES / "valid").glob("*.ttl"))

@@ -10,7 +10,7 @@ import pytest
 
 from etiograph import resources
 from etiograph.datafiles import graph_sources
-from etiograph.validate import validate
+from etiograph.validation.report import validate
 from etiograph.validation.shacl import ShapesGraph, Unsupported, compile_shapes
 
 CASES = sorted((Path(__file__).parent / "data" / "shapes").glob("*/*.ttl"))

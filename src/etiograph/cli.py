@@ -77,7 +77,7 @@ def emit(args: argparse.Namespace, data: bytes | str) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import resources
     from .datafiles import graph_sources
-    from .validate import validate
+    from .validation.report import validate
 
     article = Path(args.article) if args.article else resources.article_file()
 

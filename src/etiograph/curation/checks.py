@@ -285,7 +285,7 @@ def _table_quotes(source, text: str) -> tuple[list[tuple[int, int]], list[Proble
     if not source.extra_turtle:
         return [], []
     from ..datafiles import read_store
-    from ..quotes import check_quotes, ox_number
+    from ..validation.quotes import check_quotes, ox_number
     from ..vocab import OA
 
     store = read_store(source.extra_turtle)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .vocab import ETIO, OA, RDF
+from ..vocab import ETIO, OA, RDF
 
 if TYPE_CHECKING:
     import pyoxigraph

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import resources
-from .datafiles import read_rdflib
-from .errors import DataError
-from .vocab import ETIO, RDF, RDFS, SH, SKOS, shorten
+from .. import resources
+from ..datafiles import read_rdflib
+from ..errors import DataError
+from ..vocab import ETIO, RDF, RDFS, SH, SKOS, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -157,7 +157,7 @@ def validate(
     if all(p.resolve() != ontology.resolve() for p in files):
         files.insert(0, ontology)
     if engine == "oxigraph":
-        from .validation.shacl import Unsupported
+        from .shacl import Unsupported
 
         try:
             return _validate_oxigraph(files, article, say)
@@ -171,8 +171,8 @@ def _validate_oxigraph(files: list[Path], article: Path | None, say: Callable[[s
 
     import pyoxigraph as ox
 
-    from .diagnostics import turtle_syntax_error as syntax_error
-    from .validation.shacl import ShapesGraph, compile_shapes, run_checks
+    from ..diagnostics import turtle_syntax_error as syntax_error
+    from .shacl import ShapesGraph, compile_shapes, run_checks
 
     started = time.perf_counter()
     store = ox.Store()
