@@ -123,6 +123,8 @@ MOVED = [
     ("etiograph.analysis", "betweenness_toward", "etiograph.causal.analysis"),
     ("etiograph.reachability", "why_no_path", "etiograph.causal.reachability"),
     ("etiograph.named_queries", "all_queries", "etiograph.sparql.named"),
+    ("etiograph.validate", "validate", "etiograph.validation.report"),
+    ("etiograph.quotes", "check_quotes", "etiograph.validation.quotes"),
 ]
 
 
