@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from etiograph.cli import main
+from etiograph.commands.export import UsageError, check_creator, write_split
 from etiograph.export import canonical, nanopub, trig
-from etiograph.export.command import UsageError, check_creator, write_split
 from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
 
 #: One nanopublication per claim, each validated by the nanopub package: ~19 s of CPU.

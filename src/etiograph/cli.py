@@ -12,26 +12,24 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .commands._graph import open_graph  # noqa: F401  (commands import it from here too)
 from .errors import EtiographError
 
-if TYPE_CHECKING:
-    pass
-
-#: Commands that live in their own modules: each provides ``configure(parser)`` and ``run(args)``.
+#: Every command: the module (``etiograph.commands.<name>``) that provides ``configure(parser)`` and
+#: ``run(args)``, and the one-line help ``etiograph --help`` lists (in this order).
 PLUGIN_COMMANDS = {
+    "validate": ("etiograph.commands.validate", "check the graph against the SHACL shapes and the article's text"),
+    "export": ("etiograph.commands.export", "write the graph as one deterministic file (RDF) or a network for graph tools"),
     "paths": ("etiograph.commands.paths", "Causal paths between two concepts: the best first, each hop with its evidence."),
     "upstream": ("etiograph.commands.reach", "Everything that can lead to a concept, nearest first."),
     "downstream": ("etiograph.commands.reach", "Everything a concept can lead to, nearest first."),
     "explain": ("etiograph.commands.explain", "A concept's mechanisms, causes, effects, counter-measures and hubs."),
     "queries": ("etiograph.commands.queries", "List the named SPARQL queries."),
     "query": ("etiograph.commands.query", "Run a named query, a .rq file or SPARQL text."),
-    "viz": ("etiograph.viz.command", "Draw interactive causal-path diagrams (self-contained, offline HTML)."),
-    "serve": ("etiograph.server.command", "Serve the graph as a read-only SPARQL 1.1 endpoint with a query page."),
-    "docs": ("etiograph.ontodoc.command", "Write offline HTML documentation of the ontology, its concept schemes and concepts."),
+    "viz": ("etiograph.commands.viz", "Draw interactive causal-path diagrams (self-contained, offline HTML)."),
+    "serve": ("etiograph.commands.serve", "Serve the graph as a read-only SPARQL 1.1 endpoint with a query page."),
+    "docs": ("etiograph.commands.docs", "Write offline HTML documentation of the ontology, its concept schemes and concepts."),
     "build": ("etiograph.commands.build", "Compile the claim sheets (graph/sources/*/claims.tsv, graph/concepts.tsv) into the graph's Turtle."),
     "check": ("etiograph.commands.check", "Curation checks of the claim sheets: quotes, hedges, wording, names, coverage, conflicts."),
     "draft": ("etiograph.commands.draft", "Candidate claim rows for a new article (a sheet to edit, never graph data)."),
@@ -73,68 +71,7 @@ def emit(args: argparse.Namespace, data: bytes | str) -> None:
     write_bytes_atomic(getattr(args, "output", None) or "-", payload)
 
 
-# -- validate / export ------------------------------------------------------------------------------
-def cmd_validate(args: argparse.Namespace) -> int:
-    from . import resources
-    from .datafiles import graph_sources
-    from .validation.report import validate
-
-    article = Path(args.article) if args.article else resources.article_file()
-
-    def progress(line: str) -> None:  # on stderr, so the verdict on stdout stays one clean answer
-        print(f"validate: {line}", file=sys.stderr, flush=True)
-
-    report = validate(graph_sources(args.data), article=article, engine=args.engine, progress=progress)
-    print(report.text())
-    if article is None:
-        print("note: source article not found, quotes not checked (pass --article FILE)", file=sys.stderr)
-    return 0 if report.conforms else 1
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from .export.command import run  # RDF formats and --split; network formats via etiograph.export.networks
-
-    return run(args)
-
-
 # -- parser -------------------------------------------------------------------------------------------
-#: The two commands defined in this module: their one-line help, listed by ``etiograph --help``.
-BUILTIN_COMMANDS = {
-    "validate": "check the graph against the SHACL shapes and the article's text",
-    "export": "write the graph as one deterministic file (RDF) or a network for graph tools",
-}
-
-
-def configure_validate(p: argparse.ArgumentParser) -> None:
-    add_data_options(p, remote=False)
-    p.add_argument(
-        "--article", metavar="FILE", help="the source text to check quotes against (default: ../shared/source)"
-    )
-    p.add_argument(
-        "--engine",
-        choices=["oxigraph", "pyshacl"],
-        default="oxigraph",
-        help="oxigraph: the shapes compiled to SPARQL (default, fast); pyshacl: the reference implementation",
-    )
-    p.set_defaults(handler=cmd_validate)
-
-
-def configure_export(p: argparse.ArgumentParser) -> None:
-    add_data_options(p, remote=False)
-    from . import formats
-    from .export import command as export_command
-    from .export import networks
-
-    p.add_argument(
-        "--format",
-        choices=formats.names(),
-        help="default: from -o's extension (.ttl .nt .jsonld .trig ...), else turtle",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
-    p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
-    export_command.add_options(p)
-    networks.add_options(p)
-    p.set_defaults(handler=cmd_export)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -143,7 +80,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     Configuring a plugin imports its module, and every subparser costs argparse work: ``etiograph
     paths`` builds the ``paths`` parser alone (a cold start pays for what it runs, nothing else).
     ``etiograph --help`` (``command=""``) and an unknown name list every command with its one-line
-    help from the tables above, configuring none.
+    help from the table above, configuring none.
     """
     parser = argparse.ArgumentParser(
         prog="etiograph",
@@ -155,14 +92,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"etiograph {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    known = command in BUILTIN_COMMANDS or command in PLUGIN_COMMANDS
-
-    for name, helptext in BUILTIN_COMMANDS.items():
-        if known and name != command:
-            continue
-        p = sub.add_parser(name, help=helptext)
-        if command is None or name == command:
-            configure_validate(p) if name == "validate" else configure_export(p)
+    known = command in PLUGIN_COMMANDS
 
     for name, (module, helptext) in PLUGIN_COMMANDS.items():
         if known and name != command:

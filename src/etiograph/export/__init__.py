@@ -16,7 +16,7 @@ with W3C RDFC-1.0; :mod:`~etiograph.export.layout` decides which blank nodes nes
 things are written; :mod:`~etiograph.export.turtle`, :mod:`~etiograph.export.ntriples`,
 :mod:`~etiograph.export.jsonld` and :mod:`~etiograph.export.trig` write the syntax, and
 :mod:`~etiograph.export.nanopub` builds the nanopublications' quads. Which format is which lives in
-:mod:`etiograph.formats`; :mod:`~etiograph.export.command` is ``etiograph export`` (format from ``-o``,
+:mod:`etiograph.formats`; :mod:`etiograph.commands.export` is ``etiograph export`` (format from ``-o``,
 ``--split``, ``--creator``); the property-graph formats (KGX, GraphML, Cytoscape, CX2) are written by
 :mod:`~etiograph.export.networks` from :mod:`~etiograph.export.propertygraph`.
 

@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..cli import open_graph
-    from . import write_docs
+    from ..ontodoc import write_docs
 
     files = write_docs(open_graph(args), args.output, gallery=args.gallery)
     print(f"wrote {files[0]}; open it in a browser", file=sys.stderr)

@@ -131,11 +131,11 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from .app import create_app
-    from .connections import guarded_protocol
-    from .isolation import audit
-    from .pool import SandboxError, WorkerError
-    from .worker import gate_disabled
+    from ..server.app import create_app
+    from ..server.connections import guarded_protocol
+    from ..server.isolation import audit
+    from ..server.pool import SandboxError, WorkerError
+    from ..server.worker import gate_disabled
 
     started = time.monotonic()
     if args.query_memory < 0:

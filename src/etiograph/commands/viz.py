@@ -11,7 +11,7 @@ from pathlib import Path
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ..cli import add_data_options
-    from . import DEFAULT_LIMIT
+    from ..viz import DEFAULT_LIMIT
 
     parser.add_argument("source", nargs="?", help="where the paths start: label, alt label, CURIE or IRI")
     parser.add_argument(
@@ -56,7 +56,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cli import open_graph
     from ..errors import EtiographError
-    from . import DEFAULT_LIMIT, DEFAULT_OUTPUT
+    from ..viz import DEFAULT_LIMIT, DEFAULT_OUTPUT
 
     if (args.source is None) != (args.target is None):
         raise EtiographError("give both a source and a target concept, or neither (for the overview of the graph)")
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     kg = open_graph(args)
     date = _dataset_date(kg) or _files_date(args)
     if args.gallery:
-        from . import write_gallery
+        from ..viz import write_gallery
 
         extra = {"source": args.source, "target": args.target} if args.source else {}
         files = write_gallery(kg, args.gallery, max_hops=args.max_hops, data_date=date, **extra)
@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
     limit = None if args.all else args.limit or DEFAULT_LIMIT
     overview = args.source is None and args.mechanism is None and not args.all
     if overview:
-        from .overview import overview_html
-        from .page import write_page
+        from ..viz.overview import overview_html
+        from ..viz.page import write_page
 
         if args.png or args.svg or args.handout:
             raise EtiographError(
@@ -99,9 +99,9 @@ def run(args: argparse.Namespace) -> int:
         if output != "-":
             print(f"wrote {output} (an overview by mechanism); open it in a browser", file=sys.stderr)
         return 0
-    from .model import build_diagram, count
-    from .network import vis_data
-    from .page import render, write_page
+    from ..viz.model import build_diagram, count
+    from ..viz.network import vis_data
+    from ..viz.page import render, write_page
 
     diagram = build_diagram(
         kg,
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     written = [] if output == "-" else [output]
     if args.svg or args.png:
         from ..atomic import write_bytes_atomic
-        from .static import png, svg
+        from ..viz.static import png, svg
 
         image = svg(diagram, data)
         if args.svg:
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             Path(args.png).chmod(0o644)
             written.append(args.png)
     if args.handout:
-        from .handout import handout_document
+        from ..viz.handout import handout_document
 
         write_page(args.handout, handout_document(diagram, data))
         written.append(args.handout)
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dataset_date(kg) -> str | None:
-    from .model import dataset_date
+    from ..viz.model import dataset_date
 
     return dataset_date(kg)
 

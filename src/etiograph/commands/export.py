@@ -25,6 +25,24 @@ class UsageError(EtiographError):
     """A combination of export options that cannot work (exit 2, like argparse's own errors)."""
 
 
+def configure(p: argparse.ArgumentParser) -> None:
+    """``etiograph export``'s options: the data, the format (or ``-o``'s extension), the output, then
+    the nanopublication and network options."""
+    from ..cli import add_data_options
+    from ..export import networks
+
+    add_data_options(p, remote=False)
+    p.add_argument(
+        "--format",
+        choices=formats.names(),
+        help="default: from -o's extension (.ttl .nt .jsonld .trig ...), else turtle",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write (default or '-': standard output)")
+    p.add_argument("--no-ontology", action="store_true", help="leave the ontology out")
+    add_options(p)
+    networks.add_options(p)
+
+
 def add_options(parser: argparse.ArgumentParser) -> None:
     """``--split`` and ``--creator``: the nanopublication options of ``--format trig``."""
     group = parser.add_argument_group("nanopublications (--format trig)")
@@ -54,7 +72,7 @@ def chosen_format(args: argparse.Namespace) -> formats.ExportFormat:
 
 def run(args: argparse.Namespace) -> int:
     """Write the export ``args`` asks for; the RDF formats are byte-identical on every run."""
-    from . import networks
+    from ..export import networks
 
     fmt = chosen_format(args)
     args.format = fmt.name
@@ -83,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if fmt.name == "trig":
-        from . import trig
+        from ..export import trig
 
         data = trig.write(sources, creator)
     else:
@@ -102,7 +120,7 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
     A ``.trig`` file in ``folder`` that an earlier ``--split`` wrote (its first line says so) and that
     this export no longer has is removed, so the folder mirrors the claims; any other file is left alone.
     """
-    from . import canonical, trig
+    from ..export import canonical, trig
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
@@ -174,7 +192,7 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
 
 
 def _written_by_split(path: Path) -> bool:
-    from . import trig
+    from ..export import trig
 
     try:
         with path.open("rb") as handle:
@@ -190,7 +208,7 @@ def check_creator(creator: str) -> None:
     >>> check_creator("Jane Doe")
     Traceback (most recent call last):
     ...
-    etiograph.export.command.UsageError: --creator 'Jane Doe' is not an IRI: give e.g. https://orcid.org/0000-0002-1825-0097
+    etiograph.commands.export.UsageError: --creator 'Jane Doe' is not an IRI: give e.g. https://orcid.org/0000-0002-1825-0097
     """
     if not _IRI.match(creator):
         raise UsageError(f"--creator {creator!r} is not an IRI: give e.g. https://orcid.org/0000-0002-1825-0097")
