@@ -125,6 +125,10 @@ MOVED = [
     ("etiograph.named_queries", "all_queries", "etiograph.sparql.named"),
     ("etiograph.validate", "validate", "etiograph.validation.report"),
     ("etiograph.quotes", "check_quotes", "etiograph.validation.quotes"),
+    ("etiograph.viz.command", "run", "etiograph.commands.viz"),
+    ("etiograph.server.command", "run", "etiograph.commands.serve"),
+    ("etiograph.ontodoc.command", "run", "etiograph.commands.docs"),
+    ("etiograph.export.command", "write_split", "etiograph.commands.export"),
 ]
 
 
