@@ -69,13 +69,36 @@ SUMMARY_CLAIMS = SPARQL_PROLOGUE + """SELECT ?claim ?s ?o WHERE {
 _DESCRIBE = """SELECT ?t ?p ?o WHERE { VALUES ?t { %s } ?t ?p ?o }"""
 _DATASET_TITLE = SPARQL_PROLOGUE + """SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title
   FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1"""
+_DATASET_DATE = SPARQL_PROLOGUE + """SELECT ?date WHERE {
+  ?d a void:Dataset ; dcterms:modified|dcterms:created|dcterms:issued ?date } ORDER BY DESC(STR(?date)) LIMIT 1"""
+_DATASET_SOURCE = SPARQL_PROLOGUE + """SELECT ?title ?page ?publisher ?date ?note WHERE {
+  ?d a void:Dataset ; prov:wasDerivedFrom ?doc . ?doc dcterms:title ?title .
+  OPTIONAL { ?doc dcterms:source|dcterms:identifier ?page } OPTIONAL { ?doc dcterms:publisher ?publisher }
+  OPTIONAL { ?doc dcterms:issued|dcterms:date ?date } OPTIONAL { ?doc etio:retrievalNote ?note } } ORDER BY ?title LIMIT 1"""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """The document the data derives from (``prov:wasDerivedFrom``): what a citation of it names."""
+
+    title: str
+    page: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What the graph says about itself; more fields (licence, version) can join the title here."""
+    """What the graph says about itself (its ``void:Dataset``); more fields (licence, version) can join here.
+
+    ``date`` is the latest of ``dcterms:modified``/``created``/``issued`` as written; ``source`` the
+    document the data derives from, if it names one.
+    """
 
     title: str | None
+    date: str | None = None
+    source: SourceDocument | None = None
 
 
 class KnowledgeGraph:
@@ -586,13 +609,19 @@ class KnowledgeGraph:
         return facts
 
     def dataset_info(self) -> DatasetInfo:
-        """What the graph says about itself (its void:Dataset): the title, in English or untagged.
+        """What the graph says about itself (its void:Dataset): the title (English or untagged), date and source.
 
-        >>> KnowledgeGraph.load().dataset_info().title
+        >>> info = KnowledgeGraph.load().dataset_info()
+        >>> info.title
         'etiograph knowledge graph: can a UTI cause leg cramps?'
+        >>> info.source.title.lower(), info.source.page, info.date is not None   # the article, address unknown
+        ('can a uti cause leg cramps?', None, True)
         """
         titles = self.backend.query(_DATASET_TITLE).values("title")
-        return DatasetInfo(title=titles[0] if titles else None)
+        dates = self.backend.query(_DATASET_DATE).values("date")
+        sources = list(self.backend.query(_DATASET_SOURCE))
+        source = SourceDocument(*(term.value if term is not None else None for term in sources[0])) if sources else None
+        return DatasetInfo(title=titles[0] if titles else None, date=dates[0] if dates else None, source=source)
 
     # -- SPARQL ---------------------------------------------------------------------------------
     def query(

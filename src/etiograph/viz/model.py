@@ -169,17 +169,10 @@ _DESCRIBE = """SELECT ?c ?kind ?alt ?match ?definition WHERE {{ {values}
 _LABELS = """SELECT ?x ?label WHERE {{ {values}
   ?x rdfs:label|skos:prefLabel|dcterms:title ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }}"""
 
-_DATASET_DATE = (
-    SPARQL_PROLOGUE
-    + """SELECT ?date WHERE { ?dataset a void:Dataset ; dcterms:modified|dcterms:created|dcterms:issued ?date }
-ORDER BY DESC(STR(?date)) LIMIT 1"""
-)
-
-
 def dataset_date(kg: KnowledgeGraph) -> str | None:
     """The date the data declares (void:Dataset's dcterms:modified, created or issued), if any."""
-    dates = kg.query(_DATASET_DATE).values("date")
-    return dates[0][:10] if dates and dates[0] else None
+    date = kg.dataset_info().date
+    return date[:10] if date else None
 
 
 def build_diagram(
@@ -436,31 +429,19 @@ def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
 def citation(kg: KnowledgeGraph) -> str | None:
     """The source document the dataset derives from: “title” (publisher, date), address, and the
     retrieval note when the data gives no address; None when the data names no source."""
-    query = SPARQL_PROLOGUE + (
-        "SELECT ?title ?page ?publisher ?date ?note WHERE { ?d a void:Dataset ; prov:wasDerivedFrom ?doc . "
-        "?doc dcterms:title ?title . OPTIONAL { ?doc dcterms:source|dcterms:identifier ?page } "
-        "OPTIONAL { ?doc dcterms:publisher ?publisher } OPTIONAL { ?doc dcterms:issued|dcterms:date ?date } "
-        "OPTIONAL { ?doc etio:retrievalNote ?note } } ORDER BY ?title LIMIT 1"
-    )
-    rows = list(kg.query(query))
-    if not rows:
+    source = kg.dataset_info().source
+    if source is None:
         return None
-    title, page, publisher, date, note = (term.value if term is not None else None for term in rows[0])
-    extra = ", ".join(x for x in (publisher, date and date[:10]) if x)
-    text = f"\u201c{title}\u201d" + (f" ({extra})" if extra else "")
-    if page:
-        return f"{text}, {page}"
-    return f"{text}. {note}" if note else text
+    extra = ", ".join(x for x in (source.publisher, source.date and source.date[:10]) if x)
+    text = f"\u201c{source.title}\u201d" + (f" ({extra})" if extra else "")
+    if source.page:
+        return f"{text}, {source.page}"
+    return f"{text}. {source.note}" if source.note else text
 
 
 def dataset_title(kg: KnowledgeGraph) -> str | None:
     """The dataset's own title (void:Dataset's dcterms:title), if it has one."""
-    query = SPARQL_PROLOGUE + (
-        "SELECT ?title WHERE { ?d a void:Dataset ; dcterms:title ?title "
-        'FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1'
-    )
-    titles = kg.query(query).values("title")
-    return titles[0] if titles else None
+    return kg.dataset_info().title
 
 
 def count(number: int, noun: str) -> str:
