@@ -193,7 +193,9 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
         start_x = layout.positions[link.source][0]
         chains[link.id] = sorted(points, key=lambda p: abs(p[0] - start_x))
 
-    def attempt(rounds: int):
+    known: dict = {}  # the answers of the first attempt, for the second (same boxes in its first round)
+
+    def attempt(rounds: int, verdict: bool = False):
         positions = dict(layout.positions)
         all_sizes = dict(sizes)
         pieces = []
@@ -209,10 +211,18 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
             edge: (link.source, link.target) for link in links for edge in segment_ids(link.id, len(chains[link.id]))
         }
         return geometry.route(
-            positions, all_sizes, pieces, preferred=preferred, obstacles=order, owners=owners, rounds=rounds
+            positions,
+            all_sizes,
+            pieces,
+            preferred=preferred,
+            obstacles=order,
+            owners=owners,
+            rounds=rounds,
+            verdict=verdict,
+            known=known,
         )
 
-    moved, smooth, blocked = attempt(0)
+    moved, smooth, blocked = attempt(0, verdict=lanes)  # with lanes, anything blocked is routed again
     if (
         blocked and lanes
     ):  # the "N more" view (no lanes) keeps the best curve per link, unmoved  # leave and enter blocked segments level with their ends, beside the columns
