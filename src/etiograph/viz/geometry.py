@@ -283,26 +283,26 @@ class Obstacles:
         smooth: Mapping,
         ends: tuple[str, ...],
         *,
-        any_: bool = False,
+        limit: int | None = None,
         hint: str | None = None,
     ) -> list[str]:
         """The boxes (not ``ends``) a sample of the curve a → b drawn with ``smooth`` falls in: the
-        same answer as testing every sample of :func:`curve` against every box. With ``any_``, only
-        whether there is one: the list stops at the first box found, and ``hint`` (the box that
-        blocked the edge's previous shape, most often in the way of this one too) is tried first."""
+        same answer as testing every sample of :func:`curve` against every box. With ``limit``, the
+        list stops at that many boxes (1: whether there is one; then ``hint``, the box that blocked
+        the edge's previous shape and most often this one too, is tried first)."""
         key = (a, b, ends, smooth.get("enabled"), smooth.get("type"), smooth.get("roundness"))
         known = self.known.get(key)
-        if known is not None and (any_ or known[1]):
+        if known is not None and (known[1] or (limit is not None and len(known[0]) >= limit)):
             return known[0]
-        if any_ and hint is not None and hint not in ends and _crosses(a, b, smooth, self.rects[hint]):
+        if limit == 1 and hint is not None and hint not in ends and _crosses(a, b, smooth, self.rects[hint]):
             hit = [hint]
         else:
-            hit = self._hits(a, b, smooth, ends, any_)
-        self.known[key] = (hit, not (any_ and hit))
+            hit = self._hits(a, b, smooth, ends, limit)
+        self.known[key] = (hit, limit is None or len(hit) < limit)
         return hit
 
     def _hits(
-        self, a: tuple[float, float], b: tuple[float, float], smooth: Mapping, ends: tuple[str, ...], any_: bool
+        self, a: tuple[float, float], b: tuple[float, float], smooth: Mapping, ends: tuple[str, ...], limit: int | None
     ) -> list[str]:
         (ax, ay), (bx, by) = a, b
         hit: list[str] = []
@@ -316,7 +316,7 @@ class Obstacles:
             for _, name, x0, x1, y0, y1 in near:
                 if _in_profile(along, across, ax, ay, dx, dy, x0, x1, y0, y1):
                     hit.append(name)
-                    if any_:
+                    if len(hit) == limit:
                         break
             return hit
         runs_x, runs_y, (left, right, top, bottom) = _runs(a, b, smooth)
@@ -327,7 +327,7 @@ class Obstacles:
                 if any(max(i, k) < min(j, m) for k, m in across):
                     hit.append(name)
                     break
-            if hit and any_:
+            if len(hit) == limit:
                 break
         return hit
 
@@ -474,7 +474,7 @@ def route(
             a, b, ends = positions[u], positions[v], (u, v, *owners.get(edge_id, ()))
             hint = None
             for candidate in order:  # the first shape that clears: a blocker each is enough to rule one out
-                hit = index.hits(a, b, candidate, ends, any_=True, hint=hint)
+                hit = index.hits(a, b, candidate, ends, limit=1, hint=hint)
                 if not hit:
                     best = candidate
                     break
@@ -482,14 +482,18 @@ def route(
             if best is not None:
                 smooth[edge_id] = best
                 continue
-            for candidate in order:  # none clears: the one with fewest blockers (all of them listed)
-                hit = index.hits(a, b, candidate, ends, any_=verdict)
+            blocked.append(edge_id)
+            if verdict:
+                smooth[edge_id] = order[0]
+                continue
+            for candidate in order:  # none clears: the first with fewest blockers
+                if fewest is not None and len(fewest[1]) == 1:
+                    break  # every shape has one at least
+                # counting stops where a shape can no longer have fewer than the best so far
+                hit = index.hits(a, b, candidate, ends, limit=None if fewest is None else len(fewest[1]))
                 if fewest is None or len(hit) < len(fewest[1]):
                     fewest = (candidate, hit)
             smooth[edge_id] = fewest[0]
-            blocked.append(edge_id)
-            if verdict:
-                continue
             for name in fewest[1]:  # push the blocker away from the straight line u → v
                 (ux, uy), (vx, vy) = positions[u], positions[v]
                 x, y = positions[name]

@@ -380,6 +380,7 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     terms = sorted(kg.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
+    names.nodes(list(dict.fromkeys(n for edge in everything for n in edge)))  # every concept described in one go
     out = []
     for term in terms:
         evidence = {}
@@ -390,9 +391,8 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
                 evidence[edge] = kept
         if not evidence:
             continue
-        diagram = _graph_view(kg, term.notation, evidence=evidence, names=names)
+        diagram = _graph_view(kg, term.notation, evidence=evidence, names=names, title=f"Mechanism: {term.label}")
         diagram.mechanism, diagram.mechanism_labels, diagram.data_date = term.notation, labels, data_date
-        diagram.title = f"Mechanism: {term.label}"
         diagram.caption = _caption(diagram)
         diagram.citation = cite
         out.append(diagram)
@@ -400,7 +400,12 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
 
 
 def _graph_view(
-    kg: KnowledgeGraph, notation: str | None, *, evidence: dict | None = None, names: _Names | None = None
+    kg: KnowledgeGraph,
+    notation: str | None,
+    *,
+    evidence: dict | None = None,
+    names: _Names | None = None,
+    title: str | None = None,
 ) -> Diagram:
     counter = set(kg.counteracting_predicates())
     if evidence is None:
@@ -420,7 +425,7 @@ def _graph_view(
             links.append(Link(f"e{len(links)}", s, o, counteracting, tuple(p for p, _ in chosen), names.claims(claims)))
             order.update(dict.fromkeys((s, o)))
     nodes = names.nodes(list(order))
-    title = dataset_title(kg) or "Causal graph"
+    title = title or dataset_title(kg) or "Causal graph"
     return Diagram(mode="graph", title=title, caption="", nodes=nodes, links=links)
 
 
