@@ -363,6 +363,46 @@ def _in_profile(
     return max(i, k) < min(j, m)
 
 
+def inside(
+    a: tuple[float, float], b: tuple[float, float], smooth: Mapping, rect: tuple[float, float, float, float]
+) -> tuple[int, int] | None:
+    """For a straight or horizontal-cubic edge a → b: the indexes [i, j) of the samples of
+    :func:`curve` that lie in ``rect`` (left, right, top, bottom), one range as the profiles never
+    turn back; found by bisection, no sample computed. None for the quadratic shapes."""
+    profile = _profile(smooth)
+    if profile is None:
+        return None
+    along, across = profile
+    (ax, ay), (bx, by) = a, b
+    i, j = _index_range(along, ax, bx - ax, rect[0], rect[1])
+    k, m = _index_range(across, ay, by - ay, rect[2], rect[3])
+    return max(i, k), max(min(j, m), max(i, k))
+
+
+def _index_range(profile: list[float], start: float, delta: float, low: float, high: float) -> tuple[int, int]:
+    """Indexes [i, j) of the values ``start + delta * profile[k]`` within [low, high]."""
+    if delta > 0:
+        return bisect_left(profile, (low - start) / delta), bisect_right(profile, (high - start) / delta)
+    if delta < 0:
+        return bisect_left(profile, (high - start) / delta), bisect_right(profile, (low - start) / delta)
+    return (0, len(profile)) if low <= start <= high else (0, 0)
+
+
+def point(a: tuple[float, float], b: tuple[float, float], smooth: Mapping, index: int) -> tuple[float, float]:
+    """Sample ``index`` of :func:`curve` (the same expressions, so the same value), without the others."""
+    (ax, ay), (bx, by) = a, b
+    if not smooth.get("enabled"):
+        t = _TS[index]
+        return (ax + (bx - ax) * t, ay + (by - ay) * t)
+    r = smooth.get("roundness", 0.5)
+    if smooth["type"] == "cubicBezier":
+        dx = ax - bx
+        c1x, c2x = ax - r * dx, bx + r * dx
+        w0, w1, w2, w3 = _CUBIC[index]
+        return (w0 * ax + w1 * c1x + w2 * c2x + w3 * bx, w0 * ay + w1 * ay + w2 * by + w3 * by)
+    return curve(a, b, smooth)[index]
+
+
 def _crosses(
     a: tuple[float, float], b: tuple[float, float], smooth: Mapping, rect: tuple[float, float, float, float]
 ) -> bool:

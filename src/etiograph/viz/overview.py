@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from importlib import resources
 from itertools import pairwise
 
 from ..graph import KnowledgeGraph
@@ -21,7 +20,7 @@ from . import style
 from .layout import Digraph, _back_edges
 from .model import Diagram, count, dataset_date, dataset_title, mechanism_diagrams
 from .network import vis_data
-from .page import _safe_script, diagram_div, runtime_assets, vis_assets
+from .page import ASSETS, _safe_script, diagram_div, runtime_assets, vis_assets
 
 #: Chains shown per panel, and concepts per chain (longer ones are shortened in the middle).
 CHAINS = 3
@@ -194,4 +193,4 @@ def overview_html(
 
 
 def _overview_js() -> str:
-    return resources.files("etiograph.viz").joinpath("assets", "overview.js").read_text(encoding="utf-8")
+    return (ASSETS / "overview.js").read_text(encoding="utf-8")

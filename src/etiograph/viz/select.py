@@ -90,17 +90,19 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
     edges: set[tuple[str, str]] = set()
     mechanisms: set[str] = set()
 
-    def gain(i: int) -> tuple:
+    def cost(i: int) -> tuple:
+        """The gain, every part negated: Python's min-heap then keeps the highest gain on top,
+        compared as plain tuples (no Python-level comparison per heap step)."""
         fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
         rank, shorter, quotes = fixed[i]
-        return (fresh > 0, bool(signatures[i] - mechanisms), fresh >= 0.5, rank, fresh, shorter, quotes, -i)
+        return (-(fresh > 0), -bool(signatures[i] - mechanisms), -(fresh >= 0.5), -rank, -fresh, -shorter, -quotes, i)
 
     for pool in (plain, rest):
-        heap = [(_Lowest(gain(i)), i) for i in pool]
+        heap = [(cost(i), i) for i in pool]
         heapq.heapify(heap)
         while heap and len(chosen) < limit:
             _, best = heapq.heappop(heap)
-            current = _Lowest(gain(best))
+            current = cost(best)
             if heap and heap[0][0] < current:  # an older bound beats it now: look again
                 heapq.heappush(heap, (current, best))
                 continue
@@ -110,18 +112,6 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
         if len(chosen) >= limit:
             break
     return chosen
-
-
-class _Lowest:
-    """A gain ordered the other way round, so Python's min-heap keeps the highest gain on top."""
-
-    __slots__ = ("gain",)
-
-    def __init__(self, gain: tuple):
-        self.gain = gain
-
-    def __lt__(self, other: _Lowest) -> bool:
-        return self.gain > other.gain
 
 
 def signature(path: CausalPath) -> set[str]:
