@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from operator import neg
+from typing import NamedTuple
 
 #: Glyph widths in font sizes, measured in Chromium for DejaVu Sans (Debian's system-ui, wider
 #: than most UI fonts): wrapping is estimated as vis-network does it with these widths.
@@ -58,8 +58,7 @@ CANDIDATES: tuple[dict, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A node's box, centred on (x, y)."""
 
     x: float

@@ -9,7 +9,7 @@ to one mechanism. Every query binds store-provided terms only, as :mod:`etiograp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -26,8 +26,7 @@ SELECTED = 300
 LISTED_COUNTERS = 400
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One sentence-backed claim behind a link, with labels ready to show."""
 
     predicate: str
@@ -42,8 +41,7 @@ class Claim:
     document: str | None = None
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A drawn arrow: one source, one target, one polarity, all the claims that back it."""
 
     id: str
@@ -78,8 +76,7 @@ class Link:
         return max(names, key=lambda m: (counts[m], -style.mechanism_order(m)[0]))
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     iri: str
     label: str
     kind: str | None
@@ -90,8 +87,7 @@ class Node:
     role: str | None = None  # "source", "target" or None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One hop of a path as story mode tells it: the claim the CLI shows for that hop."""
 
     link: str
@@ -101,8 +97,7 @@ class Step:
     quote: str | None
 
 
-@dataclass(frozen=True)
-class PathSummary:
+class PathSummary(NamedTuple):
     labels: tuple[str, ...]
     links: tuple[str, ...]
     certainty: str | None
@@ -110,8 +105,7 @@ class PathSummary:
     nodes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Counter:
+class Counter(NamedTuple):
     """Something the source says counteracts a concept (for the last step of a story)."""
 
     source_label: str
@@ -121,29 +115,67 @@ class Counter:
     quote: str | None
 
 
-@dataclass
 class Diagram:
-    """Everything a page needs; built by :func:`build_diagram`, drawn by :mod:`etiograph.viz.page`."""
+    """Everything a page needs; built by :func:`build_diagram`, drawn by :mod:`etiograph.viz.page`.
 
-    mode: str  # "paths" or "graph"
-    title: str
-    caption: str
-    nodes: list[Node]
-    links: list[Link]
-    paths: list[PathSummary] = field(default_factory=list)
-    total_paths: int = 0
-    source: Node | None = None
-    target: Node | None = None
-    max_hops: int | None = None
-    mechanism: str | None = None
-    mechanism_labels: dict[str, str] = field(default_factory=dict)
-    data_date: str | None = None
-    #: Paths (indexes into ``paths``) drawn when the page opens; the others come with "N more".
-    drawn: int = 0
-    #: What counteracts each concept on the listed paths, keyed by concept IRI.
-    counters: dict[str, list[Counter]] = field(default_factory=dict)
-    #: Where the claims come from (the dataset's source document), for handouts.
-    citation: str | None = None
+    A plain class, not a dataclass (``etiograph viz`` should not pay for :mod:`dataclasses` at start):
+    the fields below, by position or keyword, compared and shown field by field."""
+
+    __slots__ = FIELDS = (
+        "mode",  # "paths" or "graph"
+        "title",
+        "caption",
+        "nodes",
+        "links",
+        "paths",
+        "total_paths",
+        "source",
+        "target",
+        "max_hops",
+        "mechanism",
+        "mechanism_labels",
+        "data_date",
+        "drawn",  # paths (indexes into ``paths``) drawn when the page opens; the others come with "N more"
+        "counters",  # what counteracts each concept on the listed paths, keyed by concept IRI
+        "citation",  # where the claims come from (the dataset's source document), for handouts
+    )
+
+    def __init__(
+        self,
+        mode: str,
+        title: str,
+        caption: str,
+        nodes: list[Node],
+        links: list[Link],
+        paths: list[PathSummary] | None = None,
+        total_paths: int = 0,
+        source: Node | None = None,
+        target: Node | None = None,
+        max_hops: int | None = None,
+        mechanism: str | None = None,
+        mechanism_labels: dict[str, str] | None = None,
+        data_date: str | None = None,
+        drawn: int = 0,
+        counters: dict[str, list[Counter]] | None = None,
+        citation: str | None = None,
+    ) -> None:
+        self.mode, self.title, self.caption, self.nodes, self.links = mode, title, caption, nodes, links
+        self.paths = [] if paths is None else paths
+        self.total_paths, self.source, self.target, self.max_hops = total_paths, source, target, max_hops
+        self.mechanism = mechanism
+        self.mechanism_labels = {} if mechanism_labels is None else mechanism_labels
+        self.data_date, self.drawn, self.citation = data_date, drawn, citation
+        self.counters = {} if counters is None else counters
+
+    def __repr__(self) -> str:
+        return f"Diagram({', '.join(f'{name}={getattr(self, name)!r}' for name in self.FIELDS)})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     @property
     def drawn_links(self) -> set[str]:
@@ -546,7 +578,7 @@ class _Names:
         new = [i for i in dict.fromkeys(iris) if i not in self._nodes]
         if new:
             self._nodes.update((n.iri, n) for n in self._describe(new))
-        return [replace(self._nodes[i], role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
+        return [self._nodes[i]._replace(role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
 
     def _describe(self, iris: list[str]) -> list[Node]:
         pref = self.kg.labels(iris)

@@ -7,9 +7,8 @@ page and inlines the vis-network script pyvis ships.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import geometry, style
 from .layout import NODE_GAP, Layout, layered_layout
@@ -24,8 +23,7 @@ GRAPH_LAYER_GAP = 300.0
 LARGE = 600
 
 
-@dataclass(frozen=True)
-class VisData:
+class VisData(NamedTuple):
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     options: dict[str, Any]
@@ -135,8 +133,7 @@ def node_sizes(diagram: Diagram) -> dict[str, tuple[float, float]]:
     return sizes
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """Where everything goes for one set of links: concept positions, lane points of long links
     (``waypoints[link id]``, in order), and a curve shape per drawn edge or edge segment."""
 

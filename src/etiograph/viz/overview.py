@@ -11,9 +11,9 @@ in a gallery the panels link to the mechanism pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
+from typing import NamedTuple
 
 from ..graph import KnowledgeGraph
 from . import style
@@ -30,8 +30,7 @@ EMBEDDED_LINKS = 600
 CHAIN_LENGTH = 6
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     notation: str
     label: str
     diagram: Diagram

@@ -6,7 +6,7 @@ the same tables, so the legend cannot drift from what the canvas draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import certainty
 from ..vocab import ETIO
@@ -97,8 +97,7 @@ def certainty_sentence(certainty: str | None) -> str:
     return CERTAINTY_SENTENCES.get(certainty, "The article's wording: {}.")
 
 
-@dataclass(frozen=True)
-class LineStyle:
+class LineStyle(NamedTuple):
     key: str
     label: str
     width: float
@@ -126,8 +125,7 @@ def line_style(certainty: str | None, rank: int = 0) -> LineStyle:
 
 
 # -- concept kinds: box outline, fill and border ---------------------------------------------------------
-@dataclass(frozen=True)
-class NodeStyle:
+class NodeStyle(NamedTuple):
     """Every concept is a box with its label inside (readable from the back of a room, and a
     predictable size for edge routing); kinds differ by corner radius, fill and border."""
 
