@@ -259,6 +259,8 @@ class Obstacles:
         self.widest = max((b[3] - b[0] for b in self.boxes), default=0.0)
         self.rects = {name: (x0, x1, y0, y1) for x0, _, name, x1, y0, y1 in self.boxes}
         self.known: dict[tuple, tuple[list[str], bool]] = {}
+        #: (from, to, ends, shapes tried first) -> the first shape that clears: an edge routed again as it was
+        self.settled: dict[tuple, dict] = {}
 
     def near(
         self, left: float, right: float, top: float, bottom: float, ends: tuple[str, ...]
@@ -289,7 +291,7 @@ class Obstacles:
         same answer as testing every sample of :func:`curve` against every box. With ``limit``, the
         list stops at that many boxes (1: whether there is one; then ``hint``, the box that blocked
         the edge's previous shape and most often this one too, is tried first)."""
-        key = (a, b, ends, smooth.get("enabled"), smooth.get("type"), smooth.get("roundness"))
+        key = (a, b, ends, _shape(smooth))
         known = self.known.get(key)
         if known is not None and (known[1] or (limit is not None and len(known[0]) >= limit)):
             return known[0]
@@ -329,6 +331,10 @@ class Obstacles:
             if len(hit) == limit:
                 break
         return hit
+
+
+def _shape(smooth: Mapping) -> tuple:
+    return (smooth.get("enabled"), smooth.get("type"), smooth.get("roundness"))
 
 
 def _in_profile(
@@ -508,9 +514,14 @@ def route(
         for edge_id, u, v in edges:
             if u == v:
                 continue
-            order = ([preferred[edge_id]] if edge_id in preferred else []) + list(CANDIDATES)
+            first = preferred.get(edge_id)
+            order = ([first] if first is not None else []) + list(CANDIDATES)
             best, fewest = None, None
             a, b, ends = positions[u], positions[v], (u, v, *owners.get(edge_id, ()))
+            settled = (a, b, ends, _shape(first) if first is not None else None)
+            if settled in index.settled:  # the same question as in an earlier attempt
+                smooth[edge_id] = index.settled[settled]
+                continue
             hint = None
             for candidate in order:  # the first shape that clears: a blocker each is enough to rule one out
                 hit = index.hits(a, b, candidate, ends, limit=1, hint=hint)
@@ -519,7 +530,7 @@ def route(
                     break
                 hint = hit[0]
             if best is not None:
-                smooth[edge_id] = best
+                smooth[edge_id] = index.settled[settled] = best
                 continue
             blocked.append(edge_id)
             if verdict:
