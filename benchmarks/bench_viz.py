@@ -10,7 +10,8 @@ on the 8 most informative paths), ``etiograph viz`` (since issue 12 the overview
 before it the whole graph in one drawing), ``etiograph viz --all`` (every concept in one drawing).
 For each: loading the graph (pyoxigraph, in memory), generating the page (``diagram_html``: the
 least CPU time of ``--repeats`` runs, 9 by default, the geometry caches emptied before each as in a fresh
-command; CPU, not wall: the machine is shared), the page's size, and the seconds from navigation until the page sets
+command; CPU, not wall: the machine is shared; with a peer, both run as servers asked in turn, so a busy
+spell falls on both), the page's size, and the seconds from navigation until the page sets
 ``window.__etiographReady`` in headless Chromium (file://, network blocked; best of 2). The peer
 runs in a subprocess with its ``src`` first on ``sys.path``; ratios are this checkout ÷ peer.
 Synthetic graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms.
@@ -227,6 +228,78 @@ def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list
     return rows
 
 
+def _calls(kg, source: str, target: str, max_hops: int, new_api: bool) -> dict[str, tuple[tuple, dict]]:
+    return {
+        "viz A B": ((source, target), {"max_hops": max_hops}),
+        "viz": ((), {}),
+        "viz --all": ((), {"whole": True} if new_api else {}),
+    }
+
+
+def serve(sizes: list[int], max_hops: int) -> None:
+    """Generation on request (the interleaved comparison): load every graph, warm each page up, say
+    "ready"; then for each line "GRAPH-INDEX VIEW" generate that page once from empty geometry caches
+    and print the CPU seconds it took."""
+    from etiograph import KnowledgeGraph
+    from etiograph.viz import diagram_html
+
+    new_api = "whole" in inspect.signature(diagram_html).parameters
+    graphs = [(KnowledgeGraph.load(), "UTI", "leg cramps")]
+    for size in sizes:
+        ttl, source, target = synthetic(size)
+        graphs.append((KnowledgeGraph.load(data=[ttl]), source, target))
+    pages = []
+    for kg, source, target in graphs:
+        calls = _calls(kg, source, target, max_hops, new_api)
+        for view in VIEWS:
+            diagram_html(kg, *calls[view][0], **calls[view][1])  # warm-up: imports, the store's caches
+        pages.append(calls)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        index, view = line.rstrip("\n").split(" ", 1)
+        kg = graphs[int(index)][0]
+        call_args, kwargs = pages[int(index)][view]
+        forget_curves()
+        _, seconds = cpu_timed(diagram_html, kg, *call_args, **kwargs)
+        print(seconds, flush=True)
+
+
+def interleaved(sizes: list[int], max_hops: int, repeats: int, peer_src: Path) -> dict[str, dict[tuple, float]]:
+    """The least generation CPU time per (graph, view) for this checkout and the peer, from two
+    processes asked in turn (this, peer; then peer, this; ...): a busy spell of the machine falls
+    on both alike."""
+    command = [sys.executable, __file__, "--serve", "--max-hops", str(max_hops), "--sizes", *map(str, sizes)]
+    sides = {
+        "this": subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True),
+        "peer": subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(peer_src.resolve())),
+        ),
+    }
+    best: dict[str, dict[tuple, float]] = {"this": {}, "peer": {}}
+    try:
+        for side in sides.values():
+            assert side.stdout.readline().strip() == "ready"
+        names = ["article", *(f"synthetic {size}" for size in sizes)]
+        for round_ in range(repeats):
+            for index, name in enumerate(names):
+                for view in VIEWS:
+                    for tag in ("this", "peer") if round_ % 2 == 0 else ("peer", "this"):
+                        sides[tag].stdin.write(f"{index} {view}\n")
+                        sides[tag].stdin.flush()
+                        seconds = float(sides[tag].stdout.readline())
+                        key = (name, view)
+                        best[tag][key] = min(best[tag].get(key, seconds), seconds)
+    finally:
+        for side in sides.values():
+            side.stdin.close()
+            side.wait(timeout=60)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[5000], help="synthetic graph sizes (concepts)")
@@ -235,8 +308,12 @@ def main() -> None:
     parser.add_argument("--peer-src", type=Path, help="a peer checkout's src/ folder, measured in a subprocess")
     parser.add_argument("--peer-name", default="before", help="what to call the peer in the table")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the peer's subprocess mode
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # generation on request
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.serve:
+        serve(args.sizes, args.max_hops)
+        return
     if args.json:
         print(json.dumps(measure(args.sizes, args.max_hops, "peer", args.repeats)))
         return
@@ -250,13 +327,18 @@ def main() -> None:
             "--max-hops",
             str(args.max_hops),
             "--repeats",
-            str(args.repeats),
+            "1",  # page size and settle only: generation is timed side by side below
             "--sizes",
             *map(str, args.sizes),
         ]
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         peer = {(r["graph"], r["view"]): r for r in json.loads(done.stdout)}
-    rows = measure(args.sizes, args.max_hops, "this", args.repeats)
+    rows = measure(args.sizes, args.max_hops, "this", 1 if peer else args.repeats)
+    if peer:  # generation side by side, asked in turn: the figures the table shows
+        best = interleaved(args.sizes, args.max_hops, args.repeats, args.peer_src)
+        for r in rows:
+            r["generate"] = best["this"][(r["graph"], r["view"])]
+            peer[(r["graph"], r["view"])]["generate"] = best["peer"][(r["graph"], r["view"])]
     header = ["graph", "view", "load s", "generate cpu s", "page MB", "settle s"]
     if peer:
         header += [f"{args.peer_name}: generate cpu s", "page MB", "settle s", "generate ×", "page ×", "settle ×"]

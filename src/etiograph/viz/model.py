@@ -308,11 +308,12 @@ def _paths_view(
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
-            p.weakest.certainty if p.weakest else None,
+            weakest.certainty if weakest else None,
             tuple(step(h) for h in p.hops),
             p.nodes,
         )
         for p in ranked
+        for weakest in [p.weakest]
     ]
     by_iri = {n.iri: n for n in nodes}
     return Diagram(
@@ -539,7 +540,7 @@ class _Names:
         self._nodes: dict[str, Node] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(iris) - set(self._labels))
+        wanted = sorted({i for i in iris if i not in self._labels})
         found: dict[str, list[str]] = {}
         for batch in chunks(wanted):
             query = SPARQL_PROLOGUE + _LABELS.format(values=values("x", (ox.NamedNode(i) for i in batch)))

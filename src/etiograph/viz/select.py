@@ -48,11 +48,12 @@ def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> se
         for i, a in enumerate(nodes):
             for b in nodes[i + 2 :]:
                 chained.add((a, b))
+    summaries = set(summaries)
     out = set()
     for path in paths:
         for hop in path.hops:
             claims = {e.claim for e in hop.evidence}
-            if claims and claims <= set(summaries) and (hop.subject, hop.object) in chained:
+            if claims and claims <= summaries and (hop.subject, hop.object) in chained:
                 out.add((hop.subject, hop.object))
     return out
 
@@ -81,9 +82,20 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
     stays on top, and picks what the full scan picks (ties cannot happen: the index is part of the gain)."""
     shortcut = set(shortcuts)
     hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
-    signatures = [frozenset(signature(p)) for p in paths]
-    # what does not change between rounds: firmness, length, how many quotes back the path
-    fixed = [(p.rank, -p.length, sum(len(e.quotes) for h in p.hops for e in h.evidence)) for p in paths]
+    signatures, fixed = [], []
+    for p in paths:  # one pass over the evidence: what signature(), CausalPath.rank and the quotes give
+        counts: dict[str, int] = {}
+        rank, quotes = None, 0
+        for hop in p.hops:
+            evidence = hop.evidence
+            strength = max((e.rank for e in evidence), default=0)
+            rank = strength if rank is None or strength < rank else rank
+            for mechanism in {m for e in evidence for m in e.mechanisms}:
+                counts[mechanism] = counts.get(mechanism, 0) + 1
+            quotes += sum(len(e.quotes) for e in evidence)
+        signatures.append(frozenset(m for m, n in counts.items() if 2 * n >= len(p.hops)))
+        # what does not change between rounds: firmness, length, how many quotes back the path
+        fixed.append((rank or 0, -len(p.hops), quotes))
     plain = [i for i in range(len(paths)) if not hops[i] & shortcut]
     rest = [i for i in range(len(paths)) if hops[i] & shortcut]
     chosen: list[int] = []
