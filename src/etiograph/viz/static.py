@@ -158,7 +158,8 @@ def _pair(point: tuple[float, float]) -> str:
     >>> _pair((12.0, 3.25))
     '12,3.2'
     """
-    return ",".join(f"{v:.1f}".removesuffix(".0") for v in point)
+    x, y = point
+    return f"{x:.1f}".removesuffix(".0") + "," + f"{y:.1f}".removesuffix(".0")
 
 
 def _rotated(body: str, x: float, y: float, degrees: float) -> str:
