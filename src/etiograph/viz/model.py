@@ -414,14 +414,20 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
     names.nodes(list(dict.fromkeys(n for edge in everything for n in edge)))  # every concept described in one go
+    # each mechanism's claims, in one pass: per edge and predicate, the claims naming it, in order
+    per: dict[str, dict[tuple[str, str], list]] = {term.notation: {} for term in terms}
+    for edge, options in everything.items():
+        for p, claims in options:
+            groups: dict[str, list] = {}
+            for c in claims:
+                for m in dict.fromkeys(c.mechanisms):  # a claim once per mechanism, however often it names it
+                    groups.setdefault(m, []).append(c)
+            for m, named in groups.items():
+                if m in per:
+                    per[m].setdefault(edge, []).append((p, tuple(named)))
     out = []
     for term in terms:
-        evidence = {}
-        for edge, options in everything.items():
-            kept = [(p, tuple(c for c in claims if term.notation in c.mechanisms)) for p, claims in options]
-            kept = [(p, claims) for p, claims in kept if claims]
-            if kept:
-                evidence[edge] = kept
+        evidence = per[term.notation]
         if not evidence:
             continue
         diagram = _graph_view(kg, term.notation, evidence=evidence, names=names, title=f"Mechanism: {term.label}")
