@@ -418,6 +418,8 @@ def _crosses(
     if profile is not None:
         return _in_profile(*profile, ax, ay, bx - ax, by - ay, x0, x1, y0, y1)
     _, (vx, vy), _ = control_points(a, b, smooth)
+    if x1 < min(ax, vx, bx) or x0 > max(ax, vx, bx) or y1 < min(ay, vy, by) or y0 > max(ay, vy, by):
+        return False  # the curve stays within its control points' hull
     for w0, w1, w2 in _QUADRATIC:
         x = w0 * ax + w1 * vx + w2 * bx
         if x0 <= x <= x1 and y0 <= w0 * ay + w1 * vy + w2 * by <= y1:
