@@ -365,7 +365,7 @@ def main() -> None:
 
 def _fmt(value) -> str:
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.3f}"
     return str(value)
 
 
