@@ -8,8 +8,10 @@ browser, for the article and a 5k-concept synthetic graph, next to a named peer 
 Views are what a teacher asks for: ``etiograph viz A B`` (a path diagram; since issue 12 it opens
 on the 8 most informative paths), ``etiograph viz`` (since issue 12 the overview by mechanism,
 before it the whole graph in one drawing), ``etiograph viz --all`` (every concept in one drawing).
-For each: loading the graph (pyoxigraph, in memory), generating the page (median of 3,
-``diagram_html``, the curve cache emptied before each as in a fresh command), the page's size, and the seconds from navigation until the page sets
+For each: loading the graph (pyoxigraph, in memory), generating the page (``diagram_html``: the
+least CPU time of ``--repeats`` runs, 9 by default, the geometry caches emptied before each as in a fresh
+command; CPU, not wall: the machine is shared; with a peer, both run as servers asked in turn, so a busy
+spell falls on both), the page's size, and the seconds from navigation until the page sets
 ``window.__etiographReady`` in headless Chromium (file://, network blocked; best of 2). The peer
 runs in a subprocess with its ``src`` first on ``sys.path``; ratios are this checkout ÷ peer.
 Synthetic graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms.
@@ -23,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -151,12 +152,15 @@ def settle_seconds(browser, page_file: Path, repeats: int = 2) -> float:
 
 
 def forget_curves() -> None:
-    """Empty the process-wide cache of sampled curves (etiograph.viz.geometry, where it exists)."""
+    """Empty the process-wide caches of curve geometry (etiograph.viz.geometry, where it exists): sampled
+    curves, monotone runs, sample profiles, label wrapping and box sizes, as in a fresh command."""
     geometry = sys.modules.get("etiograph.viz.geometry")
-    for name in ("_CURVES",):
+    for name in ("_CURVES", "_RUNS", "_PROFILES"):
         cache = getattr(geometry, name, None)
         if isinstance(cache, dict):
             cache.clear()
+    for name in ("wrap", "box_size"):
+        getattr(getattr(geometry, name, None), "cache_clear", lambda: None)()
 
 
 def timed(function, *args, **kwargs):
@@ -165,7 +169,13 @@ def timed(function, *args, **kwargs):
     return value, time.perf_counter() - start
 
 
-def measure(sizes: list[int], max_hops: int, tag: str) -> list[dict]:
+def cpu_timed(function, *args, **kwargs):
+    start = time.process_time()
+    value = function(*args, **kwargs)
+    return value, time.process_time() - start
+
+
+def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list[dict]:
     """Every (graph, view) figure for the etiograph importable here (this checkout, or the peer's)."""
     from etiograph import KnowledgeGraph
     from etiograph.viz import diagram_html
@@ -193,11 +203,11 @@ def measure(sizes: list[int], max_hops: int, tag: str) -> list[dict]:
             call_args, kwargs = calls[view]
             diagram_html(*(kg, *call_args), **kwargs)  # warm-up: imports, the store's caches
             runs = []
-            for _ in range(3):
+            for _ in range(repeats):
                 forget_curves()  # a command run starts without them: each timed page routes from scratch
-                runs.append(timed(diagram_html, kg, *call_args, **kwargs))
+                runs.append(cpu_timed(diagram_html, kg, *call_args, **kwargs))
             page, _ = runs[0]
-            generate = statistics.median(t for _, t in runs)
+            generate = min(t for _, t in runs)
             page_file = OUT / f"{tag}-{name.replace(' ', '-')}-{view.replace(' ', '').replace('-', '')}.html"
             page_file.write_text(page, encoding="utf-8")
             settle = settle_seconds(browser, page_file) if browser else float("nan")
@@ -218,17 +228,94 @@ def measure(sizes: list[int], max_hops: int, tag: str) -> list[dict]:
     return rows
 
 
+def _calls(kg, source: str, target: str, max_hops: int, new_api: bool) -> dict[str, tuple[tuple, dict]]:
+    return {
+        "viz A B": ((source, target), {"max_hops": max_hops}),
+        "viz": ((), {}),
+        "viz --all": ((), {"whole": True} if new_api else {}),
+    }
+
+
+def serve(sizes: list[int], max_hops: int) -> None:
+    """Generation on request (the interleaved comparison): load every graph, warm each page up, say
+    "ready"; then for each line "GRAPH-INDEX VIEW" generate that page once from empty geometry caches
+    and print the CPU seconds it took."""
+    from etiograph import KnowledgeGraph
+    from etiograph.viz import diagram_html
+
+    new_api = "whole" in inspect.signature(diagram_html).parameters
+    graphs = [(KnowledgeGraph.load(), "UTI", "leg cramps")]
+    for size in sizes:
+        ttl, source, target = synthetic(size)
+        graphs.append((KnowledgeGraph.load(data=[ttl]), source, target))
+    pages = []
+    for kg, source, target in graphs:
+        calls = _calls(kg, source, target, max_hops, new_api)
+        for view in VIEWS:
+            diagram_html(kg, *calls[view][0], **calls[view][1])  # warm-up: imports, the store's caches
+        pages.append(calls)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        index, view = line.rstrip("\n").split(" ", 1)
+        kg = graphs[int(index)][0]
+        call_args, kwargs = pages[int(index)][view]
+        forget_curves()
+        _, seconds = cpu_timed(diagram_html, kg, *call_args, **kwargs)
+        print(seconds, flush=True)
+
+
+def interleaved(sizes: list[int], max_hops: int, repeats: int, peer_src: Path) -> dict[str, dict[tuple, float]]:
+    """The least generation CPU time per (graph, view) for this checkout and the peer, from two
+    processes asked in turn (this, peer; then peer, this; ...): a busy spell of the machine falls
+    on both alike."""
+    command = [sys.executable, __file__, "--serve", "--max-hops", str(max_hops), "--sizes", *map(str, sizes)]
+    sides = {
+        "this": subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True),
+        "peer": subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(peer_src.resolve())),
+        ),
+    }
+    best: dict[str, dict[tuple, float]] = {"this": {}, "peer": {}}
+    try:
+        for side in sides.values():
+            assert side.stdout.readline().strip() == "ready"
+        names = ["article", *(f"synthetic {size}" for size in sizes)]
+        for round_ in range(repeats):
+            for index, name in enumerate(names):
+                for view in VIEWS:
+                    for tag in ("this", "peer") if round_ % 2 == 0 else ("peer", "this"):
+                        sides[tag].stdin.write(f"{index} {view}\n")
+                        sides[tag].stdin.flush()
+                        seconds = float(sides[tag].stdout.readline())
+                        key = (name, view)
+                        best[tag][key] = min(best[tag].get(key, seconds), seconds)
+    finally:
+        for side in sides.values():
+            side.stdin.close()
+            side.wait(timeout=60)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[5000], help="synthetic graph sizes (concepts)")
     parser.add_argument("--max-hops", type=int, default=6)
+    parser.add_argument("--repeats", type=int, default=9, help="timed generations per page (the least CPU time counts)")
     parser.add_argument("--peer-src", type=Path, help="a peer checkout's src/ folder, measured in a subprocess")
     parser.add_argument("--peer-name", default="before", help="what to call the peer in the table")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the peer's subprocess mode
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # generation on request
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.serve:
+        serve(args.sizes, args.max_hops)
+        return
     if args.json:
-        print(json.dumps(measure(args.sizes, args.max_hops, "peer")))
+        print(json.dumps(measure(args.sizes, args.max_hops, "peer", args.repeats)))
         return
     peer = None
     if args.peer_src:
@@ -239,15 +326,22 @@ def main() -> None:
             "--json",
             "--max-hops",
             str(args.max_hops),
+            "--repeats",
+            "1",  # page size and settle only: generation is timed side by side below
             "--sizes",
             *map(str, args.sizes),
         ]
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         peer = {(r["graph"], r["view"]): r for r in json.loads(done.stdout)}
-    rows = measure(args.sizes, args.max_hops, "this")
-    header = ["graph", "view", "load s", "generate s", "page MB", "settle s"]
+    rows = measure(args.sizes, args.max_hops, "this", 1 if peer else args.repeats)
+    if peer:  # generation side by side, asked in turn: the figures the table shows
+        best = interleaved(args.sizes, args.max_hops, args.repeats, args.peer_src)
+        for r in rows:
+            r["generate"] = best["this"][(r["graph"], r["view"])]
+            peer[(r["graph"], r["view"])]["generate"] = best["peer"][(r["graph"], r["view"])]
+    header = ["graph", "view", "load s", "generate cpu s", "page MB", "settle s"]
     if peer:
-        header += [f"{args.peer_name}: generate s", "page MB", "settle s", "generate ×", "page ×", "settle ×"]
+        header += [f"{args.peer_name}: generate cpu s", "page MB", "settle s", "generate ×", "page ×", "settle ×"]
     table = []
     for r in rows:
         line = [r["graph"], r["view"], r["load"], r["generate"], r["mb"], r["settle"]]
@@ -271,7 +365,7 @@ def main() -> None:
 
 def _fmt(value) -> str:
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.3f}"
     return str(value)
 
 

@@ -160,7 +160,8 @@ def convert(result: object, limit: int | None = None) -> QueryResult:
         return AskResult(bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        rows, truncated = first((tuple(solution[v] for v in variables) for solution in result), limit)
+        # a solution unpacks in the order of the variables (None where unbound): 3x faster than by name
+        rows, truncated = first(map(tuple, result), limit)
         return SelectResult(variables, rows, truncated)
     triples, truncated = first(((t.subject, t.predicate, t.object) for t in result), limit)
     return GraphResult(triples, truncated)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import UnknownConceptError
 from ..graph import KnowledgeGraph
@@ -14,8 +14,7 @@ from .overview import overview_html, panels
 from .page import render, runtime_assets, write_page
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     file: str
     heading: str
     caption: str

@@ -12,10 +12,12 @@ Box sizes are estimated from the label (wrapped as vis-network wraps it) with a 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from operator import neg
+from typing import NamedTuple
 
 #: Glyph widths in font sizes, measured in Chromium for DejaVu Sans (Debian's system-ui, wider
 #: than most UI fonts): wrapping is estimated as vis-network does it with these widths.
@@ -56,8 +58,7 @@ CANDIDATES: tuple[dict, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A node's box, centred on (x, y)."""
 
     x: float
@@ -198,7 +199,7 @@ def blockers(
 
 
 def _bounds(boxes: Mapping[str, Box], pad: float) -> list[tuple[str, float, float, float, float]]:
-    """Each box grown by ``pad`` as (name, left, right, top, bottom): computed once per routing round."""
+    """Each box grown by ``pad`` as (name, left, right, top, bottom)."""
     out = []
     for name, box in boxes.items():
         half_w, half_h = box.width / 2 + pad, box.height / 2 + pad
@@ -223,6 +224,257 @@ def _hits(
     return hit
 
 
+def _profile(smooth: Mapping) -> tuple[list[float], list[float]] | None:
+    """For shapes whose samples are ``(ax + (bx - ax) * P[i], ay + (by - ay) * Q[i])`` with P and Q
+    non-decreasing (a straight line; the horizontal cubic, whose control points sit level with its
+    ends): (P, Q). Then which samples fall in a box is two index ranges found by bisection, with no
+    sample computed. None for the quadratic shapes (their x can turn back)."""
+    if not smooth.get("enabled"):
+        return _TS, _TS
+    if smooth.get("type") != "cubicBezier":
+        return None
+    r = smooth.get("roundness", 0.5)
+    found = _PROFILES.get(r)
+    if found is None:
+        along = [w1 * r + w2 * (1 - r) + w3 for _, w1, w2, w3 in _CUBIC]
+        across = [w2 + w3 for _, _, w2, w3 in _CUBIC]
+        monotone = all(p <= q for p, q in pairwise(along)) and all(p <= q for p, q in pairwise(across))
+        found = _PROFILES[r] = (along, across) if monotone else False
+    return found or None
+
+
+_PROFILES: dict[float, tuple[list[float], list[float]] | bool] = {}
+
+
+class Obstacles:
+    """The boxes curves must clear, grown by a clearance, indexed by their left edge: a curve is
+    tested only against the boxes that overlap its bounding box (a layered drawing's columns make
+    that a few boxes, not all of them). Answers are remembered: a routing attempt that starts from
+    the same boxes asks the same questions again."""
+
+    def __init__(self, boxes: Iterable[tuple[str, float, float, float, float]]):
+        #: (left, order, name, right, top, bottom), by left edge; order keeps the caller's box order
+        self.boxes = sorted((x0, i, name, x1, y0, y1) for i, (name, x0, x1, y0, y1) in enumerate(boxes))
+        self.lefts = [b[0] for b in self.boxes]
+        self.widest = max((b[3] - b[0] for b in self.boxes), default=0.0)
+        self.rects = {name: (x0, x1, y0, y1) for x0, _, name, x1, y0, y1 in self.boxes}
+        self.known: dict[tuple, tuple[list[str], bool]] = {}
+        #: (from, to, ends, shapes tried first) -> the first shape that clears: an edge routed again as it was
+        self.settled: dict[tuple, dict] = {}
+
+    def near(
+        self, left: float, right: float, top: float, bottom: float, ends: tuple[str, ...]
+    ) -> list[tuple[int, str, float, float, float, float]]:
+        """(order, name, left, right, top, bottom) of the boxes other than ``ends`` overlapping the
+        rectangle, in the caller's order."""
+        first = bisect_left(self.lefts, left - self.widest)
+        last = bisect_right(self.lefts, right)
+        found = [
+            (i, name, x0, x1, y0, y1)
+            for x0, i, name, x1, y0, y1 in self.boxes[first:last]
+            if x1 >= left and y1 >= top and y0 <= bottom and name not in ends
+        ]
+        found.sort()
+        return found
+
+    def hits(
+        self,
+        a: tuple[float, float],
+        b: tuple[float, float],
+        smooth: Mapping,
+        ends: tuple[str, ...],
+        *,
+        limit: int | None = None,
+        hint: str | None = None,
+    ) -> list[str]:
+        """The boxes (not ``ends``) a sample of the curve a → b drawn with ``smooth`` falls in: the
+        same answer as testing every sample of :func:`curve` against every box. With ``limit``, the
+        list stops at that many boxes (1: whether there is one; then ``hint``, the box that blocked
+        the edge's previous shape and most often this one too, is tried first)."""
+        key = (a, b, ends, _shape(smooth))
+        known = self.known.get(key)
+        if known is not None and (known[1] or (limit is not None and len(known[0]) >= limit)):
+            return known[0]
+        if limit == 1 and hint is not None and hint not in ends and _crosses(a, b, smooth, self.rects[hint]):
+            hit = [hint]
+        else:
+            hit = self._hits(a, b, smooth, ends, limit)
+        self.known[key] = (hit, limit is None or len(hit) < limit)
+        return hit
+
+    def _hits(
+        self, a: tuple[float, float], b: tuple[float, float], smooth: Mapping, ends: tuple[str, ...], limit: int | None
+    ) -> list[str]:
+        (ax, ay), (bx, by) = a, b
+        hit: list[str] = []
+        profile = _profile(smooth)
+        if profile is not None:  # the samples stay within the ends' rectangle
+            near = self.near(min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), ends)
+            if not near:
+                return hit
+            along, across = profile
+            dx, dy = bx - ax, by - ay
+            for _, name, x0, x1, y0, y1 in near:
+                if _in_profile(along, across, ax, ay, dx, dy, x0, x1, y0, y1):
+                    hit.append(name)
+                    if len(hit) == limit:
+                        break
+            return hit
+        runs_x, runs_y, (left, right, top, bottom) = _runs(a, b, smooth)
+        for _, name, x0, x1, y0, y1 in self.near(left, right, top, bottom, ends):
+            across = None
+            for i, j in _ranges(runs_x, x0, x1):
+                across = across if across is not None else _ranges(runs_y, y0, y1)
+                if any(max(i, k) < min(j, m) for k, m in across):
+                    hit.append(name)
+                    break
+            if len(hit) == limit:
+                break
+        return hit
+
+
+def _shape(smooth: Mapping) -> tuple:
+    return (smooth.get("enabled"), smooth.get("type"), smooth.get("roundness"))
+
+
+def _in_profile(
+    along: list[float],
+    across: list[float],
+    ax: float,
+    ay: float,
+    dx: float,
+    dy: float,
+    x0: float,
+    x1: float,
+    y0: float,
+    y1: float,
+) -> bool:
+    """Whether a sample ``(ax + dx * along[i], ay + dy * across[i])`` lies in [x0, x1] × [y0, y1]:
+    the samples within each bound form an index range (the profiles never decrease)."""
+    if dx > 0:
+        i, j = bisect_left(along, (x0 - ax) / dx), bisect_right(along, (x1 - ax) / dx)
+    elif dx < 0:
+        i, j = bisect_left(along, (x1 - ax) / dx), bisect_right(along, (x0 - ax) / dx)
+    else:
+        i, j = (0, len(along)) if x0 <= ax <= x1 else (0, 0)
+    if i >= j:
+        return False
+    if dy > 0:
+        k, m = bisect_left(across, (y0 - ay) / dy), bisect_right(across, (y1 - ay) / dy)
+    elif dy < 0:
+        k, m = bisect_left(across, (y1 - ay) / dy), bisect_right(across, (y0 - ay) / dy)
+    else:
+        k, m = (0, len(across)) if y0 <= ay <= y1 else (0, 0)
+    return max(i, k) < min(j, m)
+
+
+def inside(
+    a: tuple[float, float], b: tuple[float, float], smooth: Mapping, rect: tuple[float, float, float, float]
+) -> tuple[int, int] | None:
+    """For a straight or horizontal-cubic edge a → b: the indexes [i, j) of the samples of
+    :func:`curve` that lie in ``rect`` (left, right, top, bottom), one range as the profiles never
+    turn back; found by bisection, no sample computed. None for the quadratic shapes."""
+    profile = _profile(smooth)
+    if profile is None:
+        return None
+    along, across = profile
+    (ax, ay), (bx, by) = a, b
+    i, j = _index_range(along, ax, bx - ax, rect[0], rect[1])
+    k, m = _index_range(across, ay, by - ay, rect[2], rect[3])
+    return max(i, k), max(min(j, m), max(i, k))
+
+
+def _index_range(profile: list[float], start: float, delta: float, low: float, high: float) -> tuple[int, int]:
+    """Indexes [i, j) of the values ``start + delta * profile[k]`` within [low, high]."""
+    if delta > 0:
+        return bisect_left(profile, (low - start) / delta), bisect_right(profile, (high - start) / delta)
+    if delta < 0:
+        return bisect_left(profile, (high - start) / delta), bisect_right(profile, (low - start) / delta)
+    return (0, len(profile)) if low <= start <= high else (0, 0)
+
+
+def point(a: tuple[float, float], b: tuple[float, float], smooth: Mapping, index: int) -> tuple[float, float]:
+    """Sample ``index`` of :func:`curve` (the same expressions, so the same value), without the others."""
+    (ax, ay), (bx, by) = a, b
+    if not smooth.get("enabled"):
+        t = _TS[index]
+        return (ax + (bx - ax) * t, ay + (by - ay) * t)
+    r = smooth.get("roundness", 0.5)
+    if smooth["type"] == "cubicBezier":
+        dx = ax - bx
+        c1x, c2x = ax - r * dx, bx + r * dx
+        w0, w1, w2, w3 = _CUBIC[index]
+        return (w0 * ax + w1 * c1x + w2 * c2x + w3 * bx, w0 * ay + w1 * ay + w2 * by + w3 * by)
+    return curve(a, b, smooth)[index]
+
+
+def _crosses(
+    a: tuple[float, float], b: tuple[float, float], smooth: Mapping, rect: tuple[float, float, float, float]
+) -> bool:
+    """Whether a sample of the curve a → b falls in ``rect`` (left, right, top, bottom), sample by sample."""
+    x0, x1, y0, y1 = rect
+    (ax, ay), (bx, by) = a, b
+    profile = _profile(smooth)
+    if profile is not None:
+        return _in_profile(*profile, ax, ay, bx - ax, by - ay, x0, x1, y0, y1)
+    _, (vx, vy), _ = control_points(a, b, smooth)
+    if x1 < min(ax, vx, bx) or x0 > max(ax, vx, bx) or y1 < min(ay, vy, by) or y0 > max(ay, vy, by):
+        return False  # the curve stays within its control points' hull
+    for w0, w1, w2 in _QUADRATIC:
+        x = w0 * ax + w1 * vx + w2 * bx
+        if x0 <= x <= x1 and y0 <= w0 * ay + w1 * vy + w2 * by <= y1:
+            return True
+    return False
+
+
+def _runs(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> tuple[list, list, tuple]:
+    """A quadratic curve's samples per axis as monotone runs, for bisection, and their bounding box.
+
+    Each coordinate of a quadratic turns at most once, at its extreme sample: one or two runs of
+    (start, end, ascending, values) per axis, neighbouring runs sharing the turning sample. The
+    values are those :func:`curve` gives (the same expressions)."""
+    key = (a, b, smooth.get("type"), smooth.get("roundness"))
+    found = _RUNS.get(key)
+    if found is None:
+        if len(_RUNS) > 100_000:
+            _RUNS.clear()
+        (ax, ay), via, (bx, by) = control_points(a, b, smooth)
+        vx, vy = via
+        xs = [w0 * ax + w1 * vx + w2 * bx for w0, w1, w2 in _QUADRATIC]
+        ys = [w0 * ay + w1 * vy + w2 * by for w0, w1, w2 in _QUADRATIC]
+        found = _RUNS[key] = (
+            _monotone(xs, ax - 2 * vx + bx),
+            _monotone(ys, ay - 2 * vy + by),
+            (min(xs), max(xs), min(ys), max(ys)),
+        )
+    return found
+
+
+_RUNS: dict[tuple, tuple[list, list, tuple]] = {}
+
+
+def _monotone(values: list[float], bend: float) -> list[tuple[int, int, bool, list[float]]]:
+    """``values`` of a quadratic (``bend``: its second difference's sign) cut at the extreme sample."""
+    last = len(values) - 1
+    turn = values.index(max(values) if bend < 0 else min(values)) if bend else 0
+    if turn in (0, last):
+        return [(0, len(values), values[last] >= values[0], values)]
+    return [(0, turn + 1, bend < 0, values), (turn, len(values), bend > 0, values)]
+
+
+def _ranges(runs: list[tuple[int, int, bool, list[float]]], low: float, high: float) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of the samples in [low, high], one per run that has any."""
+    out = []
+    for start, end, up, values in runs:
+        if up:
+            i, j = bisect_left(values, low, start, end), bisect_right(values, high, start, end)
+        else:
+            i, j = bisect_left(values, -high, start, end, key=neg), bisect_right(values, -low, start, end, key=neg)
+        if i < j:
+            out.append((i, j))
+    return out
+
+
 def route(
     positions: dict[str, tuple[float, float]],
     sizes: Mapping[str, tuple[float, float]],
@@ -232,6 +484,8 @@ def route(
     obstacles: Iterable[str] | None = None,
     owners: Mapping[str, tuple[str, str]] | None = None,
     rounds: int = 8,
+    verdict: bool = False,
+    known: dict[tuple, Obstacles] | None = None,
 ) -> tuple[dict[str, tuple[float, float]], dict[str, dict], list[str]]:
     """Curve shapes for ``edges`` (id, from, to) that clear every box; moves blocking nodes if needed.
 
@@ -240,8 +494,13 @@ def route(
     ``obstacles`` (default: every positioned node) block curves and move; the others (the lane
     points long edges pass through) are fixed. ``owners`` gives, for a segment of a longer edge,
     the edge's own two concepts, which the segment may touch too.
+
+    ``verdict``: the caller wants only which edges are blocked (it routes again if any is), so a
+    blocked edge's shape is any failing one, found without listing every blocker. ``known``: the
+    answers of earlier calls, by obstacle boxes (pass the same dict to calls on the same layout).
     """
     owners = owners or {}
+    known = {} if known is None else known
     solid = set(positions if obstacles is None else obstacles)
     edges = list(edges)
     positions = dict(positions)
@@ -249,25 +508,44 @@ def route(
     smooth: dict[str, dict] = {}
     blocked: list[str] = []
     for round_ in range(rounds + 1):
-        bounds = _bounds({n: Box(x, y, *sizes[n]) for n, (x, y) in positions.items() if n in solid}, CLEARANCE)
+        boxes = tuple(_grown(positions, sizes, solid, CLEARANCE))
+        index = known.get(boxes)
+        if index is None:
+            index = known[boxes] = Obstacles(boxes)
         blocked, pushes = [], {}
         for edge_id, u, v in edges:
             if u == v:
                 continue
-            order = ([preferred[edge_id]] if edge_id in preferred else []) + list(CANDIDATES)
+            first = preferred.get(edge_id)
+            order = ([first] if first is not None else []) + list(CANDIDATES)
             best, fewest = None, None
-            for candidate in order:
-                hit = _hits(curve(positions[u], positions[v], candidate), (u, v, *owners.get(edge_id, ())), bounds)
+            a, b, ends = positions[u], positions[v], (u, v, *owners.get(edge_id, ()))
+            settled = (a, b, ends, _shape(first) if first is not None else None)
+            if settled in index.settled:  # the same question as in an earlier attempt
+                smooth[edge_id] = index.settled[settled]
+                continue
+            hint = None
+            for candidate in order:  # the first shape that clears: a blocker each is enough to rule one out
+                hit = index.hits(a, b, candidate, ends, limit=1, hint=hint)
                 if not hit:
                     best = candidate
                     break
+                hint = hit[0]
+            if best is not None:
+                smooth[edge_id] = index.settled[settled] = best
+                continue
+            blocked.append(edge_id)
+            if verdict:
+                smooth[edge_id] = order[0]
+                continue
+            for candidate in order:  # none clears: the first with fewest blockers
+                if fewest is not None and len(fewest[1]) == 1:
+                    break  # every shape has one at least
+                # counting stops where a shape can no longer have fewer than the best so far
+                hit = index.hits(a, b, candidate, ends, limit=None if fewest is None else len(fewest[1]))
                 if fewest is None or len(hit) < len(fewest[1]):
                     fewest = (candidate, hit)
-            if best is not None:
-                smooth[edge_id] = best
-                continue
             smooth[edge_id] = fewest[0]
-            blocked.append(edge_id)
             for name in fewest[1]:  # push the blocker away from the straight line u → v
                 (ux, uy), (vx, vy) = positions[u], positions[v]
                 x, y = positions[name]
@@ -280,6 +558,19 @@ def route(
             positions[name] = (x, round(y + math.copysign(sizes[name][1] * 0.6 + 12, direction), 1))
         positions.update(separate({n: positions[n] for n in solid}, sizes, first=set(pushes)))
     return positions, smooth, blocked
+
+
+def _grown(
+    positions: Mapping[str, tuple[float, float]], sizes: Mapping[str, tuple[float, float]], solid: set[str], pad: float
+) -> list[tuple[str, float, float, float, float]]:
+    """The ``solid`` nodes' boxes grown by ``pad``, as (name, left, right, top, bottom), in position order."""
+    out = []
+    for name, (x, y) in positions.items():
+        if name in solid:
+            width, height = sizes[name]
+            half_w, half_h = width / 2 + pad, height / 2 + pad
+            out.append((name, x - half_w, x + half_w, y - half_h, y + half_h))
+    return out
 
 
 def separate(

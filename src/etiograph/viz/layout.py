@@ -11,8 +11,9 @@ same orders networkx iterates, so the drawing is the one networkx gave.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
+from types import MappingProxyType
+from typing import NamedTuple
 
 LAYER_GAP = 215.0
 NODE_GAP = 92.0
@@ -135,16 +136,15 @@ def weak_components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> l
     return components
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Where each node goes, its layer, and the edges drawn against the flow (curved on the page)."""
 
     positions: dict[str, tuple[float, float]]
     layers: dict[str, int]
-    backward: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    backward: frozenset[tuple[str, str]] = frozenset()
     #: For an edge (u, v) that skips layers: the points of the lane it reserved in each layer it
     #: crosses, left to right (a page routes the edge through them, clear of the concepts there).
-    lanes: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    lanes: Mapping[tuple[str, str], list[tuple[float, float]]] = MappingProxyType({})
 
 
 def layered_layout(

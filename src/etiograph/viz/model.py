@@ -9,7 +9,7 @@ to one mechanism. Every query binds store-provided terms only, as :mod:`etiograp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -26,8 +26,7 @@ SELECTED = 300
 LISTED_COUNTERS = 400
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One sentence-backed claim behind a link, with labels ready to show."""
 
     predicate: str
@@ -42,8 +41,7 @@ class Claim:
     document: str | None = None
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A drawn arrow: one source, one target, one polarity, all the claims that back it."""
 
     id: str
@@ -78,8 +76,7 @@ class Link:
         return max(names, key=lambda m: (counts[m], -style.mechanism_order(m)[0]))
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     iri: str
     label: str
     kind: str | None
@@ -90,8 +87,7 @@ class Node:
     role: str | None = None  # "source", "target" or None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One hop of a path as story mode tells it: the claim the CLI shows for that hop."""
 
     link: str
@@ -101,8 +97,7 @@ class Step:
     quote: str | None
 
 
-@dataclass(frozen=True)
-class PathSummary:
+class PathSummary(NamedTuple):
     labels: tuple[str, ...]
     links: tuple[str, ...]
     certainty: str | None
@@ -110,8 +105,7 @@ class PathSummary:
     nodes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Counter:
+class Counter(NamedTuple):
     """Something the source says counteracts a concept (for the last step of a story)."""
 
     source_label: str
@@ -121,29 +115,67 @@ class Counter:
     quote: str | None
 
 
-@dataclass
 class Diagram:
-    """Everything a page needs; built by :func:`build_diagram`, drawn by :mod:`etiograph.viz.page`."""
+    """Everything a page needs; built by :func:`build_diagram`, drawn by :mod:`etiograph.viz.page`.
 
-    mode: str  # "paths" or "graph"
-    title: str
-    caption: str
-    nodes: list[Node]
-    links: list[Link]
-    paths: list[PathSummary] = field(default_factory=list)
-    total_paths: int = 0
-    source: Node | None = None
-    target: Node | None = None
-    max_hops: int | None = None
-    mechanism: str | None = None
-    mechanism_labels: dict[str, str] = field(default_factory=dict)
-    data_date: str | None = None
-    #: Paths (indexes into ``paths``) drawn when the page opens; the others come with "N more".
-    drawn: int = 0
-    #: What counteracts each concept on the listed paths, keyed by concept IRI.
-    counters: dict[str, list[Counter]] = field(default_factory=dict)
-    #: Where the claims come from (the dataset's source document), for handouts.
-    citation: str | None = None
+    A plain class, not a dataclass (``etiograph viz`` should not pay for :mod:`dataclasses` at start):
+    the fields below, by position or keyword, compared and shown field by field."""
+
+    __slots__ = FIELDS = (
+        "mode",  # "paths" or "graph"
+        "title",
+        "caption",
+        "nodes",
+        "links",
+        "paths",
+        "total_paths",
+        "source",
+        "target",
+        "max_hops",
+        "mechanism",
+        "mechanism_labels",
+        "data_date",
+        "drawn",  # paths (indexes into ``paths``) drawn when the page opens; the others come with "N more"
+        "counters",  # what counteracts each concept on the listed paths, keyed by concept IRI
+        "citation",  # where the claims come from (the dataset's source document), for handouts
+    )
+
+    def __init__(
+        self,
+        mode: str,
+        title: str,
+        caption: str,
+        nodes: list[Node],
+        links: list[Link],
+        paths: list[PathSummary] | None = None,
+        total_paths: int = 0,
+        source: Node | None = None,
+        target: Node | None = None,
+        max_hops: int | None = None,
+        mechanism: str | None = None,
+        mechanism_labels: dict[str, str] | None = None,
+        data_date: str | None = None,
+        drawn: int = 0,
+        counters: dict[str, list[Counter]] | None = None,
+        citation: str | None = None,
+    ) -> None:
+        self.mode, self.title, self.caption, self.nodes, self.links = mode, title, caption, nodes, links
+        self.paths = [] if paths is None else paths
+        self.total_paths, self.source, self.target, self.max_hops = total_paths, source, target, max_hops
+        self.mechanism = mechanism
+        self.mechanism_labels = {} if mechanism_labels is None else mechanism_labels
+        self.data_date, self.drawn, self.citation = data_date, drawn, citation
+        self.counters = {} if counters is None else counters
+
+    def __repr__(self) -> str:
+        return f"Diagram({', '.join(f'{name}={getattr(self, name)!r}' for name in self.FIELDS)})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     @property
     def drawn_links(self) -> set[str]:
@@ -269,11 +301,12 @@ def _paths_view(
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
-            p.weakest.certainty if p.weakest else None,
+            weakest.certainty if weakest else None,
             tuple(step(h) for h in p.hops),
             p.nodes,
         )
         for p in ranked
+        for weakest in [p.weakest]
     ]
     by_iri = {n.iri: n for n in nodes}
     return Diagram(
@@ -373,19 +406,25 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     terms = sorted(kg.scheme("mechanisms").values(), key=lambda t: style.mechanism_order(t.notation))
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
+    names.nodes(list(dict.fromkeys(n for edge in everything for n in edge)))  # every concept described in one go
+    # each mechanism's claims, in one pass: per edge and predicate, the claims naming it, in order
+    per: dict[str, dict[tuple[str, str], list]] = {term.notation: {} for term in terms}
+    for edge, options in everything.items():
+        for p, claims in options:
+            groups: dict[str, list] = {}
+            for c in claims:
+                for m in dict.fromkeys(c.mechanisms):  # a claim once per mechanism, however often it names it
+                    groups.setdefault(m, []).append(c)
+            for m, named in groups.items():
+                if m in per:
+                    per[m].setdefault(edge, []).append((p, tuple(named)))
     out = []
     for term in terms:
-        evidence = {}
-        for edge, options in everything.items():
-            kept = [(p, tuple(c for c in claims if term.notation in c.mechanisms)) for p, claims in options]
-            kept = [(p, claims) for p, claims in kept if claims]
-            if kept:
-                evidence[edge] = kept
+        evidence = per[term.notation]
         if not evidence:
             continue
-        diagram = _graph_view(kg, term.notation, evidence=evidence, names=names)
+        diagram = _graph_view(kg, term.notation, evidence=evidence, names=names, title=f"Mechanism: {term.label}")
         diagram.mechanism, diagram.mechanism_labels, diagram.data_date = term.notation, labels, data_date
-        diagram.title = f"Mechanism: {term.label}"
         diagram.caption = _caption(diagram)
         diagram.citation = cite
         out.append(diagram)
@@ -393,7 +432,12 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
 
 
 def _graph_view(
-    kg: KnowledgeGraph, notation: str | None, *, evidence: dict | None = None, names: _Names | None = None
+    kg: KnowledgeGraph,
+    notation: str | None,
+    *,
+    evidence: dict | None = None,
+    names: _Names | None = None,
+    title: str | None = None,
 ) -> Diagram:
     counter = set(kg.counteracting_predicates())
     if evidence is None:
@@ -413,7 +457,7 @@ def _graph_view(
             links.append(Link(f"e{len(links)}", s, o, counteracting, tuple(p for p, _ in chosen), names.claims(claims)))
             order.update(dict.fromkeys((s, o)))
     nodes = names.nodes(list(order))
-    title = dataset_title(kg) or "Causal graph"
+    title = title or dataset_title(kg) or "Causal graph"
     return Diagram(mode="graph", title=title, caption="", nodes=nodes, links=links)
 
 
@@ -483,7 +527,7 @@ class _Names:
         self._nodes: dict[str, Node] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(iris) - set(self._labels))
+        wanted = sorted({i for i in iris if i not in self._labels})
         found: dict[str, list[str]] = {}
         for batch in chunks(wanted):
             query = SPARQL_PROLOGUE + _LABELS.format(values=values("x", (ox.NamedNode(i) for i in batch)))
@@ -522,7 +566,7 @@ class _Names:
         new = [i for i in dict.fromkeys(iris) if i not in self._nodes]
         if new:
             self._nodes.update((n.iri, n) for n in self._describe(new))
-        return [replace(self._nodes[i], role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
+        return [self._nodes[i]._replace(role=roles.get(i)) if roles.get(i) else self._nodes[i] for i in iris]
 
     def _describe(self, iris: list[str]) -> list[Node]:
         pref = self.kg.labels(iris)

@@ -7,9 +7,8 @@ page and inlines the vis-network script pyvis ships.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import geometry, style
 from .layout import NODE_GAP, Layout, layered_layout
@@ -24,8 +23,7 @@ GRAPH_LAYER_GAP = 300.0
 LARGE = 600
 
 
-@dataclass(frozen=True)
-class VisData:
+class VisData(NamedTuple):
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     options: dict[str, Any]
@@ -135,8 +133,7 @@ def node_sizes(diagram: Diagram) -> dict[str, tuple[float, float]]:
     return sizes
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """Where everything goes for one set of links: concept positions, lane points of long links
     (``waypoints[link id]``, in order), and a curve shape per drawn edge or edge segment."""
 
@@ -193,7 +190,9 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
         start_x = layout.positions[link.source][0]
         chains[link.id] = sorted(points, key=lambda p: abs(p[0] - start_x))
 
-    def attempt(rounds: int):
+    known: dict = {}  # the answers of the first attempt, for the second (same boxes in its first round)
+
+    def attempt(rounds: int, verdict: bool = False):
         positions = dict(layout.positions)
         all_sizes = dict(sizes)
         pieces = []
@@ -209,10 +208,18 @@ def _placed(diagram: Diagram, link_ids: set[str], sizes: dict[str, tuple[float, 
             edge: (link.source, link.target) for link in links for edge in segment_ids(link.id, len(chains[link.id]))
         }
         return geometry.route(
-            positions, all_sizes, pieces, preferred=preferred, obstacles=order, owners=owners, rounds=rounds
+            positions,
+            all_sizes,
+            pieces,
+            preferred=preferred,
+            obstacles=order,
+            owners=owners,
+            rounds=rounds,
+            verdict=verdict,
+            known=known,
         )
 
-    moved, smooth, blocked = attempt(0)
+    moved, smooth, blocked = attempt(0, verdict=lanes)  # with lanes, anything blocked is routed again
     if (
         blocked and lanes
     ):  # the "N more" view (no lanes) keeps the best curve per link, unmoved  # leave and enter blocked segments level with their ends, beside the columns

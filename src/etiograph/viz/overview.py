@@ -11,17 +11,16 @@ in a gallery the panels link to the mechanism pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
-from importlib import resources
 from itertools import pairwise
+from typing import NamedTuple
 
 from ..graph import KnowledgeGraph
 from . import style
 from .layout import Digraph, _back_edges
 from .model import Diagram, count, dataset_date, dataset_title, mechanism_diagrams
 from .network import vis_data
-from .page import _safe_script, diagram_div, runtime_assets, vis_assets
+from .page import ASSETS, _safe_script, diagram_div, runtime_assets, vis_assets
 
 #: Chains shown per panel, and concepts per chain (longer ones are shortened in the middle).
 CHAINS = 3
@@ -31,8 +30,7 @@ EMBEDDED_LINKS = 600
 CHAIN_LENGTH = 6
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     notation: str
     label: str
     diagram: Diagram
@@ -194,4 +192,4 @@ def overview_html(
 
 
 def _overview_js() -> str:
-    return resources.files("etiograph.viz").joinpath("assets", "overview.js").read_text(encoding="utf-8")
+    return (ASSETS / "overview.js").read_text(encoding="utf-8")

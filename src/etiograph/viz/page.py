@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +87,16 @@ def _vis_folder() -> Path:
     raise FileNotFoundError(f"vis-network is missing from pyvis's package files under {package}")
 
 
+#: etiograph's own scripts and styles, beside this module (a plain folder: importlib.resources would
+#: cost the command ~10 ms of imports for the same two files).
+ASSETS = Path(__file__).with_name("assets")
+
+
 @cache
 def runtime_assets() -> tuple[str, str]:
     """etiograph's own (JavaScript, CSS) for the page."""
-    folder = resources.files("etiograph.viz") / "assets"
-    js = folder.joinpath("diagram.js").read_text(encoding="utf-8")
-    css = folder.joinpath("diagram.css").read_text(encoding="utf-8")
+    js = (ASSETS / "diagram.js").read_text(encoding="utf-8")
+    css = (ASSETS / "diagram.css").read_text(encoding="utf-8")
     return _safe_script(js), css
 
 

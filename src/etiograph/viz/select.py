@@ -48,11 +48,12 @@ def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> se
         for i, a in enumerate(nodes):
             for b in nodes[i + 2 :]:
                 chained.add((a, b))
+    summaries = set(summaries)
     out = set()
     for path in paths:
         for hop in path.hops:
             claims = {e.claim for e in hop.evidence}
-            if claims and claims <= set(summaries) and (hop.subject, hop.object) in chained:
+            if claims and claims <= summaries and (hop.subject, hop.object) in chained:
                 out.add((hop.subject, hop.object))
     return out
 
@@ -81,26 +82,39 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
     stays on top, and picks what the full scan picks (ties cannot happen: the index is part of the gain)."""
     shortcut = set(shortcuts)
     hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
-    signatures = [frozenset(signature(p)) for p in paths]
-    # what does not change between rounds: firmness, length, how many quotes back the path
-    fixed = [(p.rank, -p.length, sum(len(e.quotes) for h in p.hops for e in h.evidence)) for p in paths]
+    signatures, fixed = [], []
+    for p in paths:  # one pass over the evidence: what signature(), CausalPath.rank and the quotes give
+        counts: dict[str, int] = {}
+        rank, quotes = None, 0
+        for hop in p.hops:
+            evidence = hop.evidence
+            strength = max((e.rank for e in evidence), default=0)
+            rank = strength if rank is None or strength < rank else rank
+            for mechanism in {m for e in evidence for m in e.mechanisms}:
+                counts[mechanism] = counts.get(mechanism, 0) + 1
+            quotes += sum(len(e.quotes) for e in evidence)
+        signatures.append(frozenset(m for m, n in counts.items() if 2 * n >= len(p.hops)))
+        # what does not change between rounds: firmness, length, how many quotes back the path
+        fixed.append((rank or 0, -len(p.hops), quotes))
     plain = [i for i in range(len(paths)) if not hops[i] & shortcut]
     rest = [i for i in range(len(paths)) if hops[i] & shortcut]
     chosen: list[int] = []
     edges: set[tuple[str, str]] = set()
     mechanisms: set[str] = set()
 
-    def gain(i: int) -> tuple:
+    def cost(i: int) -> tuple:
+        """The gain, every part negated: Python's min-heap then keeps the highest gain on top,
+        compared as plain tuples (no Python-level comparison per heap step)."""
         fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
         rank, shorter, quotes = fixed[i]
-        return (fresh > 0, bool(signatures[i] - mechanisms), fresh >= 0.5, rank, fresh, shorter, quotes, -i)
+        return (-(fresh > 0), -bool(signatures[i] - mechanisms), -(fresh >= 0.5), -rank, -fresh, -shorter, -quotes, i)
 
     for pool in (plain, rest):
-        heap = [(_Lowest(gain(i)), i) for i in pool]
+        heap = [(cost(i), i) for i in pool]
         heapq.heapify(heap)
         while heap and len(chosen) < limit:
             _, best = heapq.heappop(heap)
-            current = _Lowest(gain(best))
+            current = cost(best)
             if heap and heap[0][0] < current:  # an older bound beats it now: look again
                 heapq.heappush(heap, (current, best))
                 continue
@@ -110,18 +124,6 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
         if len(chosen) >= limit:
             break
     return chosen
-
-
-class _Lowest:
-    """A gain ordered the other way round, so Python's min-heap keeps the highest gain on top."""
-
-    __slots__ = ("gain",)
-
-    def __init__(self, gain: tuple):
-        self.gain = gain
-
-    def __lt__(self, other: _Lowest) -> bool:
-        return self.gain > other.gain
 
 
 def signature(path: CausalPath) -> set[str]:

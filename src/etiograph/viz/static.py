@@ -88,39 +88,27 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
 
 def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     smooth = edge.get("smooth") or geometry.CANDIDATES[0]
-    points = geometry.curve(positions[edge["from"]], positions[edge["to"]], smooth)
+    a, b = positions[edge["from"]], positions[edge["to"]]
     start, end = boxes[edge["from"]], boxes[edge["to"]]
-    sw, sh, ew, eh = start.width / 2, start.height / 2, end.width / 2, end.height / 2
-
-    def clear(point: tuple[float, float]) -> bool:  # outside both end boxes
-        x, y = point
-        return not (abs(x - start.x) <= sw and abs(y - start.y) <= sh) and not (
-            abs(x - end.x) <= ew and abs(y - end.y) <= eh
-        )
-
     # the first and last samples outside both boxes (the boxes hold the curve's two ends)
-    first_out = next((i for i, p in enumerate(points) if clear(p)), None)
-    last_out = next((i for i in range(len(points) - 1, -1, -1) if clear(points[i])), None)
-    inside = [] if first_out is None or first_out == last_out else [first_out, last_out]
-    if len(inside) < 2:
+    span = _outside(a, b, smooth, start, end)
+    if span is None:
         return ""
-    visible = points[inside[0] - 1 if inside[0] else 0 : inside[-1] + 1]
-    if end.width == 0:  # a waypoint: the next segment carries on from the exact point
-        visible = points[inside[0] - 1 if inside[0] else 0 :]
+    first_out, last_out = span
+    first = first_out - 1 if first_out else 0
+    last = geometry.SAMPLES if end.width == 0 else last_out  # a waypoint: the next segment carries on
     colour = edge["color"]["color"]
     width = max(edge.get("width", 2) * scale, 1.2)
     dash = ""
     if edge.get("dashes"):
         dash = f' stroke-dasharray="{" ".join(str(round(d * scale, 1)) for d in edge["dashes"])}"'
     # the visible part as one exact Bézier segment (a polyline of the samples made slides 5x bigger)
-    first = inside[0] - 1 if inside[0] else 0
-    last = len(points) - 1 if end.width == 0 else inside[-1]
-    controls = geometry.control_points(positions[edge["from"]], positions[edge["to"]], smooth)
+    controls = geometry.control_points(a, b, smooth)
     trimmed = [at(*p) for p in geometry.sub_curve(controls, first / geometry.SAMPLES, last / geometry.SAMPLES)]
     command = {2: "L", 3: "Q", 4: "C"}[len(trimmed)]
     path = f"M{_pair(trimmed[0])}{command}" + " ".join(_pair(p) for p in trimmed[1:])
     parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>']
-    (x1, y1), (x2, y2) = at(*visible[-2]), at(*visible[-1])
+    (x1, y1), (x2, y2) = at(*geometry.point(a, b, smooth, last - 1)), at(*geometry.point(a, b, smooth, last))
     angle = math.atan2(y2 - y1, x2 - x1)
     head = 16 * scale + 4
     if not edge["arrows"]["to"].get("enabled", True):
@@ -138,11 +126,30 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
         )
     middle = edge["arrows"].get("middle")
     if middle:
-        mx, my = at(*points[len(points) // 2])
-        parts.append(
-            _rotated(style.marker_svg(middle["type"], 0, 0, colour, 9 * scale + 3), mx, my, _angle(points, at))
-        )
+        half = (geometry.SAMPLES + 1) // 2  # the middle sample
+        mx, my = at(*geometry.point(a, b, smooth, half))
+        (px, py), (qx, qy) = at(*geometry.point(a, b, smooth, half - 1)), at(*geometry.point(a, b, smooth, half + 1))
+        angle = math.degrees(math.atan2(qy - py, qx - px))
+        parts.append(_rotated(style.marker_svg(middle["type"], 0, 0, colour, 9 * scale + 3), mx, my, angle))
     return "".join(parts)
+
+
+def _outside(a, b, smooth, start: geometry.Box, end: geometry.Box) -> tuple[int, int] | None:
+    """(first, last) indexes of the samples outside both end boxes, when two or more are; else None."""
+    rects = [
+        (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
+        for box in (start, end)
+    ]
+    head, tail = (geometry.inside(a, b, smooth, rect) for rect in rects)
+    if head is not None and tail is not None and head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
+        first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
+    else:
+        points = geometry.curve(a, b, smooth)
+        out = [
+            i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)
+        ]
+        first, last = (out[0], out[-1]) if out else (0, 0)
+    return (first, last) if first < last else None
 
 
 def _pair(point: tuple[float, float]) -> str:
@@ -151,13 +158,8 @@ def _pair(point: tuple[float, float]) -> str:
     >>> _pair((12.0, 3.25))
     '12,3.2'
     """
-    return ",".join(f"{v:.1f}".removesuffix(".0") for v in point)
-
-
-def _angle(points, at) -> float:
-    i = len(points) // 2
-    (x1, y1), (x2, y2) = at(*points[i - 1]), at(*points[i + 1])
-    return math.degrees(math.atan2(y2 - y1, x2 - x1))
+    x, y = point
+    return f"{x:.1f}".removesuffix(".0") + "," + f"{y:.1f}".removesuffix(".0")
 
 
 def _rotated(body: str, x: float, y: float, degrees: float) -> str:
@@ -204,7 +206,10 @@ def _legend(diagram: Diagram, width: int, height: int) -> str:
     if any(link.counteracting for link in links):
         items.append((style.line_icon(style.COUNTERACTING_COLOUR, counteracting=True), "counteracts"))
     # The certainty lines with the page legend's words (etiograph.certainty), for the styles drawn here.
-    used = {style.line_style(link.best.certainty if link.best else None, link.best.rank if link.best else 0).key for link in links}
+    used = {
+        style.line_style(link.best.certainty if link.best else None, link.best.rank if link.best else 0).key
+        for link in links
+    }
     items += [(style.line_icon("#4A5563", line), line.label) for line in style.LINE_STYLES if line.key in used]
     x, y = PAD, height - LEGEND_BAND + 22
     out = ['<g font-size="20" fill="#1F2933">']

@@ -6,7 +6,7 @@ the same tables, so the legend cannot drift from what the canvas draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import certainty
 from ..vocab import ETIO
@@ -97,8 +97,7 @@ def certainty_sentence(certainty: str | None) -> str:
     return CERTAINTY_SENTENCES.get(certainty, "The article's wording: {}.")
 
 
-@dataclass(frozen=True)
-class LineStyle:
+class LineStyle(NamedTuple):
     key: str
     label: str
     width: float
@@ -126,8 +125,7 @@ def line_style(certainty: str | None, rank: int = 0) -> LineStyle:
 
 
 # -- concept kinds: box outline, fill and border ---------------------------------------------------------
-@dataclass(frozen=True)
-class NodeStyle:
+class NodeStyle(NamedTuple):
     """Every concept is a box with its label inside (readable from the back of a room, and a
     predictable size for edge routing); kinds differ by corner radius, fill and border."""
 
@@ -191,15 +189,22 @@ def shape_icon(style: NodeStyle) -> str:
 def marker_svg(marker: str | None, x: float, y: float, colour: str, size: float = 5.0) -> str:
     """The mid-arrow marker of a mechanism at (x, y), pointing right (static SVG, no user text)."""
     s = size
-    shapes = {
-        "circle": f'<circle cx="{x}" cy="{y}" r="{s * 0.8:.1f}" fill="{colour}"/>',
-        "box": f'<rect x="{x - s * 0.75:.1f}" y="{y - s * 0.75:.1f}" width="{s * 1.5:.1f}" height="{s * 1.5:.1f}" fill="{colour}"/>',
-        "diamond": f'<polygon points="{x - s},{y} {x},{y - s} {x + s},{y} {x},{y + s}" fill="{colour}"/>',
-        "bar": f'<rect x="{x - 1.4:.1f}" y="{y - s * 1.2:.1f}" width="2.8" height="{s * 2.4:.1f}" fill="{colour}"/>',
-        "triangle": f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s},{y + s}" fill="{colour}"/>',
-        "vee": f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s * 0.3:.1f},{y} {x - s},{y + s}" fill="{colour}"/>',
-    }
-    return shapes.get(marker or "", "")
+    match marker:  # only the shape asked for is written (formatting floats is most of a slide's time)
+        case "circle":
+            return f'<circle cx="{x}" cy="{y}" r="{s * 0.8:.1f}" fill="{colour}"/>'
+        case "box":
+            return f'<rect x="{x - s * 0.75:.1f}" y="{y - s * 0.75:.1f}" width="{s * 1.5:.1f}" height="{s * 1.5:.1f}" fill="{colour}"/>'
+        case "diamond":
+            return f'<polygon points="{x - s},{y} {x},{y - s} {x + s},{y} {x},{y + s}" fill="{colour}"/>'
+        case "bar":
+            return f'<rect x="{x - 1.4:.1f}" y="{y - s * 1.2:.1f}" width="2.8" height="{s * 2.4:.1f}" fill="{colour}"/>'
+        case "triangle":
+            return f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s},{y + s}" fill="{colour}"/>'
+        case "vee":
+            return (
+                f'<polygon points="{x + s},{y} {x - s},{y - s} {x - s * 0.3:.1f},{y} {x - s},{y + s}" fill="{colour}"/>'
+            )
+    return ""
 
 
 def line_icon(colour: str, style: LineStyle = FIRM, counteracting: bool = False, marker: str | None = None) -> str:
