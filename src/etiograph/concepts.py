@@ -11,7 +11,7 @@ UnknownConceptError carrying the closest labels.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from .records import field, record
 
 import pyoxigraph as ox
 
@@ -20,7 +20,7 @@ from .errors import UnknownConceptError
 from .vocab import SPARQL_PROLOGUE, expand_curie, shorten
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Concept:
     """A concept of the graph as users see it."""
 

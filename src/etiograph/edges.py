@@ -8,7 +8,7 @@ in batches, so the same code serves a 5k-triple article and a 7M-triple syntheti
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from .records import record
 
 import pyoxigraph as ox
 
@@ -51,7 +51,7 @@ def chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EdgeFilter:
     """Which edges a search may follow: predicates, and optionally a mechanism and a minimum rank."""
 
@@ -78,7 +78,7 @@ class EdgeFilter:
         return self.min_rank is None or evidence.rank >= self.min_rank
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemeTerm:
     iri: str
     notation: str

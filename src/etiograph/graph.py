@@ -20,7 +20,7 @@ search unless asked for, so the first path shows a mechanism.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from .records import field, record
 from itertools import islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,7 @@ ENUMERATION_CAP = 20_000
 REACH_LIMIT = 1_000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reach:
     """A concept reachable upstream or downstream, at its shortest distance."""
 
@@ -56,7 +56,7 @@ class Reach:
     distance: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReachResult:
     concept: str
     label: str
@@ -65,7 +65,7 @@ class ReachResult:
     truncated: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One direct cause, effect or counteracting edge of a concept, with its evidence."""
 
@@ -73,7 +73,7 @@ class Step:
     counteracted_by: tuple[Hop, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SummarySupport:
     """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
 
@@ -87,7 +87,7 @@ class SummarySupport:
         return self.paths.total > 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Explanation:
     concept: Concept
     mechanisms: tuple[str, ...]
@@ -124,7 +124,7 @@ _DATASET_TITLE = SPARQL_PROLOGUE + """SELECT ?title WHERE { ?d a void:Dataset ; 
   FILTER(LANG(?title) = "" || LANGMATCHES(LANG(?title), "en")) } ORDER BY ?title LIMIT 1"""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DatasetInfo:
     """What the graph says about itself; more fields (licence, version) can join the title here."""
 

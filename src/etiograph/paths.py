@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from .records import field, record
 
 from .errors import warn_deprecated
 from .vocab import predicate_label
@@ -18,7 +18,7 @@ from .vocab import predicate_label
 Adjacency = Mapping[str, set[str]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """One claim behind a hop: how firmly the source says it, in which mechanism, in which words."""
 
@@ -36,7 +36,7 @@ class Evidence:
         return predicate_label(self.predicate)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hop:
     """One edge of a path, with the strongest claim's fields up front and every claim in ``evidence``."""
 
@@ -83,7 +83,7 @@ class Hop:
         return best.quotes[0] if best and best.quotes else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CausalPath:
     """A simple causal path; its certainty is its weakest hop's (a chain is as strong as that link)."""
 
@@ -110,7 +110,7 @@ class CausalPath:
         return min(self.hops, key=lambda h: h.rank, default=None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mediator:
     """A mediator on the found paths, with how many of them pass through it.
 
@@ -127,7 +127,7 @@ class Mediator:
     share: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathsResult:
     source: str
     target: str

@@ -18,7 +18,7 @@ and, when filters were set, one unfiltered search.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from .records import asdict, record
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 NEAREST = 8
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NoPath:
     """Why there is no path, in words, with what each end does connect to.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from ..records import record
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ class PublishError(EtiographError):
     """The store refused the graph, or holds a different number of triples afterwards."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Published:
     sent: int
     counted: int

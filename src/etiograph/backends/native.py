@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from ..records import record
 
 import pyoxigraph as ox
 
@@ -46,7 +46,7 @@ class _EnoughRows(Exception):
     """More rows than the row limit: stop the engine (raised from inside its writer)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Written:
     """An answer's bytes. ``form``: ``boolean``, ``solutions`` or ``graph``; ``body`` is None when
     no format was asked for that form (the caller answers 406)."""

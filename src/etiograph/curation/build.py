@@ -17,7 +17,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from ..records import field, record
 from pathlib import Path
 
 from .. import resources
@@ -43,7 +43,7 @@ class BuildError(SheetError):
         super().__init__(first.path, first.message + suffix, first.row, first.column)
 
 
-@dataclass
+@record
 class BuildResult:
     compiled: Compiled
     #: path → bytes, everything the build produces

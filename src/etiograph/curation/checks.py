@@ -18,7 +18,7 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from ..records import field, record
 from pathlib import Path
 
 from .. import resources
@@ -50,7 +50,7 @@ CODES = {
 }
 
 
-@dataclass
+@record
 class Coverage:
     source: str
     causal: list[Sentence] = field(default_factory=list)
@@ -61,7 +61,7 @@ class Coverage:
         return len(self.causal) - len(self.uncited)
 
 
-@dataclass
+@record
 class CheckReport:
     compiled: Compiled
     sources: list[str]

@@ -7,11 +7,11 @@ throughout the graph.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ..records import record
 from functools import lru_cache
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Located:
     start: int
     end: int

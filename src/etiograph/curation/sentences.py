@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from ..records import record
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from pathlib import Path
 CACHE_FORMAT = "1"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sentence:
     start: int
     end: int

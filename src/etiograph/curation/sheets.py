@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from ..records import field, record
 from pathlib import Path
 
 from ..errors import DataError
@@ -72,7 +72,7 @@ class SheetError(DataError):
         super().__init__(path, text, row)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConceptRow:
     """One row of ``concepts.tsv``."""
 
@@ -88,7 +88,7 @@ class ConceptRow:
     broader: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClaimRow:
     """One row of ``claims.tsv``: one quote backing one claim."""
 
@@ -109,13 +109,13 @@ class ClaimRow:
     summary: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     key: str
     title: str
 
 
-@dataclass
+@record
 class SourceSheet:
     """A source folder: its metadata (``source.yaml``), its claim rows and its recorded offsets."""
 
@@ -149,7 +149,7 @@ class SourceSheet:
         return path if path.is_file() else None
 
 
-@dataclass
+@record
 class Workspace:
     """Everything to compile: concept rows, sources, and the dataset description."""
 

@@ -13,7 +13,7 @@ concepts; larger ones leave the layout to the tool.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from ..records import record
 from typing import Any
 
 from ..viz import style
@@ -41,7 +41,7 @@ def node_shape(node: style.NodeStyle) -> tuple[str, int, float]:
 SOLID, DASHED, DOTTED = "solid", "dashed", "dotted"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EdgeLook:
     colour_group: str  # a mechanism notation, "counteracting" or "none"
     colour: str

@@ -9,7 +9,7 @@ schema ships as ``etiograph/render/schemas/paths.schema.json`` (:func:`schema`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from ..records import field, record
 from typing import TYPE_CHECKING, Any
 
 from ..certainty import word
@@ -28,7 +28,7 @@ DEFAULT_LIMIT = 10
 ARROW = " → "
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sections:
     """What the renderers know about the sections the evidence cites: titles, and the document each is part of."""
 
