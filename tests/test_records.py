@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from etiograph import records
 
 
-
 def hash_of(value: object) -> int | str:
     try:
         return hash(value)
