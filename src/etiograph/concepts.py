@@ -11,12 +11,12 @@ UnknownConceptError carrying the closest labels.
 from __future__ import annotations
 
 import difflib
-from .records import field, record
 
 import pyoxigraph as ox
 
 from .backends import Backend
 from .errors import UnknownConceptError
+from .records import field, record
 from .vocab import SPARQL_PROLOGUE, expand_curie, shorten
 
 

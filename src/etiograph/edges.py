@@ -8,13 +8,13 @@ in batches, so the same code serves a 5k-triple article and a 7M-triple syntheti
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from .records import record
 
 import pyoxigraph as ox
 
 from .backends import Backend
 from .errors import warn_deprecated
 from .paths import Evidence
+from .records import record
 from .vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
 
 BATCH = 400

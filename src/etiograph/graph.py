@@ -20,7 +20,6 @@ search unless asked for, so the first path shows a mechanism.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from .records import field, record
 from itertools import islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +33,7 @@ from .diagnostics import shift_lines
 from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .errors import EtiographError, QueryError, warn_deprecated
 from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
+from .records import field, record
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Mapping
-from .records import field, record
 
 from .errors import warn_deprecated
+from .records import field, record
 from .vocab import predicate_label
 
 Adjacency = Mapping[str, set[str]]

@@ -9,9 +9,9 @@ A claim's evidence is a W3C Web Annotation ``oa:SpecificResource`` with a ``oa:T
 from __future__ import annotations
 
 import re
-from .records import record
 from typing import TYPE_CHECKING
 
+from .records import record
 from .vocab import ETIO, OA, RDF
 
 if TYPE_CHECKING:

@@ -18,8 +18,9 @@ and, when filters were set, one unfiltered search.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from .records import asdict, record
 from typing import TYPE_CHECKING, Any
+
+from .records import asdict, record
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from .records import record
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import resources
 from .datafiles import read_rdflib
 from .errors import DataError
+from .records import record
 from .vocab import ETIO, RDF, RDFS, SH, SKOS, shorten
 
 if TYPE_CHECKING:

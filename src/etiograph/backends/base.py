@@ -8,10 +8,11 @@ term can always be written back into SPARQL safely.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from ..records import field, record
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
+
+from ..records import field, record
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

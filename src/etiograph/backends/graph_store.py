@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from ..records import record
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import EndpointError, EtiographError
+from ..records import record
 
 if TYPE_CHECKING:
     import httpx

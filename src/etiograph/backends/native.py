@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from ..records import record
 
 import pyoxigraph as ox
 
 from ..errors import EtiographError
+from ..records import record
 
 #: Bytes a SELECT answer may take on the direct path; a larger one is redone on the row-capped path.
 DIRECT_BUDGET = 4 * 1024 * 1024

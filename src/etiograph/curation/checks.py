@@ -18,10 +18,10 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from ..records import field, record
 from pathlib import Path
 
 from .. import resources
+from ..records import field, record
 from . import hedges
 from .cues import causal_cues
 from .model import Claim, Compiled, Problem, compile_workspace

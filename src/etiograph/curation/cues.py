@@ -9,6 +9,7 @@ suggests, and its direction: ``forward`` when the cause is written before the cu
 from __future__ import annotations
 
 import re
+
 from ..records import record
 
 #: (pattern, predicate local name, direction)

@@ -32,6 +32,7 @@ words, so "usually linked to" counts as *linked* and not also as *often*. Advice
 from __future__ import annotations
 
 import re
+
 from ..records import record
 
 #: Ranks of the certainty levels (as ``etio:certaintyRank`` in the ontology): higher is firmer.

@@ -7,8 +7,9 @@ throughout the graph.
 from __future__ import annotations
 
 import re
-from ..records import record
 from functools import lru_cache
+
+from ..records import record
 
 
 @record(frozen=True)

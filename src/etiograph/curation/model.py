@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from ..records import field, record
 from pathlib import Path
 
+from ..records import field, record
 from ..vocab import expand_curie
 from . import hedges
 from .locate import locate, read_text

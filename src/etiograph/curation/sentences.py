@@ -16,9 +16,10 @@ import hashlib
 import json
 import os
 import re
-from ..records import record
 from functools import cache
 from pathlib import Path
+
+from ..records import record
 
 #: Bump when ``_pysbd_spans`` changes what it returns for a text, so older cache entries are not read.
 CACHE_FORMAT = "1"

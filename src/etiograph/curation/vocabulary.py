@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from ..records import field, record
 from functools import cache
 from pathlib import Path
 
+from ..records import field, record
 from ..vocab import CERT, ETIO, MECH, OWL, RDF, RDFS, RISK, SKOS
 
 CAUSAL_TOP = ETIO + "causesOrContributesTo"

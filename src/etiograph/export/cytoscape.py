@@ -13,9 +13,9 @@ concepts; larger ones leave the layout to the tool.
 from __future__ import annotations
 
 import json
-from ..records import record
 from typing import Any
 
+from ..records import record
 from ..viz import style
 from ..vocab import shorten
 from .graphml import node_attributes

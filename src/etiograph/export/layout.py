@@ -9,7 +9,7 @@ order of :data:`etiograph.vocab.PREFIXES`) and then by IRI, never by hash or par
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -93,14 +93,31 @@ def _split_namespaces() -> tuple[dict[str, tuple[str, int]], list[tuple[int, str
 SEPARATED, OTHER_NAMESPACES = _split_namespaces()
 
 
-def separated_namespaces(iri: str) -> Iterator[tuple[str, str, int]]:
-    """(namespace, prefix, position) for each ``/``- or ``#``-ending namespace holding ``iri``, longest first."""
-    end = len(iri)
-    while (cut := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) >= 0:
-        found = SEPARATED.get(iri[: cut + 1])
-        if found is not None:
-            yield iri[: cut + 1], *found
-        end = cut
+def _by_head() -> tuple[int, dict[str, list[str]]]:
+    """The ``/``- or ``#``-ending namespaces grouped by their first ``n`` characters (``n``: the shortest one's
+    length), each group longest first: the longest namespace holding an IRI is the first of its group that does."""
+    head = min(map(len, SEPARATED), default=0)
+    groups: dict[str, list[str]] = {}
+    for namespace in sorted(SEPARATED, key=len, reverse=True):
+        groups.setdefault(namespace[:head], []).append(namespace)
+    return head, groups
+
+
+_HEAD, _BY_HEAD = _by_head()
+
+
+def longest_separated(iri: str) -> tuple[str, str, int] | None:
+    """(namespace, prefix, position) of the longest ``/``- or ``#``-ending namespace holding ``iri``, or None.
+
+    >>> longest_separated("https://w3id.org/etiograph/kg/claim/x")[:2]
+    ('https://w3id.org/etiograph/kg/claim/', 'claim')
+    >>> longest_separated("urn:nothing") is None
+    True
+    """
+    for namespace in _BY_HEAD.get(iri[:_HEAD], ()):
+        if iri.startswith(namespace):
+            return namespace, *SEPARATED[namespace]
+    return None
 
 
 @cache  # a few hundred distinct IRIs, asked about tens of thousands of times
@@ -113,9 +130,9 @@ def namespace_rank(iri: str) -> int:
     True
     """
     best, rank = "", len(PREFIXES)
-    for namespace, _, position in separated_namespaces(iri):
-        best, rank = namespace, position
-        break
+    longest = longest_separated(iri)
+    if longest is not None:
+        best, _, rank = longest
     for position, _, namespace in OTHER_NAMESPACES:
         if iri.startswith(namespace) and (len(namespace) > len(best) or (len(namespace) == len(best) and position < rank)):
             best, rank = namespace, position

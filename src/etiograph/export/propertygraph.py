@@ -19,11 +19,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from ..records import field, record
 from typing import TYPE_CHECKING
 
 from ..edges import chunks, values
 from ..errors import EtiographError
+from ..records import field, record
 from ..vocab import BIOLINK, ETIO, SKOS, shorten
 
 if TYPE_CHECKING:

@@ -58,10 +58,11 @@ def serialize(triples: list[Triple]) -> bytes:
 def compact_iri(iri: str) -> tuple[str | None, str]:
     """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
     if not layout.OTHER_NAMESPACES:  # every namespace ends in / or #: the only candidate is found by lookup
-        for namespace, prefix, _ in layout.separated_namespaces(iri):
+        longest = layout.longest_separated(iri)  # a shorter one would leave / or # in the local name
+        if longest is not None:
+            namespace, prefix, _ = longest
             if _PN_LOCAL.match(iri, len(namespace)):
                 return prefix, f"{prefix}:{iri[len(namespace) :]}"
-            break  # a longer one would leave a local name with / or #, which PN_LOCAL refuses
     else:
         for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
             if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):

@@ -9,12 +9,12 @@ schema ships as ``etiograph/render/schemas/paths.schema.json`` (:func:`schema`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from ..records import field, record
 from typing import TYPE_CHECKING, Any
 
 from ..certainty import word
 from ..paths import Evidence, Hop, PathsResult
 from ..reachability import filters_text
+from ..records import field, record
 from ..vocab import predicate_label, shorten
 from .terminal import join_wrapped, wrap
 

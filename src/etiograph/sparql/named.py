@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from ..records import record
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import resources
 from ..errors import EtiographError, UnknownQueryError
+from ..records import record
 
 if TYPE_CHECKING:
     from ..backends import Term

@@ -22,10 +22,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from ..records import record
 
 import pyoxigraph as ox
 
+from ..records import record
 from ..vocab import RDF, RDFS, SH
 
 _TYPE = f"<{RDF}type>/<{RDFS}subClassOf>*"
