@@ -168,6 +168,17 @@ def predicates(pos: dict[ox.NamedNode, list[Term]]) -> list[ox.NamedNode]:
     return sorted(pos, key=predicate_key)
 
 
+def predicate_items(pos: dict[ox.NamedNode, list[Term]]) -> list[tuple[ox.NamedNode, list[Term]]]:
+    """(predicate, objects) in the order of :func:`predicates`."""
+    if len(pos) < 2:
+        return list(pos.items())
+    return sorted(pos.items(), key=_item_key)
+
+
+def _item_key(item: tuple[ox.NamedNode, list[Term]]) -> tuple[int, int, str]:
+    return _predicate_order(item[0].value)
+
+
 def predicate_key(predicate: ox.NamedNode) -> tuple[int, int, str]:
     """Sort key putting predicates in reading order (see :func:`predicates`)."""
     return _predicate_order(predicate.value)

@@ -236,8 +236,8 @@ def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> l
         return triples
     blank = ox.BlankNode
     return [
-        (names.get(s, s), p, names.get(o, o)) if type(s) is blank or type(o) is blank else (s, p, o)  # type: ignore[misc]
-        for s, p, o in triples
+        (names.get(t[0], t[0]), t[1], names.get(t[2], t[2])) if type(t[0]) is blank or type(t[2]) is blank else t  # type: ignore[misc]
+        for t in triples
     ]
 
 

@@ -145,14 +145,25 @@ class TurtleWriter:
     def predicate_lines(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int) -> list[str]:
         """One ``predicate objects`` string per predicate; objects sorted by their own text."""
         lines = []
-        pos = props.get(subject, {})
-        for predicate in layout.predicates(pos):
+        pos = props.get(subject)
+        if not pos:
+            return lines
+        term, used = self.term, self.used
+        for predicate, objects in layout.predicate_items(pos):
             iri = predicate.value
-            verb = "a" if iri == RDF_TYPE else self.iri(iri)
-            objects = sorted([self.term(o, props, inside, depth) for o in pos[predicate]])
-            joined = ", ".join(objects)
-            if len(objects) > 1 and "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
-                joined = (",\n" + INDENT * (depth + 1)).join(objects)
+            if iri == RDF_TYPE:
+                verb = "a"
+            else:
+                prefix, verb = compact_iri(iri)
+                if prefix:
+                    used.add(prefix)
+            if len(objects) == 1:  # most predicates: no sorting, no joining
+                lines.append(f"{verb} {term(objects[0], props, inside, depth)}")
+                continue
+            texts = sorted([term(o, props, inside, depth) for o in objects])
+            joined = ", ".join(texts)
+            if "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
+                joined = (",\n" + INDENT * (depth + 1)).join(texts)
             lines.append(f"{verb} {joined}")
         return lines
 
