@@ -139,15 +139,20 @@ def namespace_rank(iri: str) -> int:
     return rank
 
 
+_ONTOLOGY = ox.NamedNode(OWL + "Ontology")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
+
+
 def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
     """Subjects written as their own block: ontology headers first, then IRIs by vocabulary and IRI."""
-    header = ox.NamedNode(OWL + "Ontology")
-    rdf_type = ox.NamedNode(RDF_TYPE)
+    if len(props) == 1:  # most nanopublication graphs: nothing to order
+        return [s for s in props if s not in inside]
 
     def key(subject: Subject) -> tuple[bool, bool, int, str]:
         if isinstance(subject, ox.BlankNode):
             return (True, True, 0, subject.value)
-        return (header not in props[subject].get(rdf_type, []), False, namespace_rank(subject.value), subject.value)
+        value = subject.value
+        return (_ONTOLOGY not in props[subject].get(_RDF_TYPE, ()), False, namespace_rank(value), value)
 
     return sorted((s for s in props if s not in inside), key=key)
 

@@ -34,6 +34,7 @@ _BARE_NUMBER = {
     XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
 }
 _NAMESPACES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_NOTHING_INSIDE: frozenset = frozenset()  # a block's own subject is written by name, never nested
 
 
 def write(paths: Sequence[Path]) -> bytes:
@@ -169,7 +170,7 @@ class TurtleWriter:
 
     def block(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int = 0) -> str:
         """A subject and everything said about it (blank nodes nested), ending in `` .``."""
-        head = self.term(subject, props, set(), depth)
+        head = self.term(subject, props, _NOTHING_INSIDE, depth)
         lines = self.predicate_lines(subject, props, inside, depth + 1)
         return INDENT * depth + head + " " + (" ;\n" + INDENT * (depth + 1)).join(lines) + " ."
 
