@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 _JSON_INTEGER = re.compile(r"(?:0|-?[1-9][0-9]{0,17})\Z")  # lexical forms a JSON number gives back unchanged
 # Built once: json.dumps with any non-default option builds a new encoder on every call.
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+#: What ``_SCALAR.encode`` does for a string, called directly (most scalars and every key are strings).
+_STRING = json.encoder.encode_basestring
 _SORT_KEY = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 _TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # a term can never be read as a compact IRI or keyword
 #: Terms beyond the etio vocabulary: a claim's statement parts, its evidence (W3C Web Annotation) and names.
@@ -276,7 +278,7 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
     in the document's size.
     """
     if isinstance(value, dict):
-        keys = [_SCALAR.encode(key) for key in value]
+        keys = [_STRING(key) for key in value]
         children = [_layout(item, depth + 1) for item in value.values()]
         one_line = "{" + ", ".join(f"{key}: {child[0]}" for key, child in zip(keys, children)) + "}"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
@@ -291,5 +293,5 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
             return one_line, one_line
         inner = "  " * (depth + 1)
         return one_line, "[\n" + ",\n".join(inner + child[1] for child in children) + "\n" + "  " * depth + "]"
-    text = _SCALAR.encode(value)
+    text = _STRING(value) if type(value) is str else _SCALAR.encode(value)
     return text, text
