@@ -238,13 +238,14 @@ class JsonLdWriter:
         elif subject not in self.inside:
             out["@id"] = f"_:{subject.value}"
         pos = self.props.get(subject, {})
-        for predicate in layout.predicates(pos):
-            context = self.term(predicate.value)
-            values = [self.value(o, context) for o in pos[predicate]]
-            if predicate.value == RDF_TYPE and all(isinstance(v, dict) and list(v) == ["@id"] for v in values):
-                key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(pos[predicate], values)]
+        for predicate, objects in layout.predicate_items(pos):
+            iri = predicate.value
+            context = self.term(iri)
+            values = [self.value(o, context) for o in objects]
+            if iri == RDF_TYPE and all(isinstance(v, dict) and list(v) == ["@id"] for v in values):
+                key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(objects, values)]
             else:
-                key = context.name if context else self.iri(predicate.value)
+                key = context.name if context else self.iri(iri)
             if len(values) > 1:
                 values.sort(key=_SORT_KEY.encode)
             out[key] = values[0] if len(values) == 1 else values
@@ -277,7 +278,8 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
     Each subtree is encoded once and its one-line form reused by its parent, so the layout is linear
     in the document's size.
     """
-    if isinstance(value, dict):
+    kind = type(value)  # the writer's own values: dict, list, str, int, bool
+    if kind is dict:
         keys = [_STRING(key) for key in value]
         children = [_layout(item, depth + 1) for item in value.values()]
         one_line = "{" + ", ".join(f"{key}: {child[0]}" for key, child in zip(keys, children)) + "}"
@@ -286,12 +288,12 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
         inner = "  " * (depth + 1)
         items = [f"{inner}{key}: {child[1]}" for key, child in zip(keys, children)]
         return one_line, "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
-    if isinstance(value, list):
+    if kind is list:
         children = [_layout(item, depth + 1) for item in value]
         one_line = "[" + ", ".join(child[0] for child in children) + "]"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
             return one_line, one_line
         inner = "  " * (depth + 1)
         return one_line, "[\n" + ",\n".join(inner + child[1] for child in children) + "\n" + "  " * depth + "]"
-    text = _STRING(value) if type(value) is str else _SCALAR.encode(value)
+    text = _STRING(value) if kind is str else _SCALAR.encode(value)
     return text, text
