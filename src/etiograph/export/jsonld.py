@@ -27,10 +27,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
+from ..records import record
 from ..vocab import ETIO, OA, PREFIXES, RDF, RDFS, SKOS, XSD
 from . import canonical, layout
 from .layout import ONE_LINE, RDF_TYPE
@@ -81,7 +82,8 @@ def serialize(triples: list[Triple]) -> bytes:
     return (json_text({"@context": context, "@graph": nodes}) + "\n").encode("utf-8")
 
 
-class ContextTerm(NamedTuple):
+@record(frozen=True)  # not a NamedTuple: that compiles each (string) annotation at import
+class ContextTerm:
     """A term of the ``@context``: its name and how plain values are read (``@id``, a datatype, a language)."""
 
     name: str
