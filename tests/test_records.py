@@ -149,3 +149,12 @@ def test_public_records_round_trip_through_pickle():
     path = CausalPath((hop,))
     assert pickle.loads(pickle.dumps(path)) == path
     assert repr(path).startswith("CausalPath(hops=(Hop(subject='kg:a'")
+
+
+def test_replace_and_asdict_match_dataclasses():
+    dc, rec = twins(frozen=True)
+    a, b = dc("a", 1, ("q",)), rec("a", 1, ("q",))
+    assert repr(dataclasses.replace(a, rank=5, mappings=("m",))) == repr(records.replace(b, rank=5, mappings=("m",)))
+    assert dataclasses.asdict(a) == records.asdict(b)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        records.replace(b, colour="red")

@@ -82,6 +82,19 @@ def asdict(obj: Any) -> dict[str, Any]:
     return {spec.name: values[spec.name] for spec in obj.__record_fields__}
 
 
+def replace(obj: Any, /, **changes: Any) -> Any:
+    """A copy of the record ``obj`` with ``changes`` (as :func:`dataclasses.replace`).
+
+    >>> @record(frozen=True)
+    ... class Pair:
+    ...     left: str
+    ...     right: int = 0
+    >>> replace(Pair("a", 1), right=2)
+    Pair(left='a', right=2)
+    """
+    return type(obj)(**(asdict(obj) | changes))
+
+
 def _build(cls: T, frozen: bool) -> T:
     specs: list[Field] = []
     # the class's own annotations (inspect.get_annotations would import inspect, the cost this module avoids)
