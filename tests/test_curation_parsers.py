@@ -84,3 +84,28 @@ def test_hedge_table_examples() -> None:
     assert hedges.derive("In some cases, antibiotics cause cramps.") == "sometimes"
     assert hedges.judge("can", "In some cases, antibiotics cause cramps.").severity == "error"
     assert hedges.judge("recommended", "Drink plenty of water.") is None
+
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("title: a\nnote: bell \x07 here\n", "invalid YAML: unacceptable character #x0007: special characters", None),
+        ("title: [unclosed\n", "invalid YAML: expected ',' or ']'", 2),
+    ],
+)
+def test_bad_yaml_is_one_sheet_error(tmp_path: Path, text: str, message: str, line: int | None) -> None:
+    """The pure loader words YAML errors; its non-printable check (a pattern compiled on first use, see
+    ``sheets._yaml``) still refuses control characters."""
+    import yaml
+
+    from etiograph.curation.sheets import read_yaml
+
+    path = tmp_path / "source.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SheetError, match=message) as error:
+        read_yaml(path)
+    assert error.value.line == line
+    assert yaml.reader.Reader.NON_PRINTABLE.search("ok \x07").start() == 3
+    path.write_text("title: fine\n", encoding="utf-8")
+    assert read_yaml(path) == {"title": "fine"}

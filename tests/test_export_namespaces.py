@@ -1,4 +1,4 @@
-"""Prefixed names and vocabulary order found by lookup (``layout.separated_namespaces``) equal the scan of
+"""Prefixed names and vocabulary order found by lookup (``layout.longest_separated``) equal the scan of
 every namespace they replace, on IRIs made from the vocabulary's namespaces and hypothesis text."""
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph", "pyparsing")
+#: Standard-library modules no article command needs: ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis``,
+#: ``tokenize``) and compiles every class's methods at import; etiograph's records come from etiograph.records.
+SLOW_STDLIB = ("dataclasses", "inspect", "ast")
 
 PROBE = """
 import contextlib, io, json, os, sys
@@ -84,6 +87,7 @@ def test_article_commands_load_no_heavy_library(argv: tuple[str, ...], tmp_path)
     code, modules = modules_after(*(a.format(tmp=tmp_path) for a in argv))
     assert code in (0, None)
     assert sorted(modules & set(HEAVY)) == []
+    assert sorted(modules & set(SLOW_STDLIB)) == []
 
 
 def test_check_reuses_sentence_boundaries_without_pysbd(tmp_path):

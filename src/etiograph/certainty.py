@@ -14,10 +14,10 @@ data, no imports: ``etiograph --help`` and the diagram style module both import 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Level:
     """One certainty level: its word, its rank (8 = stated as fact, 1 = rare) and how a diagram draws it."""
 

@@ -152,12 +152,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         print(f"etiograph: error: argument {shown!r} is not valid UTF-8 text", file=sys.stderr)
         return 2
-    parser = build_parser(_command_of(arguments))
+    command = _command_of(arguments)
+    if argv is None and command in FAST_EXIT:
+        _collect_less_often()
+    parser = build_parser(command)
     args = parser.parse_args(arguments)
     code = _run(parser, args)
     if argv is None and args.command in FAST_EXIT and not getattr(args, "store", None):
         _exit_now(code)
     return code
+
+
+def _collect_less_often() -> None:
+    """Run the cyclic garbage collector every 200,000 allocations rather than every 700 (mypy's setting).
+
+    A one-shot command allocates tens of thousands of objects that reference counting frees, and the
+    collector's passes over them cost 3-5 % of a cold start; cyclic garbage still gets collected.
+    Only for the ``etiograph`` program running a one-shot command: never for a caller in the same process.
+    """
+    import gc
+
+    gc.set_threshold(200_000, 30, 30)
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ takes a :class:`etiograph.export.propertygraph.PropertyGraph` and is run by
 'turtle'
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple would turn each string annotation into a
+# ForwardRef, compiling it (~3 ms of every export's cold start); these annotations are cheap objects.
 
 import importlib
 from collections.abc import Callable, Sequence

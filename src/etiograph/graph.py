@@ -20,7 +20,6 @@ search unless asked for, so the first path shows a mechanism.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from .causal.source import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .datafiles import graph_sources
 from .diagnostics import shift_lines
 from .errors import EtiographError, QueryError, warn_deprecated
+from .records import record
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ _DATASET_SOURCE = SPARQL_PROLOGUE + """SELECT ?title ?page ?publisher ?date ?not
   OPTIONAL { ?doc dcterms:issued|dcterms:date ?date } OPTIONAL { ?doc etio:retrievalNote ?note } } ORDER BY ?title LIMIT 1"""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceDocument:
     """The document the data derives from (``prov:wasDerivedFrom``): what a citation of it names."""
 
@@ -88,7 +88,7 @@ class SourceDocument:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DatasetInfo:
     """What the graph says about itself (its ``void:Dataset``); more fields (licence, version) can join here.
 

@@ -8,10 +8,11 @@ term can always be written back into SPARQL safely.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
+
+from ..records import field, record
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -78,7 +79,7 @@ def plain(term: Term | None) -> Plain:
     return term.value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SelectResult:
     """Rows of a SELECT query; ``None`` marks an unbound variable.
 
@@ -131,7 +132,7 @@ class SelectResult:
         return pd.DataFrame.from_records(self.records(), columns=list(self.variables))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AskResult:
     """The answer of an ASK query; true in a boolean context when the pattern matches.
 
@@ -146,7 +147,7 @@ class AskResult:
         return self.value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GraphResult:
     """Triples of a CONSTRUCT or DESCRIBE query, as pyoxigraph terms.
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import EndpointError, EtiographError
+from ..records import record
 
 if TYPE_CHECKING:
     import httpx
@@ -42,7 +42,7 @@ class PublishError(EtiographError):
     """The store refused the graph, or holds a different number of triples afterwards."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Published:
     sent: int
     counted: int

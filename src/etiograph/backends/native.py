@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ..errors import EtiographError
+from ..records import record
 
 #: Bytes a SELECT answer may take on the direct path; a larger one is redone on the row-capped path.
 DIRECT_BUDGET = 4 * 1024 * 1024
@@ -46,7 +46,7 @@ class _EnoughRows(Exception):
     """More rows than the row limit: stop the engine (raised from inside its writer)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Written:
     """An answer's bytes. ``form``: ``boolean``, ``solutions`` or ``graph``; ``body`` is None when
     no format was asked for that form (the caller answers 406)."""

@@ -11,16 +11,16 @@ UnknownConceptError carrying the closest labels.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..backends import Backend
 from ..errors import UnknownConceptError
+from ..records import field, record
 from ..vocab import SPARQL_PROLOGUE, expand_curie, shorten
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Concept:
     """A concept of the graph as users see it."""
 

@@ -7,16 +7,16 @@ Plain frozen records, shared by every engine (SPARQL edge reader, compact index)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..records import field, record
 from ..vocab import predicate_label
 
 if TYPE_CHECKING:
     from .concepts import Concept
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """One claim behind a hop: how firmly the source says it, in which mechanism, in which words."""
 
@@ -34,7 +34,7 @@ class Evidence:
         return predicate_label(self.predicate)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hop:
     """One edge of a path, with the strongest claim's fields up front and every claim in ``evidence``."""
 
@@ -81,7 +81,7 @@ class Hop:
         return best.quotes[0] if best and best.quotes else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CausalPath:
     """A simple causal path; its certainty is its weakest hop's (a chain is as strong as that link)."""
 
@@ -108,7 +108,7 @@ class CausalPath:
         return min(self.hops, key=lambda h: h.rank, default=None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mediator:
     """A mediator on the found paths, with how many of them pass through it.
 
@@ -125,7 +125,7 @@ class Mediator:
     share: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathsResult:
     source: str
     target: str
@@ -150,7 +150,7 @@ class PathsResult:
         return [Mediator(c, labels[c], k, k / n) for c, k in ranked]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reach:
     """A concept reachable upstream or downstream, at its shortest distance."""
 
@@ -159,7 +159,7 @@ class Reach:
     distance: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReachResult:
     concept: str
     label: str
@@ -168,7 +168,7 @@ class ReachResult:
     truncated: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One direct cause, effect or counteracting edge of a concept, with its evidence."""
 
@@ -176,7 +176,7 @@ class Step:
     counteracted_by: tuple[Hop, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SummarySupport:
     """A summary claim and the mechanistic paths between its two concepts (``paths.total == 0``: unsupported)."""
 
@@ -190,7 +190,7 @@ class SummarySupport:
         return self.paths.total > 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Explanation:
     concept: Concept
     mechanisms: tuple[str, ...]

@@ -18,8 +18,9 @@ and, when filters were set, one unfiltered search.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+from .records import asdict, record
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 NEAREST = 8
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NoPath:
     """Why there is no path, in words, with what each end does connect to.
 

@@ -8,11 +8,11 @@ in batches, so the same code serves a 5k-triple article and a 7M-triple syntheti
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ..backends import Backend
+from ..records import record
 from ..vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS, SPARQL_PROLOGUE
 from .model import Evidence
 
@@ -50,7 +50,7 @@ def chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EdgeFilter:
     """Which edges a search may follow: predicates, and optionally a mechanism and a minimum rank."""
 
@@ -77,7 +77,7 @@ class EdgeFilter:
         return self.min_rank is None or evidence.rank >= self.min_rank
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemeTerm:
     iri: str
     notation: str

@@ -17,11 +17,11 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import resources
 from ..errors import EtiographError
+from ..records import field, record
 from .model import Compiled, Problem, compile_workspace
 from .sheets import SheetError, default_root, offsets_text, read_workspace
 from .turtle import claims_ttl, concepts_ttl, source_ttl, tables_ttl
@@ -43,7 +43,7 @@ class BuildError(SheetError):
         super().__init__(first.path, first.message + suffix, first.row, first.column)
 
 
-@dataclass
+@record
 class BuildResult:
     compiled: Compiled
     #: path → bytes, everything the build produces

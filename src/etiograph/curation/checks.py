@@ -18,10 +18,10 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import resources
+from ..records import field, record
 from . import hedges
 from .cues import causal_cues
 from .model import Claim, Compiled, Problem, compile_workspace
@@ -50,7 +50,7 @@ CODES = {
 }
 
 
-@dataclass
+@record
 class Coverage:
     source: str
     causal: list[Sentence] = field(default_factory=list)
@@ -61,7 +61,7 @@ class Coverage:
         return len(self.causal) - len(self.uncited)
 
 
-@dataclass
+@record
 class CheckReport:
     compiled: Compiled
     sources: list[str]

@@ -9,7 +9,8 @@ suggests, and its direction: ``forward`` when the cause is written before the cu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 #: (pattern, predicate local name, direction)
 CUES: tuple[tuple[str, str, str], ...] = (
@@ -32,7 +33,7 @@ CUES: tuple[tuple[str, str, str], ...] = (
 _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), pred, direction) for p, pred, direction in CUES)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CausalCue:
     start: int
     end: int

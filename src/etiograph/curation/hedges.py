@@ -32,7 +32,8 @@ words, so "usually linked to" counts as *linked* and not also as *often*. Advice
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 #: Ranks of the certainty levels (as ``etio:certaintyRank`` in the ontology): higher is firmer.
 RANKS = {
@@ -80,7 +81,7 @@ _IMPERATIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Cue:
     text: str
     level: str
@@ -121,7 +122,7 @@ def derive(sentence: str) -> str:
     return "recommended" if found else "asserted"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HedgeFinding:
     severity: str  # "error" or "warning"
     message: str

@@ -7,11 +7,12 @@ throughout the graph.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from ..records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Located:
     start: int
     end: int

@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..records import field, record
 from ..vocab import expand_curie
 from . import hedges
 from .locate import locate, read_text
@@ -25,7 +25,7 @@ _CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 WHOLE_TEXT = Section("text", "Full text")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     severity: str  # "error" or "warning"
     code: str  # a short name for the kind of problem (see checks.CODES)
@@ -49,7 +49,7 @@ class Problem:
         }
 
 
-@dataclass
+@record
 class Evidence:
     row: ClaimRow
     exact: str
@@ -57,7 +57,7 @@ class Evidence:
     end: int | None
 
 
-@dataclass
+@record
 class Claim:
     local: str  # the claim IRI's local name (after claim:)
     source: SourceSheet
@@ -80,7 +80,7 @@ class Claim:
         return [e.row for e in self.evidence]
 
 
-@dataclass
+@record
 class Compiled:
     workspace: Workspace
     vocab: Vocabulary

@@ -16,15 +16,16 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from ..records import record
 
 #: Bump when ``_pysbd_spans`` changes what it returns for a text, so older cache entries are not read.
 CACHE_FORMAT = "1"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sentence:
     start: int
     end: int

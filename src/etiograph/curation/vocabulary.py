@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..records import field, record
 from ..vocab import CERT, ETIO, MECH, OWL, RDF, RDFS, RISK, SKOS
 
 CAUSAL_TOP = ETIO + "causesOrContributesTo"
 COUNTER_TOP = ETIO + "counteracts"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     iri: str
     name: str  # local name or notation, as the Turtle writes it after the prefix
@@ -27,7 +27,7 @@ class Term:
     rank: int = 0
 
 
-@dataclass
+@record
 class Vocabulary:
     predicates: dict[str, Term] = field(default_factory=dict)
     kinds: dict[str, Term] = field(default_factory=dict)

@@ -13,9 +13,9 @@ concepts; larger ones leave the layout to the tool.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from ..records import record
 from ..viz import style
 from ..vocab import shorten
 from .graphml import node_attributes
@@ -41,7 +41,7 @@ def node_shape(node: style.NodeStyle) -> tuple[str, int, float]:
 SOLID, DASHED, DOTTED = "solid", "dashed", "dotted"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EdgeLook:
     colour_group: str  # a mechanism notation, "counteracting" or "none"
     colour: str

@@ -27,10 +27,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
+from ..records import record
 from ..vocab import ETIO, OA, PREFIXES, RDF, RDFS, SKOS, XSD
 from . import canonical, layout
 from .layout import ONE_LINE, RDF_TYPE
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 _JSON_INTEGER = re.compile(r"(?:0|-?[1-9][0-9]{0,17})\Z")  # lexical forms a JSON number gives back unchanged
 # Built once: json.dumps with any non-default option builds a new encoder on every call.
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+#: What ``_SCALAR.encode`` does for a string, called directly (most scalars and every key are strings).
+_STRING = json.encoder.encode_basestring
 _SORT_KEY = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 _TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # a term can never be read as a compact IRI or keyword
 #: Terms beyond the etio vocabulary: a claim's statement parts, its evidence (W3C Web Annotation) and names.
@@ -79,7 +82,8 @@ def serialize(triples: list[Triple]) -> bytes:
     return (json_text({"@context": context, "@graph": nodes}) + "\n").encode("utf-8")
 
 
-class ContextTerm(NamedTuple):
+@record(frozen=True)  # not a NamedTuple: that compiles each (string) annotation at import
+class ContextTerm:
     """A term of the ``@context``: its name and how plain values are read (``@id``, a datatype, a language)."""
 
     name: str
@@ -236,13 +240,14 @@ class JsonLdWriter:
         elif subject not in self.inside:
             out["@id"] = f"_:{subject.value}"
         pos = self.props.get(subject, {})
-        for predicate in layout.predicates(pos):
-            context = self.term(predicate.value)
-            values = [self.value(o, context) for o in pos[predicate]]
-            if predicate.value == RDF_TYPE and all(isinstance(v, dict) and list(v) == ["@id"] for v in values):
-                key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(pos[predicate], values)]
+        for predicate, objects in layout.predicate_items(pos):
+            iri = predicate.value
+            context = self.term(iri)
+            values = [self.value(o, context) for o in objects]
+            if iri == RDF_TYPE and all(isinstance(v, dict) and list(v) == ["@id"] for v in values):
+                key, values = "@type", [self._class(o.value, v["@id"]) for o, v in zip(objects, values)]
             else:
-                key = context.name if context else self.iri(predicate.value)
+                key = context.name if context else self.iri(iri)
             if len(values) > 1:
                 values.sort(key=_SORT_KEY.encode)
             out[key] = values[0] if len(values) == 1 else values
@@ -275,8 +280,9 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
     Each subtree is encoded once and its one-line form reused by its parent, so the layout is linear
     in the document's size.
     """
-    if isinstance(value, dict):
-        keys = [_SCALAR.encode(key) for key in value]
+    kind = type(value)  # the writer's own values: dict, list, str, int, bool
+    if kind is dict:
+        keys = [_STRING(key) for key in value]
         children = [_layout(item, depth + 1) for item in value.values()]
         one_line = "{" + ", ".join(f"{key}: {child[0]}" for key, child in zip(keys, children)) + "}"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
@@ -284,12 +290,12 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
         inner = "  " * (depth + 1)
         items = [f"{inner}{key}: {child[1]}" for key, child in zip(keys, children)]
         return one_line, "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
-    if isinstance(value, list):
+    if kind is list:
         children = [_layout(item, depth + 1) for item in value]
         one_line = "[" + ", ".join(child[0] for child in children) + "]"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
             return one_line, one_line
         inner = "  " * (depth + 1)
         return one_line, "[\n" + ",\n".join(inner + child[1] for child in children) + "\n" + "  " * depth + "]"
-    text = _SCALAR.encode(value)
+    text = _STRING(value) if kind is str else _SCALAR.encode(value)
     return text, text

@@ -9,7 +9,7 @@ order of :data:`etiograph.vocab.PREFIXES`) and then by IRI, never by hash or par
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -93,14 +93,31 @@ def _split_namespaces() -> tuple[dict[str, tuple[str, int]], list[tuple[int, str
 SEPARATED, OTHER_NAMESPACES = _split_namespaces()
 
 
-def separated_namespaces(iri: str) -> Iterator[tuple[str, str, int]]:
-    """(namespace, prefix, position) for each ``/``- or ``#``-ending namespace holding ``iri``, longest first."""
-    end = len(iri)
-    while (cut := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) >= 0:
-        found = SEPARATED.get(iri[: cut + 1])
-        if found is not None:
-            yield iri[: cut + 1], *found
-        end = cut
+def _by_head() -> tuple[int, dict[str, list[str]]]:
+    """The ``/``- or ``#``-ending namespaces grouped by their first ``n`` characters (``n``: the shortest one's
+    length), each group longest first: the longest namespace holding an IRI is the first of its group that does."""
+    head = min(map(len, SEPARATED), default=0)
+    groups: dict[str, list[str]] = {}
+    for namespace in sorted(SEPARATED, key=len, reverse=True):
+        groups.setdefault(namespace[:head], []).append(namespace)
+    return head, groups
+
+
+_HEAD, _BY_HEAD = _by_head()
+
+
+def longest_separated(iri: str) -> tuple[str, str, int] | None:
+    """(namespace, prefix, position) of the longest ``/``- or ``#``-ending namespace holding ``iri``, or None.
+
+    >>> longest_separated("https://w3id.org/etiograph/kg/claim/x")[:2]
+    ('https://w3id.org/etiograph/kg/claim/', 'claim')
+    >>> longest_separated("urn:nothing") is None
+    True
+    """
+    for namespace in _BY_HEAD.get(iri[:_HEAD], ()):
+        if iri.startswith(namespace):
+            return namespace, *SEPARATED[namespace]
+    return None
 
 
 @cache  # a few hundred distinct IRIs, asked about tens of thousands of times
@@ -113,24 +130,29 @@ def namespace_rank(iri: str) -> int:
     True
     """
     best, rank = "", len(PREFIXES)
-    for namespace, _, position in separated_namespaces(iri):
-        best, rank = namespace, position
-        break
+    longest = longest_separated(iri)
+    if longest is not None:
+        best, _, rank = longest
     for position, _, namespace in OTHER_NAMESPACES:
         if iri.startswith(namespace) and (len(namespace) > len(best) or (len(namespace) == len(best) and position < rank)):
             best, rank = namespace, position
     return rank
 
 
+_ONTOLOGY = ox.NamedNode(OWL + "Ontology")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
+
+
 def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
     """Subjects written as their own block: ontology headers first, then IRIs by vocabulary and IRI."""
-    header = ox.NamedNode(OWL + "Ontology")
-    rdf_type = ox.NamedNode(RDF_TYPE)
+    if len(props) == 1:  # most nanopublication graphs: nothing to order
+        return [s for s in props if s not in inside]
 
     def key(subject: Subject) -> tuple[bool, bool, int, str]:
         if isinstance(subject, ox.BlankNode):
             return (True, True, 0, subject.value)
-        return (header not in props[subject].get(rdf_type, []), False, namespace_rank(subject.value), subject.value)
+        value = subject.value
+        return (_ONTOLOGY not in props[subject].get(_RDF_TYPE, ()), False, namespace_rank(value), value)
 
     return sorted((s for s in props if s not in inside), key=key)
 
@@ -149,6 +171,17 @@ def predicates(pos: dict[ox.NamedNode, list[Term]]) -> list[ox.NamedNode]:
     if len(pos) < 2:
         return list(pos)
     return sorted(pos, key=predicate_key)
+
+
+def predicate_items(pos: dict[ox.NamedNode, list[Term]]) -> list[tuple[ox.NamedNode, list[Term]]]:
+    """(predicate, objects) in the order of :func:`predicates`."""
+    if len(pos) < 2:
+        return list(pos.items())
+    return sorted(pos.items(), key=_item_key)
+
+
+def _item_key(item: tuple[ox.NamedNode, list[Term]]) -> tuple[int, int, str]:
+    return _predicate_order(item[0].value)
 
 
 def predicate_key(predicate: ox.NamedNode) -> tuple[int, int, str]:

@@ -28,10 +28,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
+from ..records import record
 from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
 from . import layout
 from .layout import RDF_TYPE
@@ -54,11 +55,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _HASH_LENGTH = 12  # hex digits: 48 bits, far from a collision among one claim's evidence
 
 
-class Nanopublication(NamedTuple):
+@record(frozen=True)
+class Nanopublication:
     """One claim's nanopublication: its IRI and its four named graphs (name, triples), head first.
 
-    A NamedTuple rather than a dataclass: importing ``dataclasses`` costs an export's cold start more
-    than everything else in this module.
+    A record (:mod:`etiograph.records`): a dataclass would import ``dataclasses``, and a NamedTuple
+    compiles each of its (string) annotations at import.
     """
 
     claim: ox.NamedNode
@@ -236,8 +238,8 @@ def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> l
         return triples
     blank = ox.BlankNode
     return [
-        (names.get(s, s), p, names.get(o, o)) if type(s) is blank or type(o) is blank else (s, p, o)  # type: ignore[misc]
-        for s, p, o in triples
+        (names.get(t[0], t[0]), t[1], names.get(t[2], t[2])) if type(t[0]) is blank or type(t[2]) is blank else t  # type: ignore[misc]
+        for t in triples
     ]
 
 

@@ -19,11 +19,11 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..causal.source import chunks, values
 from ..errors import EtiographError
+from ..records import field, record
 from ..vocab import BIOLINK, ETIO, SKOS, shorten
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ CLAIM_CLASS = ETIO + "Claim"
 CAUSAL, COUNTERACTING, ASSOCIATION = "causal", "counteracting", "association"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Quote:
     """One sentence of the source behind a claim, and where it stands (0-based, end excluded)."""
 
@@ -45,7 +45,7 @@ class Quote:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Claim:
     """One sentence-backed statement: subject, predicate, object, and everything said about it."""
 
@@ -84,7 +84,7 @@ class Claim:
         return min(self.mechanisms, key=mechanism_order) if self.mechanisms else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     """A concept some selected claim is about."""
 
@@ -103,7 +103,7 @@ class Node:
         return shorten(self.iri)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """An ontology term a node or claim uses (a class or a property): label, parents, Biolink mappings."""
 
@@ -113,7 +113,7 @@ class Term:
     biolink: tuple[str, ...] = ()  # Biolink IRIs the ontology maps it to (skos:exactMatch first)
 
 
-@dataclass
+@record
 class PropertyGraph:
     """Nodes keyed by IRI, claims in a stable order, and the ontology terms they use."""
 
@@ -144,7 +144,7 @@ class PropertyGraph:
                     todo.append(parent)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Selection:
     """Which claims to export.
 

@@ -38,9 +38,9 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
     # have some take part in deciding which blank nodes nest.
     with_blanks = [
-        layout.index(graph)
-        for publication in publications
-        for _, graph in publication.graphs
+        props
+        for publication, graphs in zip(publications, named)
+        for (_, graph), props in zip(publication.graphs, graphs)
         if any(type(s) is blank or type(o) is blank for s, _, o in graph)
     ]
     inside = layout.nested([default, *with_blanks])

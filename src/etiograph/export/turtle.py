@@ -34,6 +34,7 @@ _BARE_NUMBER = {
     XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
 }
 _NAMESPACES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_NOTHING_INSIDE: frozenset = frozenset()  # a block's own subject is written by name, never nested
 
 
 def write(paths: Sequence[Path]) -> bytes:
@@ -58,10 +59,11 @@ def serialize(triples: list[Triple]) -> bytes:
 def compact_iri(iri: str) -> tuple[str | None, str]:
     """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
     if not layout.OTHER_NAMESPACES:  # every namespace ends in / or #: the only candidate is found by lookup
-        for namespace, prefix, _ in layout.separated_namespaces(iri):
+        longest = layout.longest_separated(iri)  # a shorter one would leave / or # in the local name
+        if longest is not None:
+            namespace, prefix, _ = longest
             if _PN_LOCAL.match(iri, len(namespace)):
                 return prefix, f"{prefix}:{iri[len(namespace) :]}"
-            break  # a longer one would leave a local name with / or #, which PN_LOCAL refuses
     else:
         for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
             if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
@@ -144,20 +146,31 @@ class TurtleWriter:
     def predicate_lines(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int) -> list[str]:
         """One ``predicate objects`` string per predicate; objects sorted by their own text."""
         lines = []
-        pos = props.get(subject, {})
-        for predicate in layout.predicates(pos):
+        pos = props.get(subject)
+        if not pos:
+            return lines
+        term, used = self.term, self.used
+        for predicate, objects in layout.predicate_items(pos):
             iri = predicate.value
-            verb = "a" if iri == RDF_TYPE else self.iri(iri)
-            objects = sorted([self.term(o, props, inside, depth) for o in pos[predicate]])
-            joined = ", ".join(objects)
-            if len(objects) > 1 and "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
-                joined = (",\n" + INDENT * (depth + 1)).join(objects)
+            if iri == RDF_TYPE:
+                verb = "a"
+            else:
+                prefix, verb = compact_iri(iri)
+                if prefix:
+                    used.add(prefix)
+            if len(objects) == 1:  # most predicates: no sorting, no joining
+                lines.append(f"{verb} {term(objects[0], props, inside, depth)}")
+                continue
+            texts = sorted([term(o, props, inside, depth) for o in objects])
+            joined = ", ".join(texts)
+            if "\n" not in joined and len(verb) + len(joined) + len(INDENT) * depth > ONE_LINE:
+                joined = (",\n" + INDENT * (depth + 1)).join(texts)
             lines.append(f"{verb} {joined}")
         return lines
 
     def block(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int = 0) -> str:
         """A subject and everything said about it (blank nodes nested), ending in `` .``."""
-        head = self.term(subject, props, set(), depth)
+        head = self.term(subject, props, _NOTHING_INSIDE, depth)
         lines = self.predicate_lines(subject, props, inside, depth + 1)
         return INDENT * depth + head + " " + (" ;\n" + INDENT * (depth + 1)).join(lines) + " ."
 

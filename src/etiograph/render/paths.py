@@ -9,12 +9,12 @@ schema ships as ``etiograph/render/schemas/paths.schema.json`` (:func:`schema`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..causal.model import Evidence, Hop, PathsResult
 from ..causal.reachability import filters_text
 from ..certainty import word
+from ..records import field, record
 from ..vocab import predicate_label, shorten
 from .terminal import join_wrapped, wrap
 
@@ -28,7 +28,7 @@ DEFAULT_LIMIT = 10
 ARROW = " → "
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sections:
     """What the renderers know about the sections the evidence cites: titles, and the document each is part of."""
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import resources
 from ..errors import EtiographError, UnknownQueryError
+from ..records import record
 
 if TYPE_CHECKING:
     from ..backends import Term
@@ -34,14 +34,14 @@ TermResolver = Callable[[str, str], "Term"]
 PARAMETER_KINDS = ("concept", "iri", "mechanism", "certainty", "integer", "string")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Parameter:
     name: str
     kind: str
     description: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NamedQuery:
     name: str
     path: Path

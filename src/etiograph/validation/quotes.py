@@ -9,9 +9,9 @@ A claim's evidence is a W3C Web Annotation ``oa:SpecificResource`` with a ``oa:T
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..records import record
 from ..vocab import ETIO, OA, RDF
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ SELECT ?owner ?resource ?selector ?exact ?start ?end WHERE {{
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuoteProblem:
     """A quote that does not match the article.
 

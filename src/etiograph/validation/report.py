@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import resources
 from ..datafiles import read_rdflib
 from ..errors import DataError
+from ..records import record
 from ..vocab import ETIO, RDF, RDFS, SH, SKOS, shorten
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ SELECT ?result ?focus ?path ?message ?severity ?value WHERE {{
 """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """One thing wrong with the graph.
 
@@ -65,7 +65,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ValidationReport:
     """What ``validate`` found, with counts of what it looked at.
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..records import record
 from ..vocab import RDF, RDFS, SH
 
 _TYPE = f"<{RDF}type>/<{RDFS}subClassOf>*"
@@ -84,7 +84,7 @@ class Unsupported(Exception):
     """The shapes use a SHACL feature this engine does not compile; use pySHACL instead."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Violation:
     """One validation result: focus node, value, the property path as text, message and severity."""
 
@@ -95,7 +95,7 @@ class Violation:
     value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """One compiled constraint: the query returning ``?this`` (and ``?value``) for every violation."""
 
