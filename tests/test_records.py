@@ -143,7 +143,7 @@ def test_definition_mistakes_are_refused():
 
 
 def test_public_records_round_trip_through_pickle():
-    from etiograph.paths import CausalPath, Evidence, Hop
+    from etiograph.causal.model import CausalPath, Evidence, Hop
 
     hop = Hop("kg:a", "kg:b", "a", "b", "p", (Evidence("c", "p", "asserted", 3, (), ("q",)),))
     path = CausalPath((hop,))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .records import asdict, record
+from ..records import asdict, record
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
