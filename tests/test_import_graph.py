@@ -64,6 +64,7 @@ def modules_after(*argv: str, env: dict[str, str] | None = None) -> tuple[int, s
         ("validate",),
         *(("export", "--format", fmt, "-o", f"{{tmp}}/graph.{fmt}") for fmt in ("turtle", "nt", "jsonld", "trig")),
         ("export", "--split", "{tmp}/nanopubs"),
+        ("viz", "UTI", "leg cramps", "-o", "{tmp}/diagram.html"),
     ],
     ids=[
         "help",
@@ -81,6 +82,7 @@ def modules_after(*argv: str, env: dict[str, str] | None = None) -> tuple[int, s
         "export-jsonld",
         "export-trig",
         "export-split",
+        "viz",
     ],
 )
 def test_article_commands_load_no_heavy_library(argv: tuple[str, ...], tmp_path):
