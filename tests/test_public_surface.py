@@ -30,6 +30,7 @@ DOORS = (
     "etiograph.ontodoc",
     "etiograph.vocab",
     "etiograph.errors",
+    "etiograph.records",
     "etiograph.cli",
 )
 #: Packages that are implementation: reached through the doors, free to move between releases.

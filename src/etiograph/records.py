@@ -26,6 +26,8 @@ TypeError: Pair.__init__() missing 1 required positional argument: 'left'
 
 from __future__ import annotations
 
+__all__ = ["Field", "FrozenInstanceError", "asdict", "field", "fields", "record", "replace"]
+
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform
 
