@@ -55,6 +55,15 @@ class StoreLookup:
             if type(q.graph_name) is _DEFAULT_GRAPH
         ]
 
+    def all_edges(self, predicates: Iterable[str]) -> list[tuple[str, str]]:
+        """Every (subject, object) IRI pair joined by one of ``predicates``, sorted (as ``SparqlEdgeReader.all_edges``)."""
+        found = set()
+        for predicate in set(predicates):
+            for quad in self._quads(None, ox.NamedNode(predicate), None):
+                if type(quad.subject) is ox.NamedNode and type(quad.object) is ox.NamedNode:
+                    found.add((quad.subject.value, quad.object.value))
+        return sorted(found)
+
     def evidence(
         self,
         edges: Iterable[tuple[str, str]],
