@@ -568,6 +568,14 @@ class KnowledgeGraph:
             return self.edge_reader.all_edges(edge_filter)
         return indexed[1].all_edges(edge_filter.predicates)
 
+    def all_edge_evidence(self, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+        """``edge_evidence(all_edges(edge_filter), edge_filter)``: every edge of the whole-graph diagram with
+        its evidence; over a pyoxigraph store read claim by claim (each claim's statements in one lookup)."""
+        indexed = self.causal_index()
+        if indexed is None:
+            return self.edge_reader.evidence(self.edge_reader.all_edges(edge_filter), edge_filter)
+        return indexed[1].all_evidence(edge_filter)
+
     def edge_evidence(self, edges: Iterable[tuple[str, str]], edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
         """For each edge, (predicate, claims) options backed by claims the filter accepts.
 

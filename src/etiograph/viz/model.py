@@ -463,7 +463,7 @@ def _graph_view(
 
 def all_evidence(kg: KnowledgeGraph, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
     """Every edge of ``edge_filter``'s predicates with its qualifying claims (the whole-graph view)."""
-    return kg.edge_evidence(kg.all_edges(edge_filter), edge_filter)
+    return kg.all_edge_evidence(edge_filter)
 
 
 def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
