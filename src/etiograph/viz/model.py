@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ..causal.model import Evidence
+from ..causal.model import Evidence, Hop
 from ..causal.source import EdgeFilter, chunks, predicate_filter, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
@@ -269,40 +269,30 @@ def _paths_view(
         for (s, o), (p, evidence) in hops.items()
     ]
     nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
-    # paths share hops: each distinct hop's story step is made once (its best claim, its telling quote)
-    distinct: dict[tuple[str, str, str], list] = {}
+    # paths share hops: each distinct hop (ends, relation, evidence) has its story step made once (its best
+    # claim, its telling quote), found again by a dict lookup rather than by comparing evidence hop by hop
+    distinct: dict[tuple, Hop] = {}
     for path in ranked:
         for h in path.hops:
-            found = distinct.setdefault((h.subject, h.object, h.predicate), [])
-            if not any(other.evidence == h.evidence for other in found):
-                found.append(h)
-    bests = {id(h): h.best for found in distinct.values() for h in found}
-    predicate_labels = names.labels(
-        {b.predicate if b else h.predicate for found in distinct.values() for h in found for b in [bests[id(h)]]}
-    )
-    steps: dict[int, Step] = {}
-    for found in distinct.values():
-        for h in found:
-            best = bests[id(h)]
-            steps[id(h)] = Step(
-                ids[(h.subject, h.object)],
-                predicate_labels[best.predicate if best else h.predicate],
-                best.certainty if best else None,
-                best.mechanisms if best else (),
-                telling_quote(h),
-            )
-
-    def step(h) -> Step:
-        if id(h) in steps:
-            return steps[id(h)]
-        return steps[id(next(o for o in distinct[(h.subject, h.object, h.predicate)] if o.evidence == h.evidence))]
-
+            distinct.setdefault((h.subject, h.object, h.predicate, h.evidence), h)
+    bests = {key: h.best for key, h in distinct.items()}
+    predicate_labels = names.labels({b.predicate if b else h.predicate for key, h in distinct.items() for b in [bests[key]]})
+    steps: dict[tuple, Step] = {}
+    for key, h in distinct.items():
+        best = bests[key]
+        steps[key] = Step(
+            ids[(h.subject, h.object)],
+            predicate_labels[best.predicate if best else h.predicate],
+            best.certainty if best else None,
+            best.mechanisms if best else (),
+            telling_quote(h),
+        )
     summaries = [
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
             weakest.certainty if weakest else None,
-            tuple(step(h) for h in p.hops),
+            tuple(steps[(h.subject, h.object, h.predicate, h.evidence)] for h in p.hops),
             p.nodes,
         )
         for p in ranked
