@@ -568,6 +568,11 @@ class KnowledgeGraph:
             return self.edge_reader.all_edges(edge_filter)
         return indexed[1].all_edges(edge_filter.predicates)
 
+    def edges_into(self, concepts: Iterable[str], edge_filter: EdgeFilter) -> list[tuple[str, str]]:
+        """The (subject, object) pairs joining a concept to one of ``concepts`` by the filter's relations
+        (what counteracts them, for counteracting ones): the causal index's in-edges where there is one."""
+        return self._neighbours(concepts, edge_filter, forward=False)
+
     def all_edge_evidence(self, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
         """``edge_evidence(all_edges(edge_filter), edge_filter)``: every edge of the whole-graph diagram with
         its evidence; over a pyoxigraph store read claim by claim (each claim's statements in one lookup)."""
@@ -593,8 +598,9 @@ class KnowledgeGraph:
         return lookup.evidence(edges, edge_filter, degrees)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """The preferred label of each IRI (its local name where it has none)."""
-        return self.edge_reader.labels(iris)
+        """The preferred label of each IRI (its local name where it has none); over a pyoxigraph store from
+        the index's label table or by pattern lookups (the same answers: tests/test_index.py compares)."""
+        return self._labels(iris)
 
     def section_info(self, sections: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
         """The titles of some source sections, and the document each is part of, in one query."""

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from ..causal.model import Evidence, Hop
-from ..causal.source import EdgeFilter, chunks, predicate_filter, values
+from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
 from ..vocab import SPARQL_PROLOGUE, shorten
@@ -360,14 +360,7 @@ def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[st
     counter = tuple(sorted(kg.counteracting_predicates()))
     if not concepts or not counter:
         return {}
-    edges: list[tuple[str, str]] = []
-    for batch in chunks(concepts):
-        query = (
-            f"SELECT DISTINCT ?s ?o WHERE {{ {values('o', (ox.NamedNode(c) for c in batch))} ?s ?p ?o . "
-            f"{predicate_filter(counter)} FILTER(isIRI(?s)) }}"
-        )
-        edges += [(s.value, o.value) for s, o in kg.query(query)]
-    evidence = kg.edge_evidence(edges, EdgeFilter(counter))
+    evidence = kg.edge_evidence(kg.edges_into(concepts, EdgeFilter(counter)), EdgeFilter(counter))
     labels = kg.labels({s for s, _ in evidence})
     out: dict[str, list[Counter]] = {}
     for (s, o), options in sorted(evidence.items()):
