@@ -226,13 +226,17 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
 @pytest.mark.slow
 @pytest.mark.parametrize("mechanism", [None, "medication", "lifestyle"])
 def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mechanism: str | None) -> None:
-    """The one-query fetch the whole-graph view uses gives what SparqlEdgeReader.evidence gives."""
+    """The store lookups the whole-graph view reads its edges and evidence by give what the SPARQL reader gives."""
     predicates = kg.causal_predicates(include_counteracting=True)
-    everything = all_evidence(kg, EdgeFilter(predicates))
+    assert kg.causal_index() is not None  # the lookups, not SPARQL again
+    assert sorted(kg.all_edges(EdgeFilter(predicates))) == sorted(set(kg.edge_reader.all_edges(EdgeFilter(predicates))))
     iri = kg.mechanism(mechanism) if mechanism else None
     edge_filter = EdgeFilter(predicates, mechanism=iri, mechanism_name=mechanism)
-    fast, batched = all_evidence(kg, edge_filter), kg.edge_evidence(list(everything), edge_filter)
-    assert {k: sorted(v) for k, v in fast.items()} == {k: sorted(v) for k, v in batched.items()}
+    everything = kg.edge_reader.all_edges(edge_filter)
+    sparql = kg.edge_reader.evidence(everything, edge_filter)
+    assert kg.edge_evidence(everything, edge_filter) == sparql  # edge by edge
+    assert all_evidence(kg, edge_filter) == sparql  # claim by claim (the whole-graph views)
+    assert sparql
 
 
 @pytest.mark.slow

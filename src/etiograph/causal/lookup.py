@@ -18,6 +18,8 @@ _SUBJECT = ox.NamedNode(RDF + "subject")
 _OBJECT = ox.NamedNode(RDF + "object")
 # A claim's statements are grouped by predicate IRI (as strings: a term's ``.value`` builds a new one).
 _PREDICATE_IRI, _EVIDENCE_IRI = RDF + "predicate", ETIO + "evidence"
+_SUBJECT_IRI, _OBJECT_IRI = RDF + "subject", RDF + "object"
+_PREDICATE = ox.NamedNode(_PREDICATE_IRI)
 _ATTRIBUTE_IRIS = {"certainty": ETIO + "certainty", "mechanism": ETIO + "mechanism", "inSection": ETIO + "inSection"}
 _SELECTOR = ox.NamedNode(OA + "hasSelector")
 _EXACT = ox.NamedNode(OA + "exact")
@@ -55,6 +57,15 @@ class StoreLookup:
             if type(q.graph_name) is _DEFAULT_GRAPH
         ]
 
+    def all_edges(self, predicates: Iterable[str]) -> list[tuple[str, str]]:
+        """Every (subject, object) IRI pair joined by one of ``predicates``, sorted (as ``SparqlEdgeReader.all_edges``)."""
+        found = set()
+        for predicate in set(predicates):
+            for quad in self._quads(None, ox.NamedNode(predicate), None):
+                if type(quad.subject) is ox.NamedNode and type(quad.object) is ox.NamedNode:
+                    found.add((quad.subject.value, quad.object.value))
+        return sorted(found)
+
     def evidence(
         self,
         edges: Iterable[tuple[str, str]],
@@ -83,6 +94,44 @@ class StoreLookup:
                         claims_of.setdefault((s, p.value, o), set()).add(claim.value)
                         if claim.value not in attributes:
                             attributes[claim.value] = self._attributes(statements)
+        return self._collect(triples, claims_of, attributes, edge_filter)
+
+    def all_evidence(self, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
+        """``evidence(all_edges(...), edge_filter)`` for the whole graph, read claim by claim: each claim's
+        statements are one lookup, with no per-edge search for the claims joining its two ends."""
+        wanted = set(edge_filter.predicates)
+        triples: set[tuple[str, str, str]] = set()
+        claims_of: dict[tuple[str, str, str], set[str]] = {}
+        attributes: dict[str, dict[str, list[str]]] = {}
+        for predicate in sorted(wanted):
+            node = ox.NamedNode(predicate)
+            for quad in self._quads(None, node, None):
+                if type(quad.subject) is ox.NamedNode and type(quad.object) is ox.NamedNode:
+                    triples.add((quad.subject.value, predicate, quad.object.value))
+            for quad in self._quads(None, _PREDICATE, node):
+                claim = quad.subject
+                statements = self._statements(claim)
+                ends = [
+                    (s.value, o.value)
+                    for s in statements.get(_SUBJECT_IRI, ())
+                    if type(s) is ox.NamedNode
+                    for o in statements.get(_OBJECT_IRI, ())
+                    if type(o) is ox.NamedNode
+                ]
+                if ends and claim.value not in attributes:
+                    attributes[claim.value] = self._attributes(statements)
+                for s, o in ends:
+                    claims_of.setdefault((s, predicate, o), set()).add(claim.value)
+        return self._collect(triples, claims_of, attributes, edge_filter)
+
+    def _collect(
+        self,
+        triples: set[tuple[str, str, str]],
+        claims_of: dict[tuple[str, str, str], set[str]],
+        attributes: dict[str, dict[str, list[str]]],
+        edge_filter: EdgeFilter,
+    ) -> dict[tuple[str, str], list]:
+        """Per edge, the (predicate, qualifying evidence) options of its most specific triples."""
         triples = self.edges._most_specific(triples)
         out: dict[tuple[str, str], list] = {}
         for s, p, o in sorted(triples):

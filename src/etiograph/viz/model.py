@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ..causal.model import Evidence
-from ..causal.source import EdgeFilter, chunks, predicate_filter, values
+from ..causal.model import Evidence, Hop
+from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
 from ..vocab import SPARQL_PROLOGUE, shorten
@@ -269,40 +269,30 @@ def _paths_view(
         for (s, o), (p, evidence) in hops.items()
     ]
     nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
-    # paths share hops: each distinct hop's story step is made once (its best claim, its telling quote)
-    distinct: dict[tuple[str, str, str], list] = {}
+    # paths share hops: each distinct hop (ends, relation, evidence) has its story step made once (its best
+    # claim, its telling quote), found again by a dict lookup rather than by comparing evidence hop by hop
+    distinct: dict[tuple, Hop] = {}
     for path in ranked:
         for h in path.hops:
-            found = distinct.setdefault((h.subject, h.object, h.predicate), [])
-            if not any(other.evidence == h.evidence for other in found):
-                found.append(h)
-    bests = {id(h): h.best for found in distinct.values() for h in found}
-    predicate_labels = names.labels(
-        {b.predicate if b else h.predicate for found in distinct.values() for h in found for b in [bests[id(h)]]}
-    )
-    steps: dict[int, Step] = {}
-    for found in distinct.values():
-        for h in found:
-            best = bests[id(h)]
-            steps[id(h)] = Step(
-                ids[(h.subject, h.object)],
-                predicate_labels[best.predicate if best else h.predicate],
-                best.certainty if best else None,
-                best.mechanisms if best else (),
-                telling_quote(h),
-            )
-
-    def step(h) -> Step:
-        if id(h) in steps:
-            return steps[id(h)]
-        return steps[id(next(o for o in distinct[(h.subject, h.object, h.predicate)] if o.evidence == h.evidence))]
-
+            distinct.setdefault((h.subject, h.object, h.predicate, h.evidence), h)
+    bests = {key: h.best for key, h in distinct.items()}
+    predicate_labels = names.labels({b.predicate if b else h.predicate for key, h in distinct.items() for b in [bests[key]]})
+    steps: dict[tuple, Step] = {}
+    for key, h in distinct.items():
+        best = bests[key]
+        steps[key] = Step(
+            ids[(h.subject, h.object)],
+            predicate_labels[best.predicate if best else h.predicate],
+            best.certainty if best else None,
+            best.mechanisms if best else (),
+            telling_quote(h),
+        )
     summaries = [
         PathSummary(
             p.labels,
             tuple(ids[(h.subject, h.object)] for h in p.hops),
             weakest.certainty if weakest else None,
-            tuple(step(h) for h in p.hops),
+            tuple(steps[(h.subject, h.object, h.predicate, h.evidence)] for h in p.hops),
             p.nodes,
         )
         for p in ranked
@@ -370,14 +360,7 @@ def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[st
     counter = tuple(sorted(kg.counteracting_predicates()))
     if not concepts or not counter:
         return {}
-    edges: list[tuple[str, str]] = []
-    for batch in chunks(concepts):
-        query = (
-            f"SELECT DISTINCT ?s ?o WHERE {{ {values('o', (ox.NamedNode(c) for c in batch))} ?s ?p ?o . "
-            f"{predicate_filter(counter)} FILTER(isIRI(?s)) }}"
-        )
-        edges += [(s.value, o.value) for s, o in kg.query(query)]
-    evidence = kg.edge_evidence(edges, EdgeFilter(counter))
+    evidence = kg.edge_evidence(kg.edges_into(concepts, EdgeFilter(counter)), EdgeFilter(counter))
     labels = kg.labels({s for s, _ in evidence})
     out: dict[str, list[Counter]] = {}
     for (s, o), options in sorted(evidence.items()):
@@ -463,7 +446,7 @@ def _graph_view(
 
 def all_evidence(kg: KnowledgeGraph, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
     """Every edge of ``edge_filter``'s predicates with its qualifying claims (the whole-graph view)."""
-    return kg.edge_evidence(kg.all_edges(edge_filter), edge_filter)
+    return kg.all_edge_evidence(edge_filter)
 
 
 def _predicates(evidence: tuple[Evidence, ...]) -> tuple[str, ...]:

@@ -104,9 +104,9 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
         dash = f' stroke-dasharray="{" ".join(str(round(d * scale, 1)) for d in edge["dashes"])}"'
     # the visible part as one exact Bézier segment (a polyline of the samples made slides 5x bigger)
     controls = geometry.control_points(a, b, smooth)
-    trimmed = [at(*p) for p in geometry.sub_curve(controls, first / geometry.SAMPLES, last / geometry.SAMPLES)]
-    command = {2: "L", 3: "Q", 4: "C"}[len(trimmed)]
-    path = f"M{_pair(trimmed[0])}{command}" + " ".join(_pair(p) for p in trimmed[1:])
+    trimmed = [at(x, y) for x, y in geometry.sub_curve(controls, first / geometry.SAMPLES, last / geometry.SAMPLES)]
+    pairs = [f"{x:.1f}".removesuffix(".0") + "," + f"{y:.1f}".removesuffix(".0") for x, y in trimmed]  # as _pair
+    path = "M" + pairs[0] + _COMMANDS[len(trimmed)] + " ".join(pairs[1:])
     parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>']
     (x1, y1), (x2, y2) = at(*geometry.point(a, b, smooth, last - 1)), at(*geometry.point(a, b, smooth, last))
     angle = math.atan2(y2 - y1, x2 - x1)
@@ -134,13 +134,16 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     return "".join(parts)
 
 
+_COMMANDS = {2: "L", 3: "Q", 4: "C"}
+
+
 def _outside(a, b, smooth, start: geometry.Box, end: geometry.Box) -> tuple[int, int] | None:
     """(first, last) indexes of the samples outside both end boxes, when two or more are; else None."""
     rects = [
         (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
         for box in (start, end)
     ]
-    head, tail = (geometry.inside(a, b, smooth, rect) for rect in rects)
+    head, tail = geometry.inside(a, b, smooth, rects[0]), geometry.inside(a, b, smooth, rects[1])
     if head is not None and tail is not None and head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
         first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
     else:
