@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from .evidence import EvidenceTable
 from .labels import LabelTable
+from .memo import EvidenceMemo
 from .strings import INT, StringTable
 
 if TYPE_CHECKING:
@@ -89,6 +90,14 @@ class CausalIndex:
         self.labels = labels
         #: The memory map a saved index reads from (kept open as long as the index lives).
         self._mapped: mmap.mmap | None = None
+        self._memo: EvidenceMemo | None = None
+
+    @property
+    def memo(self) -> EvidenceMemo:
+        """Evidence read from the store for the hops answers returned (where there is no table)."""
+        if self._memo is None:
+            self._memo = EvidenceMemo()
+        return self._memo
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -432,7 +441,7 @@ class CausalIndex:
         Grows whichever side has the smaller frontier (source forward, target backward) until the two
         depths add up to ``max_hops``: a hub target then costs a hop or two backward, not its whole ball.
         """
-        forward_seen, forward_frontier, forward_depth = {source}, [source], 0
+        forward_seen, forward_frontier, forward_depth = {source: 0}, [source], 0
         backward, backward_frontier, backward_depth = {target: 0}, [target], 0
         while forward_depth + backward_depth < max_hops:
             if not backward_frontier:
@@ -441,22 +450,14 @@ class CausalIndex:
                 break
             if len(forward_frontier) < len(backward_frontier):
                 forward_depth += 1
-                next_frontier = []
-                for u in forward_frontier:
-                    for v in self.successors(u, mask):
-                        if v not in forward_seen:
-                            forward_seen.add(v)
-                            next_frontier.append(v)
-                forward_frontier = next_frontier
+                forward_frontier = _expand(
+                    forward_frontier, self.out_offsets, self.out_targets, self.out_flags, mask, forward_seen, forward_depth
+                )
             else:
                 backward_depth += 1
-                next_frontier = []
-                for v in backward_frontier:
-                    for u in self.predecessors(v, mask):
-                        if u not in backward:
-                            backward[u] = backward_depth
-                            next_frontier.append(u)
-                backward_frontier = next_frontier
+                backward_frontier = _expand(
+                    backward_frontier, self.in_offsets, self.in_sources, self.in_flags, mask, backward, backward_depth
+                )
         return backward, backward_depth, not backward_frontier
 
     def simple_paths(
@@ -473,43 +474,76 @@ class CausalIndex:
         exceeds the hops left. ``accept(edge_id)`` can refuse edges (claim-level filters); it is
         asked only for edges a path could still use.
         """
+        for nodes, _ in self.simple_paths_with_edges(source, target, max_hops, mask, accept):
+            yield nodes
+
+    def simple_paths_with_edges(
+        self,
+        source: int,
+        target: int,
+        max_hops: int,
+        mask: int = CAUSAL,
+        accept: Callable[[int], bool] | None = None,
+    ) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """:meth:`simple_paths`, each with its edge ids (what evidence is looked up by)."""
         if source == target or max_hops < 1:
             return
         to_target, bound, complete = self._toward(source, target, max_hops, mask)
+        distance = to_target.get
         offsets, targets, flags = self.out_offsets, self.out_targets, self.out_flags
-        path = [source]
+        path, edges = [source], []
         on_path = {source}
-        stack = [[offsets[source], offsets[source + 1]]]
+
+        def children(node: int) -> Iterator[tuple[int, int]]:
+            """The node's children a path could still use, with their edges, in IRI order: taken
+            when the node is reached (the path above it stays as it is while they are walked)."""
+            left = max_hops - len(path)  # hops left once a child is appended
+            prune = left <= bound or complete
+            start, end = offsets[node], offsets[node + 1]
+            out = []
+            for e, (v, flag) in enumerate(zip(targets[start:end], flags[start:end]), start):
+                if not flag & mask or v in on_path:
+                    continue
+                if v != target:
+                    if left <= 0:
+                        continue
+                    if prune:
+                        d = distance(v)
+                        if d is None or d > left:
+                            continue
+                if accept is None or accept(e):
+                    out.append((v, e))
+            return iter(out)
+
+        stack = [children(source)]
         while stack:
-            top = stack[-1]
-            e = top[0]
-            if e == top[1]:
+            step = next(stack[-1], None)
+            if step is None:
                 stack.pop()
                 on_path.discard(path.pop())
+                if edges:
+                    edges.pop()
                 continue
-            top[0] = e + 1
-            if not flags[e] & mask:
-                continue
-            v = targets[e]
-            if v in on_path:
-                continue
-            depth = len(path)  # edges once v is appended
+            v, e = step
             if v == target:
-                if accept is None or accept(e):
-                    yield (*path, v)
-                continue
-            left = max_hops - depth
-            if left <= 0:
-                continue
-            if left <= bound or complete:
-                d = to_target.get(v)
-                if d is None or d > left:
-                    continue
-            if accept is not None and not accept(e):
+                yield (*path, v), (*edges, e)
                 continue
             path.append(v)
+            edges.append(e)
             on_path.add(v)
-            stack.append([offsets[v], offsets[v + 1]])
+            stack.append(children(v))
+
+
+def _expand(frontier: list[int], offsets, others, flags, mask: int, seen: dict[int, int], depth: int) -> list[int]:
+    """The next breadth-first frontier: unseen neighbours over edges in ``mask``, entered in ``seen`` at ``depth``."""
+    found = []
+    for node in frontier:
+        start, end = offsets[node], offsets[node + 1]
+        for other, flag in zip(others[start:end], flags[start:end]):
+            if flag & mask and other not in seen:
+                seen[other] = depth
+                found.append(other)
+    return found
 
 
 def read_saved(path: Path, key: str) -> CausalIndex | None:
