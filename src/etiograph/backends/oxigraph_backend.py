@@ -55,6 +55,7 @@ class OxigraphBackend:
         """A persistent store opened read-only (what a server's query worker opens after its fork)."""
         backend = cls.__new__(cls)
         backend.path = None  # nothing to flush
+        backend.generation, backend.reloaded = 0, None  # what the causal index asks of any store
         try:
             backend.store = ox.Store.read_only(str(path))
         except OSError as error:
