@@ -87,8 +87,12 @@ class EdgeClaims:
         held = self._builder
         if held is None or held.reader is not reader:
             held = self._builder = EvidenceBuilder(reader)
-            self._held = {}
+            self.forget()
         return held
+
+    def forget(self) -> None:
+        """Drop the decoded evidence (when the records it came from go)."""
+        self._held = {}
 
     def _predicate_keys(self, edge: int) -> tuple:
         """The keys of the direct predicates between the edge's ends (hashable, distinct)."""

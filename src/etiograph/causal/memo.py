@@ -43,6 +43,8 @@ class EvidenceMemo(EdgeClaims):
         if missing:
             if len(self._records) + len(missing) > MAX_EDGES:
                 self._records.clear()
+                self.forget()
+                missing = ids
             self._records.update(lookup.records(missing, degrees))
         return self.evidence(ids, edge_filter, reader)
 
