@@ -45,10 +45,6 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
     """
     import hashlib
     import os
-    import tempfile
-
-    from .atomic import OutputError, write_bytes_atomic
-    from .causal.spine import spine_turtle
 
     digest = hashlib.sha256()
     for path in [ontology, *files]:
@@ -60,7 +56,12 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiograph" / "spine"
     target = cache / f"{digest.hexdigest()[:32]}.ttl"
     if target.is_file():
-        return target
+        return target  # a reopened store's path: the spine reader and tempfile are not even imported
+    import tempfile
+
+    from .atomic import OutputError, write_bytes_atomic
+    from .causal.spine import spine_turtle
+
     content = spine_turtle(ontology, files)
     try:
         cache.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ from .datafiles import graph_sources
 from .diagnostics import shift_lines
 from .edges import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .errors import EtiographError, QueryError, warn_deprecated
-from .paths import CausalPath, Hop, PathsResult, ordered, simple_paths
+from .paths import CausalPath, Hop, PathsResult, order_key, simple_paths
 from .vocab import COUNTERACTS, SPARQL_PROLOGUE
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ class KnowledgeGraph:
             ]
         if mechanism_name and not every_hop:  # the path goes through the mechanism somewhere
             built = [p for p in built if any(mechanism_name in e.mechanisms for h in p.hops for e in h.evidence)]
-        built = ordered(built)
+        built.sort(key=order_key)
         filters = {k: v for k, v in (("mechanism", mechanism), ("min_certainty", min_certainty)) if v}
         if mechanism and not every_hop:
             filters["mechanism_hops"] = "any"

@@ -9,7 +9,7 @@ search; tests check it against ``networkx.all_simple_paths``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .errors import warn_deprecated
@@ -233,25 +233,11 @@ def simple_paths(adjacency: Adjacency, source: str, target: str, max_hops: int) 
         stack.append((child, iter(sorted(graph.get(child, ())))))
 
 
-def order_key(path: CausalPath, hop_rank: Callable[[Hop], int] = lambda hop: hop.rank) -> tuple:
+def order_key(path: CausalPath) -> tuple:
     """Shortest first, then strongest weakest link, then best supported (the most claims behind its
     thinnest hop: a chain is as well supported as that link), then alphabetically for a stable order."""
-    hops = path.hops
-    support = min((len(h.evidence) for h in hops), default=0)
-    return (len(hops), -min((hop_rank(h) for h in hops), default=0), -support, path.labels)
-
-
-def ordered(paths: Iterable[CausalPath]) -> list[CausalPath]:
-    """``sorted(paths, key=order_key)``, each hop's rank worked out once (paths share their hops)."""
-    ranks: dict[int, int] = {}
-
-    def hop_rank(hop: Hop) -> int:
-        found = ranks.get(id(hop))
-        if found is None:
-            found = ranks[id(hop)] = hop.rank
-        return found
-
-    return sorted(paths, key=lambda path: order_key(path, hop_rank))
+    support = min((len(h.evidence) for h in path.hops), default=0)
+    return (path.length, -path.rank, -support, path.labels)
 
 
 def __getattr__(name: str) -> object:
