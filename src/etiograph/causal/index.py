@@ -40,13 +40,14 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .evidence import EvidenceTable
 from .labels import LabelTable
 from .memo import EvidenceMemo
 from .strings import INT, StringTable
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+
+    from .evidence import EvidenceTable
 
 CAUSAL = 1
 COUNTERACTING = 2
@@ -221,6 +222,8 @@ class CausalIndex:
         if labels:
             index.labels = LabelTable.from_store(store, node_ids)
         if evidence:
+            from .evidence import EvidenceTable
+
             edge_id = index.edge_id
             index.evidence = EvidenceTable.from_store(
                 store,
@@ -254,6 +257,8 @@ class CausalIndex:
         """(name, array or StringTable) in file order."""
         parts: list[tuple[str, object]] = [(name, getattr(self, name)) for name in _STRUCTURE]
         if self.evidence is not None:
+            from .evidence import EvidenceTable
+
             table = self.evidence
             parts += [("terms", table.terms), ("claims", table.claims), ("quotes", table.quotes)]
             parts += list(zip(EvidenceTable.PARTS, table.arrays(), strict=True))
@@ -337,6 +342,8 @@ class CausalIndex:
         structure = [found[name] for name in _STRUCTURE]
         evidence = labels = None
         if "terms" in found:
+            from .evidence import EvidenceTable
+
             evidence = EvidenceTable(
                 found["terms"], found["claims"], found["quotes"], *(found[name] for name in EvidenceTable.PARTS)  # type: ignore[arg-type]
             )
