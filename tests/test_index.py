@@ -172,6 +172,17 @@ def test_a_damaged_index_file_is_rebuilt_not_trusted(tmp_path: Path):
         assert rebuilt.to_bytes("k") == whole and path.read_bytes() == whole
 
 
+@pytest.mark.parametrize("size", ["article", pytest.param("synthetic", marks=pytest.mark.slow)])
+def test_on_disk_scans_build_the_same_index(size, request):
+    """Persistent stores read the edges and labels with SELECT ?s ?o (two decoded terms, not three):
+    the index and label table are byte for byte those of the pattern scans."""
+    kg = request.getfixturevalue("kg") if size == "article" else request.getfixturevalue("synthetic")[0]
+    predicates = (kg.causal_predicates(), kg.counteracting_predicates())
+    scanned = CausalIndex.from_store(kg.backend.store, *predicates)
+    queried = CausalIndex.from_store(kg.backend.store, *predicates, on_disk=True)
+    assert queried.to_bytes("k") == scanned.to_bytes("k") and scanned.labels is not None
+
+
 def test_edge_ids_map_back_to_their_ends():
     index = CausalIndex.from_edges([("a", "c", CAUSAL), ("c", "a", CAUSAL), ("a", "b", COUNTERACTING), ("d", "a", 1)])
     for u in range(len(index)):

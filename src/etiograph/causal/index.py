@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from .labels import LabelTable
 from .memo import EvidenceMemo
-from .strings import INT, StringTable
+from .strings import INT, StringTable, subject_objects
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -171,6 +171,7 @@ class CausalIndex:
         *,
         labels: bool = True,
         evidence: bool = False,
+        on_disk: bool = False,
     ) -> CausalIndex:
         """Every triple of the default graph whose predicate is causal or counteracting, between IRIs;
         the concepts' labels (two scans, a few percent of the build); with ``evidence``, the claims
@@ -179,7 +180,7 @@ class CausalIndex:
         keep it, :mod:`etiograph.causal.memo`)."""
         import pyoxigraph as ox
 
-        named, default = ox.NamedNode, ox.DefaultGraph()
+        named = ox.NamedNode
         flags: dict[str, int] = {}
         for p in causal:
             flags[p] = flags.get(p, 0) | CAUSAL
@@ -195,8 +196,7 @@ class CausalIndex:
             # The pattern is answered from the (predicate, object, subject) index: quads come grouped
             # by object, so the object's id is looked up once per group.
             last_object, v = None, 0
-            for quad in store.quads_for_pattern(None, named(predicate), None, default):
-                s, o = quad.subject, quad.object
+            for s, o in subject_objects(store, predicate, on_disk):
                 if type(o) is not named or type(s) is not named:
                     continue
                 if o != last_object:
@@ -220,7 +220,7 @@ class CausalIndex:
             node_ids = {iri: i for i, iri in enumerate(iris)}
             del iris
         if labels:
-            index.labels = LabelTable.from_store(store, node_ids)
+            index.labels = LabelTable.from_store(store, node_ids, on_disk)
         if evidence:
             from .evidence import EvidenceTable
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..vocab import ALT_LABEL, PREF_LABEL
-from .strings import INT, StringTable
+from .strings import INT, StringTable, subject_objects
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -54,7 +54,7 @@ class LabelTable:
         return [getattr(self, name) for name in self.PARTS]
 
     @classmethod
-    def from_store(cls, store: ox.Store, node_ids: dict[str, int]) -> LabelTable:
+    def from_store(cls, store: ox.Store, node_ids: dict[str, int], on_disk: bool = False) -> LabelTable:
         """One scan of each label predicate (default graph), as every lookup reads it.
 
         Most concepts have one English label of each kind: a key naming one concept holds its IRI,
@@ -62,14 +62,13 @@ class LabelTable:
         """
         import pyoxigraph as ox
 
-        named, literal, default = ox.NamedNode, ox.Literal, ox.DefaultGraph()
+        named, literal = ox.NamedNode, ox.Literal
         best: dict[int, tuple[bool, str]] = {}
         named_by: dict[str, str | list[str]] = {}
         find_node = node_ids.get
         for predicate in (PREF_LABEL, ALT_LABEL):
             preferred = predicate == PREF_LABEL
-            for quad in store.quads_for_pattern(None, named(predicate), None, default):
-                s, o = quad.subject, quad.object
+            for s, o in subject_objects(store, predicate, on_disk):
                 if type(s) is not named:
                     continue  # a blank node is no concept (the SPARQL filter drops it too)
                 iri = s.value

@@ -48,10 +48,10 @@ def index_for(backend: Backend, edges: SparqlEdgeReader) -> tuple[CausalIndex, S
         index = load_or_build(
             folder / INDEX_FILE if folder is not None and key is not None else None,
             key,
-            lambda: CausalIndex.from_store(backend.store, causal, counteracting),
+            lambda: CausalIndex.from_store(backend.store, causal, counteracting, on_disk=folder is not None),
         )
         if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
-            index = CausalIndex.from_store(backend.store, causal, counteracting)
+            index = CausalIndex.from_store(backend.store, causal, counteracting, on_disk=folder is not None)
         _BUILT[backend] = (backend.generation, index)
     return index, StoreLookup(backend.store, edges)
 

@@ -9,10 +9,28 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 #: Integer arrays use a 4-byte type: up to 4 billion items.
 INT = next(code for code in "IL" if array(code).itemsize == 4)
+
+
+def subject_objects(store, predicate: str, on_disk: bool) -> Iterator[tuple]:
+    """(subject, object) terms of every ``predicate`` triple in the default graph.
+
+    Why two ways: a pattern lookup decodes all three terms of each quad; a SELECT of ?s ?o decodes
+    two. In RocksDB each decoded IRI is a read (~20 µs CPU per quad at a million claims), so the
+    query costs ~25% less on disk; in memory the query's own overhead makes it ~25% slower.
+    """
+    import pyoxigraph as ox
+
+    if on_disk:
+        # A predicate the ontology lists, written by pyoxigraph as a term (no text spliced as is).
+        yield from store.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}")  # type: ignore[misc]
+        return
+
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+        yield quad.subject, quad.object
 
 
 class StringTable(Sequence[bytes]):
