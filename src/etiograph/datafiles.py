@@ -43,10 +43,11 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
     for the store's own fingerprint: hashing their bytes would cost ~3 s per reopen at a million claims
     (1.8 GB), ten times the 0.3 s a reopened store takes to answer.
     """
-    import hashlib
     import os
 
-    digest = hashlib.sha256()
+    from .digest import sha256
+
+    digest = sha256()
     for path in [ontology, *files]:
         try:
             stat = path.stat()

@@ -25,13 +25,14 @@ _MANIFEST_PREDICATE = ox.NamedNode("urn:etiograph:files")
 
 
 def files_fingerprint(paths: Sequence[Path]) -> str:
-    """Names, sizes and modification times of the data files, hashed (only persistent stores need it:
-    hashlib's OpenSSL binding is imported here, not by every in-memory cold start)."""
-    import hashlib
+    """Names, sizes and modification times of the data files, hashed (only persistent stores need it;
+    SHA-256 without hashlib's OpenSSL binding, :mod:`etiograph.digest`)."""
     import json
 
+    from ..digest import sha256
+
     entries = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
-    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+    return sha256(json.dumps(entries).encode()).hexdigest()
 
 
 class OxigraphBackend:
