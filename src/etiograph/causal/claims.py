@@ -121,15 +121,14 @@ class EdgeClaims:
             if entry is None:
                 entry = held[edge] = (self._predicate_keys(edge), {})
             for p, key in builder.kept(entry[0], wanted, text):
-                rows.append((s, p, o, edge, key))
+                rows.append((s, p, o, edge, key, entry[1]))
         if not rows:
             return {}
         rows.sort(key=lambda row: row[:3])
         plain = edge_filter.mechanism is None and edge_filter.min_rank is None
         accepts = edge_filter.accepts
         out: dict[tuple[str, str], list] = {}
-        for s, p, o, edge, key in rows:
-            by_predicate = held[edge][1]
+        for s, p, o, edge, key, by_predicate in rows:
             found = by_predicate.get(p)
             if found is None:
                 found = by_predicate[p] = tuple(
