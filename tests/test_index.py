@@ -28,8 +28,9 @@ from test_paths import node as node_iri
 
 from etiograph import KnowledgeGraph, resources
 from etiograph.analysis import betweenness_toward
-from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
+from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex, _spine_complete
 from etiograph.causal.lookup import StoreLookup
+from etiograph.causal.store import _TOPS as TOPS
 from etiograph.causal.store import use_index
 from etiograph.edges import EdgeFilter
 
@@ -181,6 +182,28 @@ def test_on_disk_scans_build_the_same_index(size, request):
     scanned = CausalIndex.from_store(kg.backend.store, *predicates)
     queried = CausalIndex.from_store(kg.backend.store, *predicates, on_disk=True)
     assert queried.to_bytes("k") == scanned.to_bytes("k") and scanned.labels is not None
+    # With the spine materialised, only its two super-properties are read: the same index.
+    assert _spine_complete(kg.backend.store, TOPS, predicates)
+    tops_only = CausalIndex.from_store(kg.backend.store, *predicates, on_disk=True, tops=TOPS)
+    assert tops_only.to_bytes("k") == scanned.to_bytes("k")
+
+
+def test_a_store_missing_spine_triples_is_read_in_full():
+    """A direct causal triple whose spine triple is gone (or was never loaded): the counts differ, every
+    causal predicate is read, and the edge is still there."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.load()
+    store = kg.backend.store
+    predicates = (kg.causal_predicates(), kg.counteracting_predicates())
+    s, o = data.ELECTROLYTE_CHAIN[:2]
+    spine = ox.Quad(ox.NamedNode(s), ox.NamedNode(TOPS[0]), ox.NamedNode(o), ox.DefaultGraph())
+    assert spine in store
+    store.remove(spine)
+    assert not _spine_complete(store, TOPS, predicates)
+    index = CausalIndex.from_store(store, *predicates, on_disk=True, tops=TOPS)
+    assert index.to_bytes("k") == CausalIndex.from_store(store, *predicates).to_bytes("k")
+    assert index.edge_id(index.find(s), index.find(o)) is not None
 
 
 def test_edge_ids_map_back_to_their_ends():

@@ -11,9 +11,13 @@ from pathlib import Path
 
 from ..backends import Backend
 from ..edges import SparqlEdgeReader
-from ..vocab import COUNTERACTS
+from ..vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS
 from .index import INDEX_FILE, CausalIndex, load_or_build
 from .lookup import StoreLookup
+
+#: The spine's two super-properties: every causal predicate is under the first, every counteracting one
+#: under the second (``CausalIndex.from_store`` reads only these where the store holds the spine).
+_TOPS = (CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS)
 
 #: One index per open backend, shared by every KnowledgeGraph over it, with the load generation it reflects.
 _BUILT: weakref.WeakKeyDictionary[object, tuple[int, CausalIndex]] = weakref.WeakKeyDictionary()
@@ -48,7 +52,9 @@ def index_for(backend: Backend, edges: SparqlEdgeReader) -> tuple[CausalIndex, S
         index = load_or_build(
             folder / INDEX_FILE if folder is not None and key is not None else None,
             key,
-            lambda: CausalIndex.from_store(backend.store, causal, counteracting, on_disk=folder is not None),
+            lambda: CausalIndex.from_store(
+                backend.store, causal, counteracting, on_disk=folder is not None, tops=_TOPS
+            ),
         )
         if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
             index = CausalIndex.from_store(backend.store, causal, counteracting, on_disk=folder is not None)
