@@ -2,9 +2,11 @@
 
 Why: reading a hop's evidence from the store costs about six pattern lookups (the direct triples,
 the claims about the pair, each claim's statements, its quote through two blank nodes). At a million
-claims in a persistent store that is most of a ``paths`` answer. This table is built once, beside the
-causal index, by one scan per attribute predicate, and saved in the same file; an answer then decodes
-only the records of the hops it returns (a few microseconds each), with no store access at all.
+claims in a persistent store that is most of a first ``paths`` answer. This table, built on request
+(``CausalIndex.from_store(evidence=True)``) by one scan per attribute predicate and saved in the same
+file, holds every edge's records up front, so no answer reads the store; it costs about as long to
+build as the load, so by default answers read their hops from the store once instead
+(:mod:`etiograph.causal.memo`, the same answers).
 
 Layout (integers in flat arrays, strings in blobs; everything reads straight from a memory map):
 

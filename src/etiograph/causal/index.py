@@ -17,14 +17,16 @@ Layout of the structure, about 23 bytes per edge with the concept IRIs:
   each direct triple) join the same pair, so they add no edge.
 
 Beside it, :class:`~etiograph.causal.labels.LabelTable` (each concept's preferred label, exact label →
-concepts: two scans, a few percent of the build) and, for a persistent store,
-:class:`~etiograph.causal.evidence.EvidenceTable` (the claims and their attributes per edge id: one
-scan per attribute, about as long as the load itself, paid once). With both, a reopened store answers
-``paths`` without a single store lookup (~40 µs CPU each on disk).
+concepts: two scans, a few percent of the build). Evidence is read from the store for the hops an
+answer returns, the first time it returns them, and kept (:mod:`etiograph.causal.memo`); an
+:class:`~etiograph.causal.evidence.EvidenceTable` of every edge's claims can be built on request
+(``evidence=True``: one scan per attribute, about as long as the load itself).
 
-It is built once per store from ``quads_for_pattern`` and, for a persistent store (``oxigraph:DIR``),
-saved inside ``DIR`` keyed by the store's file fingerprint; a reopened store memory-maps the file, so
-reading it back costs its header, and only the pages an answer touches are ever read.
+It is built once per store from the causal triples (on disk, where each triple read costs ~25 µs of
+term decoding, only the spine's two super-properties when the store holds the spine) and, for a
+persistent store (``oxigraph:DIR``), saved inside ``DIR`` keyed by the store's file fingerprint; a
+reopened store memory-maps the file, so reading it back costs its header, and only the pages an
+answer touches are ever read.
 """
 
 from __future__ import annotations
