@@ -641,3 +641,18 @@ def test_loading_more_data_into_a_store_rebuilds_its_index(tmp_path: Path):
 def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):
     assert rdflib_kg.causal_index() is None
     assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.text(max_size=6), max_size=12), probe=st.text(max_size=6))
+def test_string_table_positions_equal_bisect(words, probe):
+    from bisect import bisect_left
+
+    from etiograph.causal.strings import StringTable
+
+    ordered = sorted(set(words), key=lambda w: w.encode("utf-8"))
+    table = StringTable.from_strings(ordered)
+    encoded = [w.encode("utf-8") for w in ordered]
+    for text in [probe, *ordered]:
+        assert table.position(text.encode("utf-8")) == bisect_left(encoded, text.encode("utf-8"))
+        assert table.find(text) == (ordered.index(text) if text in ordered else None)

@@ -11,7 +11,6 @@ to the name, English-tagged first, then plain), which the tests compare.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -122,7 +121,7 @@ class LabelTable:
     def concepts(self, lexical: str, language: str | None = None, datatype: str | None = None) -> list[str]:
         """The concepts (IRIs, sorted) with a prefLabel or altLabel equal to this literal."""
         key = literal_key(lexical, language, datatype).encode("utf-8")
-        i = bisect_left(self.keys, key)
+        i = self.keys.position(key)
         if i == len(self.keys) or self.keys[i] != key:
             return []
         text = self.texts.text

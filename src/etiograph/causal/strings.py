@@ -8,7 +8,6 @@ or a memory-mapped file (slicing either gives ``bytes``), so a saved index is us
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
 #: Integer arrays use a 4-byte type: up to 4 billion items.
@@ -79,5 +78,18 @@ class StringTable(Sequence[bytes]):
     def find(self, text: str) -> int | None:
         """The position of ``text`` in a table sorted by UTF-8 bytes (code point order), or None."""
         key = text.encode("utf-8")
-        i = bisect_left(self, key)
+        i = self.position(key)
         return i if i < len(self) and self[i] == key else None
+
+    def position(self, key: bytes) -> int:
+        """Where ``key`` sits in the sorted table (``bisect_left``), the loop written out: bisecting
+        through ``__getitem__`` costs a Python call per step, and reach/labels find dozens of IRIs."""
+        blob, offsets, base = self.blob, self.offsets, self.base
+        low, high = 0, len(offsets) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if blob[base + offsets[middle] : base + offsets[middle + 1]] < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low
