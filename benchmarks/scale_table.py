@@ -143,6 +143,17 @@ def markdown(reports: list[dict]) -> str:
                 f"{short(meta['claims'])}: graph libraries need the causal graph, evidence and labels extracted first "
                 f"({extract['s']:.1f} s, +{extract['rss_kib'] / 1024:.0f} MiB of dicts); {libs}"
             )
+    firsts = [
+        f"{short(meta['claims'])} {STORES[backend]} {ms(summary['cold']['paths'])}"
+        for _, meta, backend, summary in rows
+        if summary.get("cold", {}).get("paths", {}).get("ms") is not None
+    ]
+    if firsts:
+        notes.append(
+            "first `paths` answer on a fresh `KnowledgeGraph` (its caches empty: schemes, summary edges, concept "
+            "descriptions; its hops' evidence read from the store, then kept; the table's figures are later "
+            f"answers): {', '.join(firsts)}"
+        )
     # The latest run that measured each: a 1M run may reuse a store and skip what a 100k run measured.
     cli = next((r["cli"] for r in reversed(reports) if r.get("cli", {}).get("persistent")), None)
     if cli and cli.get("persistent"):

@@ -28,9 +28,10 @@ from test_paths import node as node_iri
 
 from etiograph import KnowledgeGraph, resources
 from etiograph.causal.analysis import betweenness_toward
-from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex
+from etiograph.causal.index import CAUSAL, COUNTERACTING, INDEX_FILE, CausalIndex, _spine_complete
 from etiograph.causal.lookup import StoreLookup
 from etiograph.causal.source import EdgeFilter
+from etiograph.causal.store import _TOPS as TOPS
 from etiograph.causal.store import use_index
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -170,6 +171,39 @@ def test_a_damaged_index_file_is_rebuilt_not_trusted(tmp_path: Path):
         assert read_saved(path, "k") is None
         rebuilt = load_or_build(path, "k", lambda: CausalIndex.from_edges(edges, {"causal": ["p"], "counteracting": []}))
         assert rebuilt.to_bytes("k") == whole and path.read_bytes() == whole
+
+
+@pytest.mark.parametrize("size", ["article", pytest.param("synthetic", marks=pytest.mark.slow)])
+def test_on_disk_scans_build_the_same_index(size, request):
+    """Persistent stores read the edges and labels with SELECT ?s ?o (two decoded terms, not three):
+    the index and label table are byte for byte those of the pattern scans."""
+    kg = request.getfixturevalue("kg") if size == "article" else request.getfixturevalue("synthetic")[0]
+    predicates = (kg.causal_predicates(), kg.counteracting_predicates())
+    scanned = CausalIndex.from_store(kg.backend.store, *predicates)
+    queried = CausalIndex.from_store(kg.backend.store, *predicates, on_disk=True)
+    assert queried.to_bytes("k") == scanned.to_bytes("k") and scanned.labels is not None
+    # With the spine materialised, only its two super-properties are read: the same index.
+    assert _spine_complete(kg.backend.store, TOPS, predicates)
+    tops_only = CausalIndex.from_store(kg.backend.store, *predicates, on_disk=True, tops=TOPS)
+    assert tops_only.to_bytes("k") == scanned.to_bytes("k")
+
+
+def test_a_store_missing_spine_triples_is_read_in_full():
+    """A direct causal triple whose spine triple is gone (or was never loaded): the counts differ, every
+    causal predicate is read, and the edge is still there."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.load()
+    store = kg.backend.store
+    predicates = (kg.causal_predicates(), kg.counteracting_predicates())
+    s, o = data.ELECTROLYTE_CHAIN[:2]
+    spine = ox.Quad(ox.NamedNode(s), ox.NamedNode(TOPS[0]), ox.NamedNode(o), ox.DefaultGraph())
+    assert spine in store
+    store.remove(spine)
+    assert not _spine_complete(store, TOPS, predicates)
+    index = CausalIndex.from_store(store, *predicates, on_disk=True, tops=TOPS)
+    assert index.to_bytes("k") == CausalIndex.from_store(store, *predicates).to_bytes("k")
+    assert index.edge_id(index.find(s), index.find(o)) is not None
 
 
 def test_edge_ids_map_back_to_their_ends():
@@ -314,6 +348,79 @@ def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_ta
         table = index.evidence.evidence(pairs, edge_filter, edges)
         assert table == lookup.evidence(pairs, edge_filter) == edges.evidence(pairs, edge_filter)
         assert any(claims for options in table.values() for _, claims in options)
+
+
+def article_filters(kg: KnowledgeGraph) -> list[EdgeFilter]:
+    return [
+        EdgeFilter(kg.causal_predicates()),
+        EdgeFilter(kg.causal_predicates(include_counteracting=True)),
+        EdgeFilter(kg.counteracting_predicates()),
+        EdgeFilter(kg.causal_predicates(), min_rank=kg.certainty_rank("can")),
+        EdgeFilter(kg.causal_predicates(), mechanism=kg.mechanism("medication"), mechanism_name="medication"),
+    ]
+
+
+def test_every_edge_evidence_from_the_memo_equals_the_store_and_sparql():
+    """Without an evidence table, answers read their hops from the store once and keep them: a
+    second pass over every edge, under every filter, reads no store (the records are unfiltered)."""
+    kg = KnowledgeGraph.load()
+    index, lookup = kg.causal_index()
+    assert index.evidence is None and len(index.memo) == 0
+    ends = {
+        (index.iri(u), index.iri(index.out_targets[e])): (u, index.out_targets[e], e)
+        for u in range(len(index))
+        for e in range(index.out_offsets[u], index.out_offsets[u + 1])
+    }
+    degrees = {pair: (index.out_degree(u), index.in_degree(v)) for pair, (u, v, _) in ends.items()}
+    reads = []
+    records = lookup.records
+
+    def counted(edges, degrees):
+        reads.append(len(edges))
+        return records(edges, degrees)
+
+    lookup.records = counted
+    for _ in range(2):
+        for edge_filter in article_filters(kg):
+            kept = index.memo.evidence_for(lookup, ends, degrees, edge_filter, kg.edge_reader)
+            expected = kg.edge_reader.evidence(list(ends), edge_filter)
+            assert kept == StoreLookup(kg.backend.store, kg.edge_reader).evidence(ends, edge_filter) == expected
+            assert any(claims for options in kept.values() for _, claims in options)
+        assert reads == [len(ends)], "the first answer reads every edge once; nothing after"
+    assert len(index.memo) == len(ends)
+
+
+def test_answers_stay_the_same_when_the_memo_starts_afresh(monkeypatch):
+    """Past its bound the memo (and the decoded evidence) is cleared, and answers read the store again."""
+    from etiograph.causal import claims, memo
+
+    monkeypatch.setattr(claims, "MAX_EDGES", 3)
+    monkeypatch.setattr(memo, "MAX_EDGES", 3)
+    kg = KnowledgeGraph.load()
+    twin = sparql_twin(kg)
+    for source, target in ARTICLE_PAIRS * 2:
+        assert kg.paths(source, target, max_hops=4) == twin.paths(source, target, max_hops=4)
+    assert len(kg.causal_index()[0].memo) <= 3 + 20  # cleared, then one answer's hops at most
+
+
+def test_a_repeated_answer_reads_no_store_and_is_equal():
+    kg = KnowledgeGraph.load()  # its own store: nothing kept from other tests
+    first = kg.paths("UTI", "leg cramps", max_hops=5, min_certainty="can")
+    index, _ = kg.causal_index()
+    assert len(index.memo) > 0
+    calls = []
+    original = StoreLookup.records
+    try:
+        StoreLookup.records = lambda self, *args: calls.append(args) or original(self, *args)
+        assert kg.paths("UTI", "leg cramps", max_hops=5, min_certainty="can") == first
+        assert calls == []
+        # Another filter over the same hops and more: only the hops not kept yet are read.
+        plain = kg.paths("UTI", "leg cramps", max_hops=5)
+    finally:
+        StoreLookup.records = original
+    assert plain == sparql_twin(kg).paths("UTI", "leg cramps", max_hops=5)
+    read = {pair for edges, _ in calls for pair in edges}
+    assert read and not read & {(h.subject, h.object) for p in first.paths for h in p.hops}
 
 
 @pytest.mark.slow  # every concept label three ways; the article explain/reach table tests stay fast
@@ -479,13 +586,19 @@ def test_persistent_store_saves_its_index_and_reads_it_back(tmp_path: Path):
     written = saved.stat().st_mtime_ns
     reopened = KnowledgeGraph.load(data=files, store=f"oxigraph:{folder}")
     index, _ = reopened.causal_index()
-    fresh = CausalIndex.from_store(
-        reopened.backend.store, index.predicates["causal"], index.predicates["counteracting"], evidence=True
-    )
-    assert index.evidence is not None and index.labels is not None
+    causal, counteracting = index.predicates["causal"], index.predicates["counteracting"]
+    fresh = CausalIndex.from_store(reopened.backend.store, causal, counteracting)
+    # Structure and labels are saved; evidence is read per returned hop and kept (no table by default).
+    assert index.evidence is None and index.labels is not None and index._mapped is not None
     assert index.to_bytes("k") == fresh.to_bytes("k")
     assert saved.stat().st_mtime_ns == written  # read back, not rebuilt
     assert reopened.paths("UTI", "leg cramps") == sparql_twin(reopened).paths("UTI", "leg cramps")
+    # An index saved with its evidence table (built on request) reads back and answers the same.
+    tabled = CausalIndex.from_store(reopened.backend.store, causal, counteracting, evidence=True)
+    read = CausalIndex.from_bytes(tabled.to_bytes("k"), "k")
+    assert read is not None and read.evidence is not None and read.to_bytes("k") == tabled.to_bytes("k")
+    use_index(reopened.backend, read)
+    assert KnowledgeGraph(reopened.backend).paths("UTI", "leg cramps") == sparql_twin(reopened).paths("UTI", "leg cramps")
     in_memory = subprocess.run(command[:-2], capture_output=True, text=True, timeout=300, check=False)
     assert first.stdout == in_memory.stdout
 
@@ -528,3 +641,18 @@ def test_loading_more_data_into_a_store_rebuilds_its_index(tmp_path: Path):
 def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: KnowledgeGraph):
     assert rdflib_kg.causal_index() is None
     assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.text(max_size=6), max_size=12), probe=st.text(max_size=6))
+def test_string_table_positions_equal_bisect(words, probe):
+    from bisect import bisect_left
+
+    from etiograph.causal.strings import StringTable
+
+    ordered = sorted(set(words), key=lambda w: w.encode("utf-8"))
+    table = StringTable.from_strings(ordered)
+    encoded = [w.encode("utf-8") for w in ordered]
+    for text in [probe, *ordered]:
+        assert table.position(text.encode("utf-8")) == bisect_left(encoded, text.encode("utf-8"))
+        assert table.find(text) == (ordered.index(text) if text in ordered else None)

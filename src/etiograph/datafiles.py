@@ -43,14 +43,11 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
     for the store's own fingerprint: hashing their bytes would cost ~3 s per reopen at a million claims
     (1.8 GB), ten times the 0.3 s a reopened store takes to answer.
     """
-    import hashlib
     import os
-    import tempfile
 
-    from .atomic import OutputError, write_bytes_atomic
-    from .causal.spine import spine_turtle
+    from .digest import sha256
 
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in [ontology, *files]:
         try:
             stat = path.stat()
@@ -60,7 +57,12 @@ def derived_spine(ontology: Path, files: Sequence[Path]) -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "etiograph" / "spine"
     target = cache / f"{digest.hexdigest()[:32]}.ttl"
     if target.is_file():
-        return target
+        return target  # a reopened store's path: the spine reader and tempfile are not even imported
+    import tempfile
+
+    from .atomic import OutputError, write_bytes_atomic
+    from .causal.spine import spine_turtle
+
     content = spine_turtle(ontology, files)
     try:
         cache.mkdir(parents=True, exist_ok=True)

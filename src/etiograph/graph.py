@@ -265,15 +265,16 @@ class KnowledgeGraph:
             evidence = self.edge_reader.evidence(used_edges, edge_filter)
             labels = self.edge_reader.labels({n for nodes in node_paths for n in nodes})
         built = []
+        made: dict[tuple[str, str], Hop | None] = {}  # paths share hops: each is made once
         for nodes in node_paths:
             hops = []
-            for u, v in pairwise(nodes):
-                options = evidence.get((u, v))
-                if not options:
+            for pair in pairwise(nodes):
+                hop = made.get(pair, made)
+                if hop is made:
+                    hop = made[pair] = _hop(*pair, evidence.get(pair), labels)
+                if hop is None:
                     break  # the edge exists but no claim qualifies under the filters
-                predicate, claims = max(options, key=lambda pc: (max((e.rank for e in pc[1]), default=0), pc[0]))
-                all_claims = tuple(e for _, cs in sorted(options) for e in cs)
-                hops.append(Hop(u, v, labels[u], labels[v], predicate, all_claims or claims))
+                hops.append(hop)
             else:
                 built.append(CausalPath(tuple(hops)))
         if min_sources is not None:
@@ -349,14 +350,19 @@ class KnowledgeGraph:
             def accept(edge: int) -> bool:
                 return edge not in blocked_ids and (claim_level is None or claim_level(edge))
 
-        found_paths = list(islice(index.simple_paths(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
-        names = {n: index.iri(n) for nodes in found_paths for n in nodes}
-        node_paths = [tuple(names[n] for n in nodes) for nodes in found_paths]
-        hops = {(names[a], names[b]): (a, b) for nodes in found_paths[:ENUMERATION_CAP] for a, b in pairwise(nodes)}
-        missing = {pair: (a, b, index.edge_id(a, b)) for pair, (a, b) in hops.items() if pair not in evidence}
-        if missing:
-            evidence.update(self._indexed_evidence(index, lookup, missing, edge_filter))
-        labels = _node_labels(index, lookup, {(n, names[n]) for nodes in found_paths[:ENUMERATION_CAP] for n in nodes})
+        found = list(islice(index.simple_paths_with_edges(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
+        iri = index.iri
+        names = {n: iri(n) for nodes, _ in found for n in nodes}
+        node_paths = [tuple([names[n] for n in nodes]) for nodes, _ in found]
+        hops = {}
+        for nodes, edge_ids in found[:ENUMERATION_CAP]:
+            for a, b, edge in zip(nodes, nodes[1:], edge_ids):
+                pair = (names[a], names[b])
+                if pair not in evidence:
+                    hops[pair] = (a, b, edge)
+        if hops:
+            evidence.update(self._indexed_evidence(index, lookup, hops, edge_filter))
+        labels = _node_labels(index, lookup, {(n, names[n]) for nodes, _ in found[:ENUMERATION_CAP] for n in nodes})
         return node_paths, evidence, labels
 
     def _indexed_evidence(
@@ -366,13 +372,14 @@ class KnowledgeGraph:
         edges: dict[tuple[str, str], tuple[int, int, int | None]],
         edge_filter: EdgeFilter,
     ) -> dict[tuple[str, str], list]:
-        """Evidence of edges (s, o) → (u, v, edge id): from the index's table, else by store lookups."""
+        """Evidence of edges (s, o) → (u, v, edge id): from the index's table, else by store lookups
+        kept with the index for the next answers (:mod:`etiograph.causal.memo`)."""
         if index.evidence is not None:
             return index.evidence.evidence(
                 {pair: edge for pair, (_, _, edge) in edges.items() if edge is not None}, edge_filter, self.edge_reader
             )
         degrees = {pair: (index.out_degree(u), index.in_degree(v)) for pair, (u, v, _) in edges.items()}
-        return lookup.evidence(edges, edge_filter, degrees)
+        return index.memo.evidence_for(lookup, edges, degrees, edge_filter, self.edge_reader)
 
     def summary_edges(self) -> frozenset[tuple[str, str]]:
         """(subject, object) pairs whose only causal claims are summary claims (etio:SummaryClaim).
@@ -754,6 +761,18 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def _hop(u: str, v: str, options: list | None, labels: Mapping[str, str]) -> Hop | None:
+    """The hop u → v with its evidence (``options``: [(predicate, claims)]), or None when none qualifies."""
+    if not options:
+        return None
+    if len(options) == 1:  # most hops: one predicate
+        predicate, claims = options[0]
+        return Hop(u, v, labels[u], labels[v], predicate, claims)
+    predicate, claims = max(options, key=lambda pc: (max((e.rank for e in pc[1]), default=0), pc[0]))
+    all_claims = tuple(e for _, cs in sorted(options) for e in cs)
+    return Hop(u, v, labels[u], labels[v], predicate, all_claims or claims)
 
 
 def _mask(index: CausalIndex, edge_filter: EdgeFilter) -> int:

@@ -25,13 +25,14 @@ _MANIFEST_PREDICATE = ox.NamedNode("urn:etiograph:files")
 
 
 def files_fingerprint(paths: Sequence[Path]) -> str:
-    """Names, sizes and modification times of the data files, hashed (only persistent stores need it:
-    hashlib's OpenSSL binding is imported here, not by every in-memory cold start)."""
-    import hashlib
+    """Names, sizes and modification times of the data files, hashed (only persistent stores need it;
+    SHA-256 without hashlib's OpenSSL binding, :mod:`etiograph.digest`)."""
     import json
 
+    from ..digest import sha256
+
     entries = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
-    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+    return sha256(json.dumps(entries).encode()).hexdigest()
 
 
 class OxigraphBackend:
@@ -55,6 +56,7 @@ class OxigraphBackend:
         """A persistent store opened read-only (what a server's query worker opens after its fork)."""
         backend = cls.__new__(cls)
         backend.path = None  # nothing to flush
+        backend.generation, backend.reloaded = 0, None  # what the causal index asks of any store
         try:
             backend.store = ox.Store.read_only(str(path))
         except OSError as error:

@@ -2,9 +2,11 @@
 
 Why: reading a hop's evidence from the store costs about six pattern lookups (the direct triples,
 the claims about the pair, each claim's statements, its quote through two blank nodes). At a million
-claims in a persistent store that is most of a ``paths`` answer. This table is built once, beside the
-causal index, by one scan per attribute predicate, and saved in the same file; an answer then decodes
-only the records of the hops it returns (a few microseconds each), with no store access at all.
+claims in a persistent store that is most of a first ``paths`` answer. This table, built on request
+(``CausalIndex.from_store(evidence=True)``) by one scan per attribute predicate and saved in the same
+file, holds every edge's records up front, so no answer reads the store; it costs about as long to
+build as the load, so by default answers read their hops from the store once instead
+(:mod:`etiograph.causal.memo`, the same answers).
 
 Layout (integers in flat arrays, strings in blobs; everything reads straight from a memory map):
 
@@ -27,12 +29,12 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .claims import ClaimRecord, EdgeClaims, EvidenceBuilder
 from .strings import INT, StringTable
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .source import EdgeFilter, SparqlEdgeReader
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ETIO = "https://w3id.org/etiograph/ontology#"
@@ -42,7 +44,7 @@ ATTRIBUTES = ("certainty", "mechanism", "inSection")
 _ATTRIBUTE_IRIS = (ETIO + "certainty", ETIO + "mechanism", ETIO + "inSection")
 
 
-class EvidenceTable:
+class EvidenceTable(EdgeClaims):
     """Claims and their attributes per causal edge, decoded on demand."""
 
     #: The arrays and blobs, by name, in the order they are saved.
@@ -246,8 +248,7 @@ class EvidenceTable:
         return found
 
     def direct_predicates(self, edge: int) -> list[str]:
-        offsets, term = self.edge_predicate_offsets, self.term
-        return [term(p) for p in self.edge_predicates[offsets[edge] : offsets[edge + 1]]]
+        return [self.term(p) for p in self._predicate_keys(edge)]
 
     def claims_of(self, edge: int) -> Sequence[int]:
         offsets = self.edge_claim_offsets
@@ -255,47 +256,44 @@ class EvidenceTable:
 
     def record(self, claim: int) -> tuple[list[str], dict[str, list[str]]]:
         """A claim's predicates, and its attributes as ``SparqlEdgeReader._evidence`` takes them."""
-        data = self.claim_records[self.claim_offsets[claim] : self.claim_offsets[claim + 1]]
-        term = self.term
-        position = 1 + data[0]
-        predicates = [term(p) for p in data[1:position]]
-        attributes: dict[str, list[str]] = {}
-        for name in ATTRIBUTES:
-            n = data[position]
-            if n:
-                attributes[name] = [term(v) for v in data[position + 1 : position + 1 + n]]
-            position += 1 + n
-        n = data[position]
-        if n:
-            attributes["exact"] = [self.quotes.text(q) for q in data[position + 1 : position + 1 + n]]
-        return predicates, attributes
+        predicates, lists = self._lists(claim)
+        attributes = {name: [self.term(v) for v in values] for name, values in zip(ATTRIBUTES, lists) if values}
+        if lists[3]:
+            attributes["exact"] = [self.quotes.text(q) for q in lists[3]]
+        return [self.term(p) for p in predicates], attributes
 
-    def evidence(
-        self, edges: dict[tuple[str, str], int], edge_filter: EdgeFilter, source: SparqlEdgeReader
-    ) -> dict[tuple[str, str], list]:
-        """For each (s, o) → edge id: ``[(predicate, Evidence tuple), ...]``, as ``SparqlEdgeReader.evidence``."""
-        wanted = set(edge_filter.predicates)
-        triples: set[tuple[str, str, str]] = set()
-        for (s, o), edge in edges.items():
-            for p in self.direct_predicates(edge):
-                if p in wanted:
-                    triples.add((s, p, o))
-        if not triples:
-            return {}
-        triples = source._most_specific(triples)
-        records: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
-        out: dict[tuple[str, str], list] = {}
-        for s, p, o in sorted(triples):
-            found = []
-            for claim in self.claims_of(edges[(s, o)]):
-                if claim not in records:
-                    records[claim] = self.record(claim)
-                predicates, attributes = records[claim]
-                if p in predicates:
-                    found.append(source._evidence(self.claims.text(claim), p, attributes))
-            qualifying = [e for e in found if edge_filter.accepts(e)]
-            if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
-                out.setdefault((s, o), []).append((p, tuple(qualifying)))
+    def _lists(self, claim: int) -> tuple[list[int], list[list[int]]]:
+        """A claim record's predicate ids, then its certainty, mechanism, section and quote ids."""
+        offsets = self.claim_offsets
+        data = self.claim_records[offsets[claim] : offsets[claim + 1]].tolist()  # one C call, then Python ints
+        n = data[0]
+        position = 1 + n
+        lists = []
+        for _ in range(4):
+            n = data[position]
+            lists.append(data[position + 1 : position + 1 + n])
+            position += 1 + n
+        return data[1 : 1 + data[0]], lists
+
+    # EdgeClaims: what an answer reads
+    def _predicate_keys(self, edge: int) -> tuple:
+        offsets = self.edge_predicate_offsets
+        return tuple(self.edge_predicates[offsets[edge] : offsets[edge + 1]].tolist())
+
+    _predicate_text = term
+
+    def _claims(self, edge: int, builder: EvidenceBuilder) -> list[ClaimRecord]:
+        out = []
+        term, quote = self.term, self.quotes.text
+        for claim in self.claims_of(edge).tolist():
+            predicates, (certainty, mechanisms, sections, quotes) = self._lists(claim)
+            fields = builder.fields(
+                [term(v) for v in certainty],
+                [term(v) for v in mechanisms],
+                [term(v) for v in sections],
+                [quote(q) for q in quotes],
+            )
+            out.append((predicates, self.claims.text(claim), fields))
         return out
 
 

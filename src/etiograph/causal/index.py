@@ -17,14 +17,16 @@ Layout of the structure, about 23 bytes per edge with the concept IRIs:
   each direct triple) join the same pair, so they add no edge.
 
 Beside it, :class:`~etiograph.causal.labels.LabelTable` (each concept's preferred label, exact label →
-concepts: two scans, a few percent of the build) and, for a persistent store,
-:class:`~etiograph.causal.evidence.EvidenceTable` (the claims and their attributes per edge id: one
-scan per attribute, about as long as the load itself, paid once). With both, a reopened store answers
-``paths`` without a single store lookup (~40 µs CPU each on disk).
+concepts: two scans, a few percent of the build). Evidence is read from the store for the hops an
+answer returns, the first time it returns them, and kept (:mod:`etiograph.causal.memo`); an
+:class:`~etiograph.causal.evidence.EvidenceTable` of every edge's claims can be built on request
+(``evidence=True``: one scan per attribute, about as long as the load itself).
 
-It is built once per store from ``quads_for_pattern`` and, for a persistent store (``oxigraph:DIR``),
-saved inside ``DIR`` keyed by the store's file fingerprint; a reopened store memory-maps the file, so
-reading it back costs its header, and only the pages an answer touches are ever read.
+It is built once per store from the causal triples (on disk, where each triple read costs ~25 µs of
+term decoding, only the spine's two super-properties when the store holds the spine) and, for a
+persistent store (``oxigraph:DIR``), saved inside ``DIR`` keyed by the store's file fingerprint; a
+reopened store memory-maps the file, so reading it back costs its header, and only the pages an
+answer touches are ever read.
 """
 
 from __future__ import annotations
@@ -36,15 +38,18 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .evidence import EvidenceTable
 from .labels import LabelTable
-from .strings import INT, StringTable
+from .memo import EvidenceMemo
+from .strings import INT, StringTable, subject_objects
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+
+    from .evidence import EvidenceTable
 
 CAUSAL = 1
 COUNTERACTING = 2
@@ -53,11 +58,7 @@ _INT = INT
 _MAGIC = b"etiograph-causal-index 2\n"
 #: The file a persistent store keeps its index in (inside the store's folder; RocksDB ignores it).
 INDEX_FILE = "etiograph-causal-index.bin"
-#: Sort keys pack (u, v, predicate, flag): u << _U | v << _V | predicate << 2 | flag.
-_U, _V = 42, 10
 _MASK32 = (1 << 32) - 1
-#: Up to this many predicates are told apart in the keys (the ontology has about twenty).
-_MAX_PREDICATES = 256
 #: The structure's parts, in the order the constructor takes them.
 _STRUCTURE = ("nodes", "out_offsets", "out_targets", "out_flags", "in_offsets", "in_sources", "in_flags")
 
@@ -89,6 +90,14 @@ class CausalIndex:
         self.labels = labels
         #: The memory map a saved index reads from (kept open as long as the index lives).
         self._mapped: mmap.mmap | None = None
+        self._memo: EvidenceMemo | None = None
+
+    @property
+    def memo(self) -> EvidenceMemo:
+        """Evidence read from the store for the hops answers returned (where there is no table)."""
+        if self._memo is None:
+            self._memo = EvidenceMemo()
+        return self._memo
 
     # -- building -------------------------------------------------------------------------------
     @classmethod
@@ -104,7 +113,7 @@ class CausalIndex:
         True
         """
         ids: dict[str, int] = {}
-        keys = []
+        merged: dict[int, int] = {}
         for s, o, flag in edges:
             u = ids.get(s)
             if u is None:
@@ -112,58 +121,37 @@ class CausalIndex:
             v = ids.get(o)
             if v is None:
                 v = ids[o] = len(ids)
-            keys.append((u << _U) | (v << _V) | flag)
-        return cls._from_keys(ids, keys, predicates or {})[0]
+            pair = (u << 32) | v
+            merged[pair] = merged.get(pair, 0) | flag
+        return cls._from_pairs(ids, merged, predicates or {})[0]
 
     @classmethod
-    def _from_keys(
-        cls, ids: dict[str, int], keys: list[int], predicates: dict[str, list[str]]
-    ) -> tuple[CausalIndex, list[str], array, array]:
-        """The index, its IRIs in order, and each direct triple as (edge id, predicate number)."""
+    def _from_pairs(
+        cls, ids: dict[str, int], merged: dict[int, int], predicates: dict[str, list[str]]
+    ) -> tuple[CausalIndex, list[str], list[int]]:
+        """The index of ``merged`` ((u << 32 | v) → flags, numbered as ``ids``), its IRIs in order, and
+        each concept's new number by its number in ``ids``.
+
+        Flat list comprehensions and sorts of packed integers: about 0.3 µs per edge in Python.
+        """
         iris = sorted(ids)
-        rank = array(_INT, bytes(4 * len(iris)))
+        n = len(iris)
+        rank = [0] * n
         for new, iri in enumerate(iris):
             rank[ids[iri]] = new
         del ids
-        low = (1 << _V) - 1
-        # Renumber to IRI order; sorting the keys orders them by (u, v).
-        forward = sorted((rank[k >> _U] << _U) | (rank[(k >> _V) & _MASK32] << _V) | (k & low) for k in keys)
-        del keys
-        n = len(iris)
-        out_offsets = array(_INT, bytes(4 * (n + 1)))
-        out_targets, out_flags = array(_INT), array("B")
-        direct_edges, direct_predicates = array(_INT), array("B")
-        previous = -1
-        edge = -1
-        for key in forward:
-            pair = key >> _V
-            if pair != previous:
-                previous = pair
-                out_offsets[(key >> _U) + 1] += 1
-                out_targets.append(pair & _MASK32)
-                out_flags.append(key & 3)
-                edge += 1
-            else:
-                out_flags[edge] |= key & 3
-            direct_edges.append(edge)
-            direct_predicates.append((key & low) >> 2)
-        del forward
-        for i in range(n):
-            out_offsets[i + 1] += out_offsets[i]
-        # Backward arrays: the same edges sorted by (v, u).
-        backward = sorted(
-            (out_targets[e] << 34) | (u << 2) | out_flags[e]
-            for u in range(n)
-            for e in range(out_offsets[u], out_offsets[u + 1])
+        # Renumbered to IRI order, a pair's key sorts by (u, v); the flags ride in the low two bits.
+        forward = sorted(
+            (rank[pair >> 32] << 34) | (rank[pair & _MASK32] << 2) | flag for pair, flag in merged.items()
         )
-        in_offsets = array(_INT, bytes(4 * (n + 1)))
-        in_sources, in_flags = array(_INT), array("B")
-        for key in backward:
-            in_offsets[(key >> 34) + 1] += 1
-            in_sources.append((key >> 2) & _MASK32)
-            in_flags.append(key & 3)
-        for i in range(n):
-            in_offsets[i + 1] += in_offsets[i]
+        out_targets = array(_INT, [(key >> 2) & _MASK32 for key in forward])
+        out_flags = array("B", [key & 3 for key in forward])
+        out_offsets = _offsets([key >> 34 for key in forward], n)
+        backward = sorted(((key >> 2) & _MASK32) << 34 | (key >> 34) << 2 | (key & 3) for key in forward)
+        del forward
+        in_sources = array(_INT, [(key >> 2) & _MASK32 for key in backward])
+        in_flags = array("B", [key & 3 for key in backward])
+        in_offsets = _offsets([key >> 34 for key in backward], n)
         index = cls(
             StringTable.from_strings(iris),
             out_offsets,
@@ -174,7 +162,7 @@ class CausalIndex:
             in_flags,
             predicates,
         )
-        return index, iris, direct_edges, direct_predicates
+        return index, iris, rank
 
     @classmethod
     def from_store(
@@ -185,60 +173,76 @@ class CausalIndex:
         *,
         labels: bool = True,
         evidence: bool = False,
+        on_disk: bool = False,
+        tops: Sequence[str] = (),
     ) -> CausalIndex:
         """Every triple of the default graph whose predicate is causal or counteracting, between IRIs;
         the concepts' labels (two scans, a few percent of the build); with ``evidence``, the claims
-        behind each edge (one scan per attribute: about as long as loading the store took, so worth
-        it where the index is saved)."""
+        behind each edge (one scan per attribute: about as long as loading the store took, so it is
+        built only when asked for; without it, answers read their hops' evidence from the store and
+        keep it, :mod:`etiograph.causal.memo`).
+
+        ``tops``: the super-properties ``causal`` and ``counteracting`` descend from (the spine's
+        ``etio:causesOrContributesTo`` and ``etio:counteracts``). On disk, where each triple read costs
+        ~25 µs of term decoding, the store is asked (two counts, no term decoded) whether every pair
+        linked by a predicate under a top is also linked by the top itself, as the materialised spine
+        makes it; then only the tops are read, half the triples, and the index is the same.
+        """
         import pyoxigraph as ox
 
-        named, default = ox.NamedNode, ox.DefaultGraph()
+        named = ox.NamedNode
         flags: dict[str, int] = {}
         for p in causal:
             flags[p] = flags.get(p, 0) | CAUSAL
         for p in counteracting:
             flags[p] = flags.get(p, 0) | COUNTERACTING
         ordered = sorted(flags)
-        if len(ordered) > _MAX_PREDICATES:
-            raise ValueError(f"the causal index tells apart {_MAX_PREDICATES} predicates, not {len(ordered)}")
+        if on_disk and tops and not evidence and _spine_complete(store, tops, (causal, counteracting)):
+            ordered = sorted(tops)
         ids: dict[str, int] = {}
-        keys: list[int] = []
-        append = keys.append
+        merged: dict[int, int] = {}
+        get_id, get_flags = ids.get, merged.get
+        direct: list[tuple[int, int]] = []  # (pair, predicate number) of each direct triple, for the evidence table
         for number, predicate in enumerate(ordered):
-            low = (number << 2) | flags[predicate]
+            flag = flags[predicate]
             # The pattern is answered from the (predicate, object, subject) index: quads come grouped
             # by object, so the object's id is looked up once per group.
-            last_object, v_bits = None, 0
-            for quad in store.quads_for_pattern(None, named(predicate), None, default):
-                s, o = quad.subject, quad.object
+            last_object, v = None, 0
+            for s, o in subject_objects(store, predicate, on_disk):
                 if type(o) is not named or type(s) is not named:
                     continue
                 if o != last_object:
                     last_object = o
                     o_iri = o.value
-                    v = ids.get(o_iri)
+                    v = get_id(o_iri)
                     if v is None:
                         v = ids[o_iri] = len(ids)
-                    v_bits = (v << _V) | low
                 s_iri = s.value
-                u = ids.get(s_iri)
+                u = get_id(s_iri)
                 if u is None:
                     u = ids[s_iri] = len(ids)
-                append((u << _U) | v_bits)
+                pair = (u << 32) | v
+                merged[pair] = get_flags(pair, 0) | flag
+                if evidence:
+                    direct.append((pair, number))
         names = {"causal": sorted(causal), "counteracting": sorted(counteracting)}
-        index, iris, direct_edges, direct_predicates = cls._from_keys(ids, keys, names)
+        index, iris, rank = cls._from_pairs(ids, merged, names)
+        del merged
         if labels or evidence:
             node_ids = {iri: i for i, iri in enumerate(iris)}
             del iris
         if labels:
-            index.labels = LabelTable.from_store(store, node_ids)
+            index.labels = LabelTable.from_store(store, node_ids, on_disk)
         if evidence:
+            from .evidence import EvidenceTable
+
+            edge_id = index.edge_id
             index.evidence = EvidenceTable.from_store(
                 store,
                 node_ids,
-                index.edge_id,
+                edge_id,
                 index.edge_count,
-                ((e, ordered[p]) for e, p in zip(direct_edges, direct_predicates, strict=True)),
+                ((edge_id(rank[pair >> 32], rank[pair & _MASK32]), ordered[p]) for pair, p in direct),  # type: ignore[misc]
                 ordered,
             )
         return index
@@ -265,6 +269,8 @@ class CausalIndex:
         """(name, array or StringTable) in file order."""
         parts: list[tuple[str, object]] = [(name, getattr(self, name)) for name in _STRUCTURE]
         if self.evidence is not None:
+            from .evidence import EvidenceTable
+
             table = self.evidence
             parts += [("terms", table.terms), ("claims", table.claims), ("quotes", table.quotes)]
             parts += list(zip(EvidenceTable.PARTS, table.arrays(), strict=True))
@@ -348,6 +354,8 @@ class CausalIndex:
         structure = [found[name] for name in _STRUCTURE]
         evidence = labels = None
         if "terms" in found:
+            from .evidence import EvidenceTable
+
             evidence = EvidenceTable(
                 found["terms"], found["claims"], found["quotes"], *(found[name] for name in EvidenceTable.PARTS)  # type: ignore[arg-type]
             )
@@ -432,7 +440,7 @@ class CausalIndex:
         Grows whichever side has the smaller frontier (source forward, target backward) until the two
         depths add up to ``max_hops``: a hub target then costs a hop or two backward, not its whole ball.
         """
-        forward_seen, forward_frontier, forward_depth = {source}, [source], 0
+        forward_seen, forward_frontier, forward_depth = {source: 0}, [source], 0
         backward, backward_frontier, backward_depth = {target: 0}, [target], 0
         while forward_depth + backward_depth < max_hops:
             if not backward_frontier:
@@ -441,22 +449,14 @@ class CausalIndex:
                 break
             if len(forward_frontier) < len(backward_frontier):
                 forward_depth += 1
-                next_frontier = []
-                for u in forward_frontier:
-                    for v in self.successors(u, mask):
-                        if v not in forward_seen:
-                            forward_seen.add(v)
-                            next_frontier.append(v)
-                forward_frontier = next_frontier
+                forward_frontier = _expand(
+                    forward_frontier, self.out_offsets, self.out_targets, self.out_flags, mask, forward_seen, forward_depth
+                )
             else:
                 backward_depth += 1
-                next_frontier = []
-                for v in backward_frontier:
-                    for u in self.predecessors(v, mask):
-                        if u not in backward:
-                            backward[u] = backward_depth
-                            next_frontier.append(u)
-                backward_frontier = next_frontier
+                backward_frontier = _expand(
+                    backward_frontier, self.in_offsets, self.in_sources, self.in_flags, mask, backward, backward_depth
+                )
         return backward, backward_depth, not backward_frontier
 
     def simple_paths(
@@ -473,43 +473,102 @@ class CausalIndex:
         exceeds the hops left. ``accept(edge_id)`` can refuse edges (claim-level filters); it is
         asked only for edges a path could still use.
         """
+        for nodes, _ in self.simple_paths_with_edges(source, target, max_hops, mask, accept):
+            yield nodes
+
+    def simple_paths_with_edges(
+        self,
+        source: int,
+        target: int,
+        max_hops: int,
+        mask: int = CAUSAL,
+        accept: Callable[[int], bool] | None = None,
+    ) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """:meth:`simple_paths`, each with its edge ids (what evidence is looked up by)."""
         if source == target or max_hops < 1:
             return
         to_target, bound, complete = self._toward(source, target, max_hops, mask)
+        distance = to_target.get
         offsets, targets, flags = self.out_offsets, self.out_targets, self.out_flags
-        path = [source]
+        path, edges = [source], []
         on_path = {source}
-        stack = [[offsets[source], offsets[source + 1]]]
+
+        def children(node: int) -> Iterator[tuple[int, int]]:
+            """The node's children a path could still use, with their edges, in IRI order: taken
+            when the node is reached (the path above it stays as it is while they are walked)."""
+            left = max_hops - len(path)  # hops left once a child is appended
+            prune = left <= bound or complete
+            start, end = offsets[node], offsets[node + 1]
+            out = []
+            for e, (v, flag) in enumerate(zip(targets[start:end], flags[start:end]), start):
+                if not flag & mask or v in on_path:
+                    continue
+                if v != target:
+                    if left <= 0:
+                        continue
+                    if prune:
+                        d = distance(v)
+                        if d is None or d > left:
+                            continue
+                if accept is None or accept(e):
+                    out.append((v, e))
+            return iter(out)
+
+        stack = [children(source)]
         while stack:
-            top = stack[-1]
-            e = top[0]
-            if e == top[1]:
+            step = next(stack[-1], None)
+            if step is None:
                 stack.pop()
                 on_path.discard(path.pop())
+                if edges:
+                    edges.pop()
                 continue
-            top[0] = e + 1
-            if not flags[e] & mask:
-                continue
-            v = targets[e]
-            if v in on_path:
-                continue
-            depth = len(path)  # edges once v is appended
+            v, e = step
             if v == target:
-                if accept is None or accept(e):
-                    yield (*path, v)
-                continue
-            left = max_hops - depth
-            if left <= 0:
-                continue
-            if left <= bound or complete:
-                d = to_target.get(v)
-                if d is None or d > left:
-                    continue
-            if accept is not None and not accept(e):
+                yield (*path, v), (*edges, e)
                 continue
             path.append(v)
+            edges.append(e)
             on_path.add(v)
-            stack.append([offsets[v], offsets[v + 1]])
+            stack.append(children(v))
+
+
+def _expand(frontier: list[int], offsets, others, flags, mask: int, seen: dict[int, int], depth: int) -> list[int]:
+    """The next breadth-first frontier: unseen neighbours over edges in ``mask``, entered in ``seen`` at ``depth``."""
+    found = []
+    for node in frontier:
+        start, end = offsets[node], offsets[node + 1]
+        for other, flag in zip(others[start:end], flags[start:end]):
+            if flag & mask and other not in seen:
+                seen[other] = depth
+                found.append(other)
+    return found
+
+
+def _spine_complete(store: ox.Store, tops: Sequence[str], closures: Sequence[Sequence[str]]) -> bool:
+    """Whether each top is the closure holding it and links every (subject, object) pair any predicate
+    of that closure links: the distinct pairs counted against the top's triples, in the engine."""
+    import pyoxigraph as ox
+
+    for top in tops:
+        closure = next((c for c in closures if top in c), None)
+        if closure is None:
+            return False
+        values = " ".join(str(ox.NamedNode(p)) for p in closure)
+        pairs = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }} }}"
+        linked = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {ox.NamedNode(top)} ?o }}"
+        counts = [int(next(iter(store.query(q)))[0].value) for q in (pairs, linked)]  # type: ignore[index,arg-type]
+        if counts[0] != counts[1]:
+            return False
+    return True
+
+
+def _offsets(starts: list[int], n: int) -> array:
+    """CSR offsets (n + 1) of edges listed in order of their start node ``starts``."""
+    counts = [0] * (n + 1)
+    for node in starts:
+        counts[node + 1] += 1
+    return array(_INT, accumulate(counts))
 
 
 def read_saved(path: Path, key: str) -> CausalIndex | None:

@@ -11,12 +11,11 @@ to the name, English-tagged first, then plain), which the tests compare.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..vocab import ALT_LABEL, PREF_LABEL
-from .strings import INT, StringTable
+from .strings import INT, StringTable, subject_objects
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -54,49 +53,62 @@ class LabelTable:
         return [getattr(self, name) for name in self.PARTS]
 
     @classmethod
-    def from_store(cls, store: ox.Store, node_ids: dict[str, int]) -> LabelTable:
-        """One scan of each label predicate (default graph), as every lookup reads it."""
+    def from_store(cls, store: ox.Store, node_ids: dict[str, int], on_disk: bool = False) -> LabelTable:
+        """One scan of each label predicate (default graph), as every lookup reads it.
+
+        Most concepts have one English label of each kind: a key naming one concept holds its IRI,
+        not a list, and only untagged literals ask for their datatype (a Rust call and a string each).
+        """
         import pyoxigraph as ox
 
-        named, literal, default = ox.NamedNode, ox.Literal, ox.DefaultGraph()
+        named, literal = ox.NamedNode, ox.Literal
         best: dict[int, tuple[bool, str]] = {}
-        named_by: dict[str, list[str]] = {}
+        named_by: dict[str, str | list[str]] = {}
+        find_node = node_ids.get
         for predicate in (PREF_LABEL, ALT_LABEL):
             preferred = predicate == PREF_LABEL
-            for quad in store.quads_for_pattern(None, named(predicate), None, default):
-                s, o = quad.subject, quad.object
+            for s, o in subject_objects(store, predicate, on_disk):
                 if type(s) is not named:
                     continue  # a blank node is no concept (the SPARQL filter drops it too)
                 iri = s.value
+                text = o.value
                 if type(o) is literal:
                     language = o.language
                     if not iri.startswith(_ONTOLOGY):
-                        held = named_by.setdefault(literal_key(o.value, language, o.datatype.value), [])
-                        if iri not in held:
+                        key = ("@" + language if language else "^" + o.datatype.value) + "\0" + text
+                        held = named_by.get(key)
+                        if held is None:
+                            named_by[key] = iri
+                        elif type(held) is str:
+                            if held != iri:
+                                named_by[key] = [held, iri]
+                        elif iri not in held:
                             held.append(iri)
                 else:
                     language = None
                 if preferred:
-                    node = node_ids.get(iri)
+                    node = find_node(iri)
                     if node is not None:
-                        option = (language not in (None, "en"), o.value)
-                        if node not in best or option < best[node]:
+                        option = (language not in (None, "en"), text)
+                        found = best.get(node)
+                        if found is None or option < found:
                             best[node] = option
         text_ids: dict[str, int] = {}
         node_labels = array(INT, [NONE]) * len(node_ids)
         for node, (_, text) in best.items():
-            found = text_ids.get(text)
-            if found is None:
-                found = text_ids[text] = len(text_ids)
-            node_labels[node] = found
+            found_id = text_ids.get(text)
+            if found_id is None:
+                found_id = text_ids[text] = len(text_ids)
+            node_labels[node] = found_id
         keys = sorted(named_by)
         key_offsets, key_concepts = array(INT, [0]), array(INT)
         for key in keys:
-            for iri in sorted(named_by[key]):
-                found = text_ids.get(iri)
-                if found is None:
-                    found = text_ids[iri] = len(text_ids)
-                key_concepts.append(found)
+            held = named_by[key]
+            for iri in [held] if type(held) is str else sorted(held):
+                found_id = text_ids.get(iri)
+                if found_id is None:
+                    found_id = text_ids[iri] = len(text_ids)
+                key_concepts.append(found_id)
             key_offsets.append(len(key_concepts))
         texts = StringTable.from_strings(sorted(text_ids, key=text_ids.__getitem__))
         return cls(texts, StringTable.from_strings(keys), node_labels, key_offsets, key_concepts)
@@ -109,7 +121,7 @@ class LabelTable:
     def concepts(self, lexical: str, language: str | None = None, datatype: str | None = None) -> list[str]:
         """The concepts (IRIs, sorted) with a prefLabel or altLabel equal to this literal."""
         key = literal_key(lexical, language, datatype).encode("utf-8")
-        i = bisect_left(self.keys, key)
+        i = self.keys.position(key)
         if i == len(self.keys) or self.keys[i] != key:
             return []
         text = self.texts.text

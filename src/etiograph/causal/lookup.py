@@ -144,6 +144,27 @@ class StoreLookup:
                 out.setdefault((s, o), []).append((p, tuple(qualifying)))
         return out
 
+    def records(
+        self, edges: dict[tuple[str, str], int], degrees: dict[tuple[str, str], tuple[int, int]]
+    ) -> dict[int, tuple[tuple[str, ...], list[tuple[frozenset[str], str, dict[str, list[str]]]]]]:
+        """Per edge id: every direct predicate between its ends, and its claims (those with some
+        ``rdf:predicate``) as (predicates, identifier, attributes), in identifier order. Unfiltered:
+        :class:`~etiograph.causal.memo.EvidenceMemo` keeps them and applies each answer's filter."""
+        seen: dict[tuple[bool, str], list] = {}
+        out = {}
+        for (s, o), edge in sorted(edges.items()):
+            s_node, o_node = ox.NamedNode(s), ox.NamedNode(o)
+            predicates = tuple(sorted({quad.predicate.value for quad in self._quads(s_node, None, o_node)}))
+            claims = []
+            for claim in self._claims(s_node, o_node, degrees.get((s, o)), seen):
+                statements = self._statements(claim)
+                said = frozenset(p.value for p in statements.get(_PREDICATE_IRI, ()))
+                if said:
+                    claims.append((said, claim.value, self._attributes(statements)))
+            claims.sort(key=lambda c: c[1])
+            out[edge] = (predicates, claims)
+        return out
+
     def _claims(
         self,
         s_node: ox.NamedNode,

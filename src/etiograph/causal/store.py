@@ -10,10 +10,14 @@ import weakref
 from pathlib import Path
 
 from ..backends import Backend
-from ..vocab import COUNTERACTS
+from ..vocab import CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS
 from .index import INDEX_FILE, CausalIndex, load_or_build
 from .lookup import StoreLookup
 from .source import SparqlEdgeReader
+
+#: The spine's two super-properties: every causal predicate is under the first, every counteracting one
+#: under the second (``CausalIndex.from_store`` reads only these where the store holds the spine).
+_TOPS = (CAUSES_OR_CONTRIBUTES_TO, COUNTERACTS)
 
 #: One index per open backend, shared by every KnowledgeGraph over it, with the load generation it reflects.
 _BUILT: weakref.WeakKeyDictionary[object, tuple[int, CausalIndex]] = weakref.WeakKeyDictionary()
@@ -43,17 +47,17 @@ def index_for(backend: Backend, edges: SparqlEdgeReader) -> tuple[CausalIndex, S
     if index is None:
         key = store_key(backend)
         folder: Path | None = backend.path
-        # The evidence table costs about as much to build as the store took to load: worth it where it
-        # is saved and every later run reads it (a pattern lookup on disk costs ~40 µs CPU); in memory,
-        # lookups cost ~1.5 µs and the table would be rebuilt by every process.
-        saved = folder is not None and key is not None
+        # No evidence table by default: it costs about as much to build as the store took to load.
+        # Answers read their hops' evidence from the store once and keep it (causal/memo.py).
         index = load_or_build(
             folder / INDEX_FILE if folder is not None and key is not None else None,
             key,
-            lambda: CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved),
+            lambda: CausalIndex.from_store(
+                backend.store, causal, counteracting, on_disk=folder is not None, tops=_TOPS
+            ),
         )
         if index.predicates != {"causal": sorted(causal), "counteracting": sorted(counteracting)}:
-            index = CausalIndex.from_store(backend.store, causal, counteracting, evidence=saved)
+            index = CausalIndex.from_store(backend.store, causal, counteracting, on_disk=folder is not None)
         _BUILT[backend] = (backend.generation, index)
     return index, StoreLookup(backend.store, edges)
 

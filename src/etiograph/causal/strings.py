@@ -8,11 +8,28 @@ or a memory-mapped file (slicing either gives ``bytes``), so a saved index is us
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 #: Integer arrays use a 4-byte type: up to 4 billion items.
 INT = next(code for code in "IL" if array(code).itemsize == 4)
+
+
+def subject_objects(store, predicate: str, on_disk: bool) -> Iterator[tuple]:
+    """(subject, object) terms of every ``predicate`` triple in the default graph.
+
+    Why two ways: a pattern lookup decodes all three terms of each quad; a SELECT of ?s ?o decodes
+    two. In RocksDB each decoded IRI is a read (~20 µs CPU per quad at a million claims), so the
+    query costs ~25% less on disk; in memory the query's own overhead makes it ~25% slower.
+    """
+    import pyoxigraph as ox
+
+    if on_disk:
+        # A predicate the ontology lists, written by pyoxigraph as a term (no text spliced as is).
+        yield from store.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}")  # type: ignore[misc]
+        return
+
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+        yield quad.subject, quad.object
 
 
 class StringTable(Sequence[bytes]):
@@ -61,5 +78,18 @@ class StringTable(Sequence[bytes]):
     def find(self, text: str) -> int | None:
         """The position of ``text`` in a table sorted by UTF-8 bytes (code point order), or None."""
         key = text.encode("utf-8")
-        i = bisect_left(self, key)
+        i = self.position(key)
         return i if i < len(self) and self[i] == key else None
+
+    def position(self, key: bytes) -> int:
+        """Where ``key`` sits in the sorted table (``bisect_left``), the loop written out: bisecting
+        through ``__getitem__`` costs a Python call per step, and reach/labels find dozens of IRIs."""
+        blob, offsets, base = self.blob, self.offsets, self.base
+        low, high = 0, len(offsets) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if blob[base + offsets[middle] : base + offsets[middle + 1]] < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low
