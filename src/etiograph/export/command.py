@@ -1,0 +1,5 @@
+"""Moved to :mod:`etiograph.commands.export`; this path answers for one release, with a DeprecationWarning naming the new home."""
+
+from .._moved import forwarding
+
+__getattr__ = forwarding(__name__, ("etiograph.commands.export",))
