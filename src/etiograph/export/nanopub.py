@@ -202,9 +202,9 @@ class _Contents:
 
     def hash(self, node: ox.BlankNode) -> str:
         if node not in self.hashes:
-            import hashlib
+            from ..digest import sha256  # CPython's own SHA-256: the same digest, without OpenSSL's start-up
 
-            digest = hashlib.sha256(self.text(node)[0].encode("utf-8")).hexdigest()
+            digest = sha256(self.text(node)[0].encode("utf-8")).hexdigest()
             self.hashes[node] = digest[:_HASH_LENGTH]
         return self.hashes[node]
 
