@@ -323,6 +323,7 @@ def test_article_explain_and_reach_from_the_tables_equal_sparql(article_tables, 
     assert article_tables.upstream(concept, limit=0) == twin.upstream(concept, limit=0)
 
 
+@pytest.mark.slow  # every article edge, ~0.2 s: out of the edit-run lane; runs in the full suite
 def test_every_edge_evidence_in_the_table_equals_the_store_and_sparql(article_tables):
     index, _ = article_tables.causal_index()
     lookup = StoreLookup(article_tables.backend.store, article_tables.edge_reader)
@@ -360,6 +361,7 @@ def article_filters(kg: KnowledgeGraph) -> list[EdgeFilter]:
     ]
 
 
+@pytest.mark.slow  # every article edge under five filters, ~0.5 s: out of the edit-run lane; runs in the full suite
 def test_every_edge_evidence_from_the_memo_equals_the_store_and_sparql():
     """Without an evidence table, answers read their hops from the store once and keep them: a
     second pass over every edge, under every filter, reads no store (the records are unfiltered)."""
@@ -643,6 +645,7 @@ def test_rdflib_keeps_the_sparql_path_and_agrees(rdflib_kg: KnowledgeGraph, kg: 
     assert rdflib_kg.paths("UTI", "leg cramps", max_hops=3) == kg.paths("UTI", "leg cramps", max_hops=3)
 
 
+@pytest.mark.slow  # a property test: out of the edit-run lane; runs in the full suite
 @settings(max_examples=100, deadline=None)
 @given(words=st.lists(st.text(max_size=6), max_size=12), probe=st.text(max_size=6))
 def test_string_table_positions_equal_bisect(words, probe):

@@ -64,6 +64,7 @@ def test_construction_repr_and_fields_match_dataclasses(frozen, args, kwargs):
     assert dc.__match_args__ == rec.__match_args__
 
 
+@pytest.mark.slow  # a property test of many examples: out of the edit-run lane (construction tests stay)
 @given(
     st.tuples(st.sampled_from("ab"), st.integers(0, 2), st.sampled_from([(), ("q",)]), st.sampled_from([(), ("m",)])),
     st.tuples(st.sampled_from("ab"), st.integers(0, 2), st.sampled_from([(), ("q",)]), st.sampled_from([(), ("m",)])),

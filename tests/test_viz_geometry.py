@@ -36,6 +36,7 @@ def _near_an_edge(samples, bounds) -> bool:
     )
 
 
+@pytest.mark.slow  # 300 examples, ~2.5 s: out of the edit-run lane (test_viz checks every page geometrically there)
 @settings(max_examples=300, deadline=None)
 @given(points, points, st.integers(0, len(geometry.CANDIDATES) - 1), boxes, st.integers(0, 3))
 def test_indexed_hits_are_the_sampled_hits(a, b, shape: int, found: list, ends: int) -> None:
@@ -55,6 +56,7 @@ def test_indexed_hits_are_the_sampled_hits(a, b, shape: int, found: list, ends: 
     assert index.hits(a, b, smooth, owners, limit=1) == expected  # a complete answer is reused
 
 
+@pytest.mark.slow  # 300 examples, ~1.7 s
 @settings(max_examples=300, deadline=None)
 @given(points, points, st.integers(0, len(geometry.CANDIDATES) - 1), boxes, st.integers(0, 40))
 def test_samples_in_a_box_and_single_samples(a, b, shape: int, found: list, index: int) -> None:
