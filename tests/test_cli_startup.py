@@ -89,3 +89,26 @@ def test_a_named_command_gets_its_parser_alone() -> None:
     sub = next(a for a in cli.build_parser("paths")._actions if a.dest == "command")
     assert list(sub.choices) == ["paths"]
     assert "--max-hops" in sub.choices["paths"].format_help()
+
+
+@pytest.mark.slow  # a fresh interpreter per command
+@pytest.mark.parametrize("argv", [["validate"], ["paths", "UTI", "leg cramps"], ["export", "-o", "-"], ["check"]])
+def test_a_broken_install_says_so_in_one_line(argv: list[str], tmp_path) -> None:
+    """The package without its bundled data (a broken wheel, a copied source tree): one line, exit 2."""
+    import shutil
+    from pathlib import Path
+
+    package = Path(cli.__file__).parent
+    shutil.copytree(package, tmp_path / "src" / "etiograph", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    done = subprocess.run(
+        [sys.executable, "-m", "etiograph", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "src"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("etiograph: error: etiograph's bundled data") and "reinstall" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

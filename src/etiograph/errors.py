@@ -9,6 +9,7 @@ __all__ = [
     "DataError",
     "EndpointError",
     "EtiographError",
+    "InstallationError",
     "QueryError",
     "UnknownConceptError",
     "UnknownQueryError",
@@ -74,6 +75,10 @@ class UnknownQueryError(EtiographError):
 
 class EndpointError(EtiographError):
     """A remote SPARQL endpoint that cannot be reached or answers with an error."""
+
+
+class InstallationError(EtiographError):
+    """Files etiograph ships with are missing (a broken install): say which and how to repair, in one line."""
 
 
 def warn_deprecated(message: str) -> None:

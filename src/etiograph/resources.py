@@ -18,7 +18,12 @@ def data_root() -> Path:
     for candidate in (_PACKAGE / "data", _PACKAGE.parent.parent):
         if (candidate / "ontology" / "etiograph.ttl").is_file():
             return candidate
-    raise FileNotFoundError("etiograph's bundled data (ontology/, graph/, queries/) is missing from this installation")
+    from .errors import InstallationError
+
+    raise InstallationError(
+        f"etiograph's bundled data (ontology/, graph/, queries/) is missing from this installation "
+        f"(looked in {_PACKAGE / 'data'} and {_PACKAGE.parent.parent}): reinstall etiograph"
+    )
 
 
 def ontology_file() -> Path:

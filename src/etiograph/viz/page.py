@@ -77,14 +77,18 @@ def _vis_folder() -> Path:
     # find_spec locates the package without importing it (pyvis imports jinja2 and networkx)
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("pyvis is not installed: etiograph's diagrams inline the vis-network it ships")
+        from ..errors import InstallationError
+
+        raise InstallationError("pyvis is not installed: etiograph's diagrams inline the vis-network it ships (pip install pyvis)")
     package = Path(next(iter(spec.submodule_search_locations)))
     candidates = [package / "lib" / f"vis-{VIS_VERSION}", package / "templates" / "lib" / f"vis-{VIS_VERSION}"]
     candidates += sorted(package.glob("**/vis-*/"), reverse=True)
     for folder in candidates:
         if (folder / "vis-network.min.js").is_file() and (folder / "vis-network.css").is_file():
             return folder
-    raise FileNotFoundError(f"vis-network is missing from pyvis's package files under {package}")
+    from ..errors import InstallationError
+
+    raise InstallationError(f"vis-network is missing from pyvis's package files under {package}: reinstall pyvis")
 
 
 #: etiograph's own scripts and styles, beside this module (a plain folder: importlib.resources would
