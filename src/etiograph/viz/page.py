@@ -79,7 +79,9 @@ def _vis_folder() -> Path:
     if spec is None or not spec.submodule_search_locations:
         from ..errors import InstallationError
 
-        raise InstallationError("pyvis is not installed: etiograph's diagrams inline the vis-network it ships (pip install pyvis)")
+        raise InstallationError(
+            "pyvis is not installed: etiograph's diagrams inline the vis-network it ships (pip install pyvis)"
+        )
     package = Path(next(iter(spec.submodule_search_locations)))
     candidates = [package / "lib" / f"vis-{VIS_VERSION}", package / "templates" / "lib" / f"vis-{VIS_VERSION}"]
     candidates += sorted(package.glob("**/vis-*/"), reverse=True)
