@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._lazy import exports
+
 __all__ = [
     "CausalPath",
     "Concept",
@@ -39,24 +41,14 @@ if TYPE_CHECKING:
     from .reachability import NoPath, why_no_path
     from .source import SparqlEdgeReader
 
-_HOME = {
-    "Concept": "concepts",
-    "ConceptResolver": "concepts",
-    "NoPath": "reachability",
-    "why_no_path": "reachability",
-    "SparqlEdgeReader": "source",
-}
-
-
-def __getattr__(name: str) -> object:
-    if name in __all__:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_HOME.get(name, 'model')}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = exports(
+    __name__,
+    {
+        **dict.fromkeys(__all__, "model"),
+        "Concept": "concepts",
+        "ConceptResolver": "concepts",
+        "NoPath": "reachability",
+        "why_no_path": "reachability",
+        "SparqlEdgeReader": "source",
+    },
+)

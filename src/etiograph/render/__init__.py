@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._lazy import exports
+
 if TYPE_CHECKING:
     from .explain import explain_dict, explain_json, explain_text
     from .paths import PATHS_SCHEMA, Sections, paths_csv, paths_dict, paths_json, paths_text, paths_turtle, schema
@@ -53,11 +55,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = exports(__name__, _LAZY)

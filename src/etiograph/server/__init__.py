@@ -8,7 +8,9 @@ The server stack (Starlette, uvicorn) is imported only when the app is built, so
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import exports
 
 __all__ = ["create_app"]
 
@@ -16,13 +18,4 @@ if TYPE_CHECKING:
     from .app import create_app
 
 
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from .app import create_app
-
-        return create_app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = exports(__name__, {"create_app": "app"})

@@ -15,21 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._lazy import exports
+
 __all__ = ["NamedQuery", "Parameter", "all_queries", "bind_parameters", "get_query", "parse_query_file"]
 
 if TYPE_CHECKING:
     from .named import NamedQuery, Parameter, all_queries, bind_parameters, get_query, parse_query_file
 
 
-def __getattr__(name: str) -> object:
-    if name in __all__:
-        from . import named
-
-        value = getattr(named, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = exports(__name__, dict.fromkeys(__all__, "named"))

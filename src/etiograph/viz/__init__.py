@@ -15,23 +15,16 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._lazy import exports
+
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
     from .model import Diagram, build_diagram
 
 
-def __getattr__(name: str) -> object:
-    """``Diagram`` and ``build_diagram`` load the model (and pyoxigraph) on first use, not on
-    ``import etiograph.viz``: ``etiograph --help`` imports this package to list the ``viz`` command."""
-    if name in ("Diagram", "build_diagram"):
-        from . import model
-
-        return getattr(model, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+#: ``Diagram`` and ``build_diagram`` load the model (and pyoxigraph) on first use, not on ``import
+#: etiograph.viz``: ``etiograph --help`` imports this package to list the ``viz`` command.
+__getattr__, __dir__ = exports(__name__, {"Diagram": "model", "build_diagram": "model"})
 
 
 __all__ = [
