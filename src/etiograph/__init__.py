@@ -72,6 +72,7 @@ __all__ = [
 
 from typing import TYPE_CHECKING
 
+from ._lazy import exports
 from .errors import DataError, EtiographError, QueryError, UnknownConceptError
 
 if TYPE_CHECKING:
@@ -101,11 +102,11 @@ _LAZY = {
     "PathsResult": "causal.model",
     "CausalPath": "causal.model",
 }
-#: Public names whose class is defined under another name in its module (none now).
-_RENAMED: dict[str, tuple[str, str]] = {}
 #: Old names kept for one release (0.1.x): each warns and gives its replacement. ``Path`` shadowed
 #: ``pathlib.Path`` in ``from etiograph import *`` and in readers' heads; it goes in 0.2.
 _DEPRECATED = {"Path": "CausalPath"}
+
+_lazy_attribute, __dir__ = exports(__name__, _LAZY)
 
 
 def __getattr__(name: str) -> object:
@@ -117,16 +118,5 @@ def __getattr__(name: str) -> object:
             f"etiograph.{name} is deprecated (it shadows pathlib.{name}): use etiograph.{new}; "
             f"the old name goes in etiograph 0.2"
         )
-        return __getattr__(new)  # not cached in globals(), so every use warns
-    if name in _LAZY or name in _RENAMED:
-        import importlib
-
-        module, attribute = _RENAMED.get(name) or (_LAZY[name], name)
-        value = getattr(importlib.import_module(f".{module}", __name__), attribute)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | set(_RENAMED))
+        return _lazy_attribute(new)  # the old name is not kept in the namespace, so every use warns
+    return _lazy_attribute(name)
