@@ -119,6 +119,7 @@ class KnowledgeGraph:
         self._index_generation: int | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
         self._section_documents: dict[str, str] | None = None
+        self._dataset_info: DatasetInfo | None = None
 
     @property
     def edges(self) -> SparqlEdgeReader:
@@ -647,7 +648,7 @@ class KnowledgeGraph:
         return facts
 
     def dataset_info(self) -> DatasetInfo:
-        """What the graph says about itself (its void:Dataset): the title (English or untagged), date and source.
+        """What the graph says about itself (its void:Dataset): the title (English or untagged), date and source (cached).
 
         >>> info = KnowledgeGraph.load().dataset_info()
         >>> info.title
@@ -655,11 +656,13 @@ class KnowledgeGraph:
         >>> info.source.title.lower(), info.source.page, info.date is not None   # the article, address unknown
         ('can a uti cause leg cramps?', None, True)
         """
-        titles = self.backend.query(_DATASET_TITLE).values("title")
-        dates = self.backend.query(_DATASET_DATE).values("date")
-        sources = list(self.backend.query(_DATASET_SOURCE))
-        source = SourceDocument(*(term.value if term is not None else None for term in sources[0])) if sources else None
-        return DatasetInfo(title=titles[0] if titles else None, date=dates[0] if dates else None, source=source)
+        if self._dataset_info is None:  # three small queries, asked for by every diagram a command draws
+            titles = self.backend.query(_DATASET_TITLE).values("title")
+            dates = self.backend.query(_DATASET_DATE).values("date")
+            sources = list(self.backend.query(_DATASET_SOURCE))
+            source = SourceDocument(*(t.value if t is not None else None for t in sources[0])) if sources else None
+            self._dataset_info = DatasetInfo(titles[0] if titles else None, dates[0] if dates else None, source)
+        return self._dataset_info
 
     # -- SPARQL ---------------------------------------------------------------------------------
     def query(
