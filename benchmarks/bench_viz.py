@@ -120,7 +120,10 @@ def synthetic(concepts: int, seed: int = 7) -> tuple[Path, str, str]:
         if rng.random() < 0.1:
             claim(rng.randrange(starts[0], starts[1]), rng.choice(COUNTER), i)
     OUT.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(lines), encoding="utf-8")
+    # Atomically: the two generation servers of a side-by-side run write the same file at once.
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text("".join(lines), encoding="utf-8")
+    os.replace(partial, path)
     # the question: from the layer-1 concept with most effects to the last-layer concept it reaches
     # by most forward routes (all at most 6 hops: one layer or more per hop)
     source = max(range(starts[1], starts[2]), key=lambda i: (len(forward.get(i, ())), -i))
