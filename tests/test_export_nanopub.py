@@ -93,15 +93,31 @@ def test_split_files_are_the_nanopublications_of_the_whole_export(split_dir: Pat
 
 
 def test_split_is_byte_stable_and_replaces_only_its_own_stale_files(sources: list[Path], tmp_path: Path) -> None:
-    first, _ = write_split(sources, tmp_path)
+    first, written, _ = write_split(sources, tmp_path)
+    assert written == len(first)
     before = {p.name: p.read_bytes() for p in first}
     stale = tmp_path / "retracted-claim.trig"
     stale.write_text(f"{trig.SPLIT_MARK} of <{CLAIM}retracted-claim>, written by etiograph export --split.\n")
     mine = tmp_path / "notes.trig"
     mine.write_text("# the user's own file\n")
-    again, removed = write_split(sources, tmp_path)
+    again, written, removed = write_split(sources, tmp_path)
     assert {p.name: p.read_bytes() for p in again} == before
     assert removed == 1 and not stale.exists() and mine.exists()
+    assert written == 0  # every file already held its nanopublication
+
+
+def test_split_rewrites_only_the_files_that_changed(sources: list[Path], tmp_path: Path) -> None:
+    files, _, _ = write_split(sources, tmp_path)
+    edited, truncated = files[0], files[1]
+    expected = {p: p.read_bytes() for p in (edited, truncated)}
+    edited.write_bytes(expected[edited].replace(b"Nanopublication", b"Nanopublicatio", 1))
+    truncated.write_bytes(expected[truncated][:-1])
+    untouched = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files[2:]}
+    again, written, _ = write_split(sources, tmp_path)
+    assert written == 2 and again == files
+    assert all(p.read_bytes() == data for p, data in expected.items())
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files[2:]} == untouched
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_split_from_the_command_line(sources: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

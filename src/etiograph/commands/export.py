@@ -93,9 +93,11 @@ def run(args: argparse.Namespace) -> int:
 
     sources = graph_sources(args.data, with_ontology=not args.no_ontology)
     if split:
-        written, removed = write_split(sources, Path(split), creator)
+        files, written, removed = write_split(sources, Path(split), creator)
+        unchanged = len(files) - written
         print(
-            f"wrote {len(written)} nanopublications to {Path(split)}/"
+            f"wrote {written} nanopublications to {Path(split)}/"
+            + (f", {unchanged} unchanged" if unchanged else "")
             + (f", removed {removed} stale" if removed else ""),
             file=sys.stderr,
         )
@@ -114,24 +116,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_split(sources: Sequence[Path], folder: Path, creator: str | None = None) -> tuple[list[Path], int]:
-    """One file per nanopublication in ``folder``, each written atomically; returns them and how many stale ones went.
+def write_split(sources: Sequence[Path], folder: Path, creator: str | None = None) -> tuple[list[Path], int, int]:
+    """One file per nanopublication in ``folder``, each written atomically; returns the files, how many
+    were written and how many stale ones went.
 
-    A ``.trig`` file in ``folder`` that an earlier ``--split`` wrote (its first line says so) and that
-    this export no longer has is removed, so the folder mirrors the claims; any other file is left alone.
+    A file that already holds its nanopublication byte for byte is left untouched (its modification
+    time too), so a signing or publishing tool sees only the nanopublications that changed. A ``.trig``
+    file in ``folder`` that an earlier ``--split`` wrote (its first line says so) and that this export
+    no longer has is removed, so the folder mirrors the claims; any other file is left alone.
     """
     from ..export import canonical, trig
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
     documents = trig.split(canonical.read(sources), creator)
-    written = _write_files(folder, documents)
+    changed = {name: data for name, data in documents.items() if not _holds(folder / name, data)}
+    _write_files(folder, changed)
     removed = 0
     for stale in sorted(folder.glob("*.trig")):
         if stale.name not in documents and _written_by_split(stale):
             stale.unlink()
             removed += 1
-    return written, removed
+    return [folder / name for name in documents], len(changed), removed
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file at ``path`` holds exactly ``data`` (reading at most one byte more)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:  # missing, a folder, unreadable: written (or refused) as any new file is
+        return False
 
 
 def _sync_file_system(folder: Path) -> None:
@@ -169,6 +184,8 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
     temporary: dict[str, Path] = {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not documents:  # nothing new: nothing to write or flush
+            return []
         for name, data in documents.items():
             # A name of our own (no tempfile: its random names cost more than the writing); O_EXCL refuses
             # anything already there, and the mode goes through the umask like any new file's.

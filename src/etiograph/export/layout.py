@@ -31,8 +31,17 @@ ONE_LINE = 100  # longest inline blank node or object list kept on one line, for
 def index(triples: Iterable[Triple]) -> Props:
     """Subject → predicate → objects, in the triples' order."""
     props: Props = {}
-    for s, p, o in triples:
-        props.setdefault(s, {}).setdefault(p, []).append(o)
+    get = props.get
+    for s, p, o in triples:  # no setdefault: it would build a throw-away dict and list per triple
+        pos = get(s)
+        if pos is None:
+            props[s] = {p: [o]}
+            continue
+        objects = pos.get(p)
+        if objects is None:
+            pos[p] = [o]
+        else:
+            objects.append(o)
     return props
 
 

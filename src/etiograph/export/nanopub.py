@@ -99,7 +99,11 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
     )
     pubinfo = publication_info(props, creator)
     drafts: list[tuple[ox.NamedNode, ox.NamedNode, list[tuple[ox.NamedNode, list[Triple]]]]] = []
-    moved: set[Triple] = set()
+    # What went into the nanopublications, kept so that each triple is found in O(1) without hashing it whole:
+    # every triple about a ``closed`` node is in some provenance graph; the claims' direct triples are ``stated``.
+    closed: set[Subject] = set()
+    stated: set[Triple] = set()
+    stated_subjects: set[Subject] = set()
     for claim in claims:
         pos = props[claim]
         statement = [
@@ -115,12 +119,14 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
         np_, head, assertion, provenance, info = (
             ox.NamedNode(base + part) for part in ("", "/head", "/assertion", "/provenance", "/pubinfo")
         )
-        description = [t for t in closure(claim, props) if t not in moved]
+        description = [
+            t for t in closure(claim, props, closed) if t[0] not in stated_subjects or t not in stated
+        ]
         # The provenance graph must say something about the assertion: where it comes from.
         sources = pos.get(derived_from) or [claim]
         derived = [(assertion, derived_from, source) for source in sources]
-        moved.update(description)
-        moved.update(statement)
+        stated.update(statement)
+        stated_subjects.update(t[0] for t in statement)
         graphs = [
             (
                 head,
@@ -138,11 +144,12 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
         drafts.append((claim, np_, graphs))
 
     skolem = skolem_iris(props, [(claim, graphs[2][1]) for claim, _, graphs in drafts])
-    publications = [
-        Nanopublication(claim, np_, tuple((name, _rename(graph, skolem)) for name, graph in graphs))
+    publications = [  # the head is made of the nanopublication's own IRIs: nothing to rename
+        Nanopublication(claim, np_, (graphs[0], *((name, _rename(graph, skolem)) for name, graph in graphs[1:])))
         for claim, np_, graphs in drafts
     ]
-    return _rename([t for t in triples if t not in moved], skolem), publications
+    default = [t for t in triples if t[0] not in closed and (t[0] not in stated_subjects or t not in stated)]
+    return _rename(default, skolem), publications
 
 
 def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) -> dict[ox.BlankNode, ox.NamedNode]:
@@ -257,16 +264,25 @@ def claim_classes(triples: Iterable[Triple]) -> set[str]:
     return found
 
 
-def closure(subject: Subject, props: Props) -> list[Triple]:
-    """The triples about ``subject`` and, recursively, about the blank nodes it points to."""
+def closure(subject: Subject, props: Props, closed: set[Subject] | None = None) -> list[Triple]:
+    """The triples about ``subject`` and, recursively, about the blank nodes it points to.
+
+    Nodes in ``closed`` (their triples already taken) are left out, with what hangs from them; the
+    nodes visited are added to it.
+    """
+    seen = set() if closed is None else closed
+    if subject in seen:
+        return []
+    seen.add(subject)
     out: list[Triple] = []
-    todo, seen = [subject], {subject}
+    todo = [subject]
+    blank = ox.BlankNode
     while todo:
         node = todo.pop()
         for p, objects in props.get(node, {}).items():
             for o in objects:
                 out.append((node, p, o))
-                if isinstance(o, ox.BlankNode) and o not in seen:
+                if type(o) is blank and o not in seen:
                     seen.add(o)
                     todo.append(o)
     return out
