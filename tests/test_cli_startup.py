@@ -112,3 +112,24 @@ def test_a_broken_install_says_so_in_one_line(argv: list[str], tmp_path) -> None
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("etiograph: error: etiograph's bundled data") and "reinstall" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", [None, "40", "123", "0", "-5", "wide"])
+def test_the_help_is_as_wide_as_argparse_would_make_it(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cli.HelpFormatter finds the width without shutil, with shutil.get_terminal_size's answer."""
+    import argparse
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli.terminal_columns() == shutil.get_terminal_size().columns
+    ours = cli.build_parser("export")
+    theirs = cli.build_parser("export")
+    for parser in (theirs, *theirs._subparsers._group_actions[0].choices.values()):
+        parser.formatter_class = argparse.HelpFormatter
+    assert ours.format_help() == theirs.format_help()
+    assert ours._subparsers._group_actions[0].choices["export"].format_help() == (
+        theirs._subparsers._group_actions[0].choices["export"].format_help()
+    )

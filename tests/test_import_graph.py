@@ -110,3 +110,14 @@ def test_paths_uses_the_causal_index_on_the_default_store():
     code, modules = modules_after("paths", "UTI", "leg cramps")
     assert code == 0
     assert {"etiograph.causal.index", "etiograph.causal.lookup"} <= modules
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--help",), ("paths", "UTI", "leg cramps"), ("export", "--format", "trig", "-o", "{tmp}/graph.trig")],
+    ids=["help", "paths", "export-trig"],
+)
+def test_the_parser_finds_the_terminal_width_without_shutil(argv: tuple[str, ...], tmp_path):
+    """argparse imports shutil (with bz2, lzma, fnmatch) for the width; cli.HelpFormatter finds it itself."""
+    _, modules = modules_after(*(a.format(tmp=tmp_path) for a in argv))
+    assert not modules & {"shutil", "bz2", "lzma"}
