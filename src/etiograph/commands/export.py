@@ -129,7 +129,7 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
-    documents = trig.split(canonical.read(sources), creator)
+    documents = trig.split(canonical.read(sources, labels=False), creator)
     changed = {name: data for name, data in documents.items() if not _holds(folder / name, data)}
     _write_files(folder, changed)
     removed = 0

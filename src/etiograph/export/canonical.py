@@ -17,6 +17,9 @@ import pyoxigraph as ox  # this module runs only for an export, which needs pyox
 
 from ..diagnostics import turtle_syntax_error as syntax_error
 from ..errors import DataError
+from ..vocab import RDF
+
+_RDF_TYPE = RDF + "type"
 
 if TYPE_CHECKING:
     Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -24,9 +27,13 @@ if TYPE_CHECKING:
     Triple = tuple[Subject, ox.NamedNode, Term]
 
 
-def read(paths: Sequence[Path]) -> list[Triple]:
+def read(paths: Sequence[Path], *, labels: bool = True) -> list[Triple]:
     """The triples of the Turtle files ``paths``, canonical blank-node labels, in no particular order.
 
+    ``labels=False`` is for the writers that nest each blank node referenced once (Turtle, TriG,
+    JSON-LD): when *every* blank node is referenced exactly once, never as a class, and hangs from an
+    IRI (no cycle), they print no label and order nothing by one, so the parser's labels are kept and
+    RDFC-1.0 (a third of reading) is skipped; any other graph is canonicalised as usual.
     A file that is not valid Turtle raises :class:`~etiograph.errors.DataError` naming it and the line.
 
     >>> from etiograph.datafiles import graph_sources
@@ -55,6 +62,38 @@ def read(paths: Sequence[Path]) -> list[Triple]:
             raise syntax_error(path, error) from None
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise DataError(path, f"cannot read: {error}") from None
+    if not labels:
+        unique = set(with_blanks)  # a triple stated twice (in two files) is one triple
+        if all_nested(unique):
+            return [*plain, *((quad.subject, quad.predicate, quad.object) for quad in unique)]
     dataset = ox.Dataset(with_blanks)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return [*plain, *((quad.subject, quad.predicate, quad.object) for quad in dataset)]
+
+
+def all_nested(quads: set[ox.Quad]) -> bool:
+    """Whether every blank node of ``quads`` (those that mention one) is the object of exactly one
+    triple, not an rdf:type one, and hangs from an IRI through such triples: no label can show."""
+    blank = ox.BlankNode
+    parent: dict[ox.BlankNode, Subject] = {}
+    subjects: set[ox.BlankNode] = set()
+    for quad in quads:
+        subject, obj = quad.subject, quad.object
+        if type(subject) is blank:
+            subjects.add(subject)
+        if type(obj) is blank:
+            if obj in parent or quad.predicate.value == _RDF_TYPE:
+                return False
+            parent[obj] = subject
+    if not subjects <= parent.keys():  # a blank subject nothing points to is written with its label
+        return False
+    rooted: set[Subject] = set()
+    for node in parent:
+        path: list[Subject] = []
+        while type(node) is blank and node not in rooted:
+            if node in path:  # a cycle of blank nodes: one of them needs a label
+                return False
+            path.append(node)
+            node = parent[node]
+        rooted.update(path)
+    return True

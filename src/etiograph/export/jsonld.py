@@ -68,7 +68,7 @@ _COMMON_TERMS = {
 
 def write(paths: Sequence[Path]) -> bytes:
     """The JSON-LD export of the files ``paths`` (the ``jsonld`` entry of :mod:`etiograph.formats`)."""
-    return serialize(canonical.read(paths))
+    return serialize(canonical.read(paths, labels=False))
 
 
 def serialize(triples: list[Triple]) -> bytes:

@@ -26,7 +26,7 @@ SPLIT_MARK = "# etiograph nanopublication"
 
 def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
     """The TriG export of the files ``paths`` (the ``trig`` entry of :mod:`etiograph.formats`)."""
-    return serialize(canonical.read(paths), creator)
+    return serialize(canonical.read(paths, labels=False), creator)
 
 
 def serialize(triples: list[Triple], creator: str | None = None) -> bytes:

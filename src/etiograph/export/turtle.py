@@ -39,7 +39,7 @@ _NOTHING_INSIDE: frozenset = frozenset()  # a block's own subject is written by 
 
 def write(paths: Sequence[Path]) -> bytes:
     """The Turtle export of the files ``paths`` (the ``turtle`` entry of :mod:`etiograph.formats`)."""
-    return serialize(canonical.read(paths))
+    return serialize(canonical.read(paths, labels=False))
 
 
 def serialize(triples: list[Triple]) -> bytes:
