@@ -70,11 +70,11 @@ __all__ = [
     "why_no_path",
 ]
 
-from typing import TYPE_CHECKING
 
 from ._lazy import exports
 from .errors import DataError, EtiographError, QueryError, UnknownConceptError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from .backends import AskResult, GraphResult, SelectResult
     from .causal.concepts import Concept

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import resources
 from .diagnostics import turtle_syntax_error as syntax_error  # its old name and place
 from .errors import DataError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib

@@ -7,10 +7,10 @@ Here rather than in ``cli.py`` so that command modules outside ``commands/`` (``
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from ..errors import EtiographError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
@@ -21,6 +20,7 @@ from ..vocab import RDF
 
 _RDF_TYPE = RDF + "type"
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     Term = ox.NamedNode | ox.BlankNode | ox.Literal
     Subject = ox.NamedNode | ox.BlankNode

@@ -27,7 +27,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
@@ -37,7 +36,10 @@ from . import canonical, layout
 from .layout import ONE_LINE, RDF_TYPE
 from .turtle import compact_iri  # the Turtle writer decides when a prefixed name is safe
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from .canonical import Subject, Term, Triple
     from .layout import Props
 

@@ -28,7 +28,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
@@ -37,6 +36,7 @@ from ..vocab import CLAIM, DCTERMS, ETIO, NP, OWL, PROV, RDF, RDFS, VOID, XSD
 from . import layout
 from .layout import RDF_TYPE
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from .canonical import Subject, Term, Triple
     from .layout import Props

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
 from . import canonical
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from .canonical import Triple
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
 from . import canonical, layout, nanopub
 from .turtle import TurtleWriter
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from .canonical import Triple
     from .layout import Props

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
@@ -19,6 +18,7 @@ from ..vocab import PREFIXES, XSD
 from . import canonical, layout
 from .layout import INDENT, ONE_LINE, RDF_TYPE
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
     from .canonical import Subject, Term, Triple
     from .layout import Props
