@@ -1,5 +1,5 @@
-"""Prefixed names and vocabulary order found by lookup (``layout.longest_separated``) equal the scan of
-every namespace they replace, on IRIs made from the vocabulary's namespaces and hypothesis text."""
+"""Prefixed names and vocabulary order found by lookup (``turtle.compact_iri``, ``layout.longest_separated``)
+equal the scan of every namespace they replace, on IRIs made from the vocabulary's namespaces and hypothesis text."""
 
 from __future__ import annotations
 

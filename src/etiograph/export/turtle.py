@@ -59,11 +59,12 @@ def serialize(triples: list[Triple]) -> bytes:
 def compact_iri(iri: str) -> tuple[str | None, str]:
     """(prefix used, Turtle text) for ``iri``: a prefixed name if one fits, else ``<…>`` with escapes."""
     if not layout.OTHER_NAMESPACES:  # every namespace ends in / or #: the only candidate is found by lookup
-        longest = layout.longest_separated(iri)  # a shorter one would leave / or # in the local name
-        if longest is not None:
-            namespace, prefix, _ = longest
-            if _PN_LOCAL.match(iri, len(namespace)):
-                return prefix, f"{prefix}:{iri[len(namespace) :]}"
+        # A local name holds no / or #, so the namespace is the IRI up to its last one (any shorter
+        # namespace would leave a / or # in the local name).
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        found = layout.SEPARATED.get(iri[:cut])
+        if found is not None and _PN_LOCAL.match(iri, cut):
+            return found[0], f"{found[0]}:{iri[cut:]}"
     else:
         for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
             if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
