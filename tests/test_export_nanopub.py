@@ -270,3 +270,17 @@ def test_documented_orcid_ids_are_accepted(orcid: str) -> None:
     typo = orcid[:-1] + ("1" if orcid[-1] == "0" else "0")
     with pytest.raises(UsageError, match="check digit"):
         check_creator(f"https://orcid.org/{typo}")
+
+
+def test_a_split_that_cannot_finish_leaves_no_temporary_file(sources: list[Path], tmp_path: Path) -> None:
+    from etiograph.atomic import OutputError
+
+    files, _, _ = write_split(sources, tmp_path)
+    blocked = files[len(files) // 2]
+    blocked.unlink()
+    (blocked / "inside").mkdir(parents=True)  # a folder where a file should go: rename cannot replace it
+    files[0].write_bytes(b"stale")
+    with pytest.raises(OutputError, match="cannot write nanopublications"):
+        write_split(sources, tmp_path)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert blocked.is_dir()
