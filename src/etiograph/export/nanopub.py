@@ -80,6 +80,15 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
     Blank nodes that end up inside a nanopublication are skolemised everywhere they occur.
     ``creator`` (an IRI, e.g. an ORCID) overrides the creator the data gives.
     """
+    default, publications = publish_graphs(triples, creator)
+    return [(s, p, o) for s, pos in default.items() for p, objects in pos.items() for o in objects], publications
+
+
+def publish_graphs(
+    triples: list[Triple], creator: str | None = None, *, default: bool = True
+) -> tuple[Props, list[Nanopublication]]:
+    """:func:`publish` with the default graph indexed (subject → predicate → objects), as the TriG writer
+    reads it; ``default=False`` leaves it empty (``--split`` writes only the nanopublications)."""
     props = layout.index(triples)
     sub_class_of = ox.NamedNode(RDFS + "subClassOf")
     classes = claim_classes((s, sub_class_of, o) for s, pos in props.items() for o in pos.get(sub_class_of, ()))
@@ -148,8 +157,29 @@ def publish(triples: list[Triple], creator: str | None = None) -> tuple[list[Tri
         Nanopublication(claim, np_, (graphs[0], *((name, _rename(graph, skolem)) for name, graph in graphs[1:])))
         for claim, np_, graphs in drafts
     ]
-    default = [t for t in triples if t[0] not in closed and (t[0] not in stated_subjects or t not in stated)]
-    return _rename(default, skolem), publications
+    if not default:
+        return {}, publications
+    return _rest(props, closed, stated, stated_subjects, skolem), publications
+
+
+def _rest(props: Props, closed: set, stated: set[Triple], stated_subjects: set, skolem: dict) -> Props:
+    """What stays in the default graph: the subjects no nanopublication took, less the claims' direct
+    triples, skolemised objects renamed; a subject's dictionary is shared with ``props`` when unchanged."""
+    blank = ox.BlankNode
+    rest: Props = {}
+    for subject, pos in props.items():
+        if subject in closed:
+            continue
+        if subject in stated_subjects:
+            pos = {p: kept for p, objects in pos.items() if (kept := [o for o in objects if (subject, p, o) not in stated])}
+            if not pos:
+                continue
+        # A skolemised node was taken whole into a provenance graph (it is closed), so it is never a
+        # subject here, only, where the data shares it, an object.
+        if skolem and any(type(o) is blank and o in skolem for objects in pos.values() for o in objects):
+            pos = {p: [skolem.get(o, o) if type(o) is blank else o for o in objects] for p, objects in pos.items()}
+        rest[subject] = pos
+    return rest
 
 
 def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) -> dict[ox.BlankNode, ox.NamedNode]:

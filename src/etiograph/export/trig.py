@@ -32,8 +32,7 @@ def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
 def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
     blank = ox.BlankNode
-    default_triples, publications = nanopub.publish(triples, creator)
-    default = layout.index(default_triples)
+    default, publications = nanopub.publish_graphs(triples, creator)
     named = [[layout.index(graph) for _, graph in publication.graphs] for publication in publications]
     # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
     # have some take part in deciding which blank nodes nest.
@@ -61,7 +60,7 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
 
 def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]:
     """One TriG document per nanopublication, by file name (see :attr:`Nanopublication.file_name`)."""
-    _, publications = nanopub.publish(triples, creator)
+    _, publications = nanopub.publish_graphs(triples, creator, default=False)
     documents: dict[str, bytes] = {}
     for publication in publications:
         graphs = [layout.index(graph) for _, graph in publication.graphs]
