@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,8 @@ class Command:
     peer: str | None = None
     target: float | None = None
     env: dict[str, str] = field(default_factory=dict)
+    #: A folder removed before each run, so the command writes into a new one every time.
+    fresh: str | None = None
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     failures: int = 0
@@ -134,7 +137,11 @@ def export_commands(scratch: Path) -> list[Command]:
         )
         for fmt in ("turtle", "nt", "jsonld", "trig")
     ]
-    rows.append(Command("export --split DIR", [ETIOGRAPH, "export", "--split", str(scratch / "nanopubs")], peer, 0.3))
+    # Into the same folder again (its files already hold their nanopublications: left untouched), and
+    # into a new folder each run (every file written and flushed).
+    again, new = str(scratch / "nanopubs"), str(scratch / "nanopubs-new")
+    rows.append(Command("export --split DIR (again)", [ETIOGRAPH, "export", "--split", again], peer, 0.3))
+    rows.append(Command("export --split NEW_DIR", [ETIOGRAPH, "export", "--split", new], peer, 0.3, fresh=new))
     return rows
 
 
@@ -150,7 +157,13 @@ def before_commands(table: list[Command], scratch: Path) -> list[Command]:
     ]
     moved = str(scratch / "before")
     return [
-        Command(f"before: {c.name}", [*old, *(a.replace(str(scratch), moved) for a in c.argv[1:])], c.name, env=c.env)
+        Command(
+            f"before: {c.name}",
+            [*old, *(a.replace(str(scratch), moved) for a in c.argv[1:])],
+            c.name,
+            env=c.env,
+            fresh=c.fresh.replace(str(scratch), moved) if c.fresh else None,
+        )
         for c in table
         if c.argv[0] == ETIOGRAPH
     ]
@@ -165,6 +178,8 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_once(command: Command) -> None:
+    if command.fresh:
+        shutil.rmtree(command.fresh, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment(command.env))
@@ -204,6 +219,8 @@ def main() -> int:
             table = [c for c in table if c.name in wanted]
         table = [c for c in table if not any(text in c.name for text in args.skip)]
         for command in table:  # one warm-up each: the OS file cache, .pyc files
+            if command.fresh:
+                shutil.rmtree(command.fresh, ignore_errors=True)
             subprocess.run(command.argv, capture_output=True, timeout=600, env=child_environment(command.env))
         for _ in range(args.runs):
             for command in table:
