@@ -63,6 +63,8 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
                         refs[o] += 2 if p.value == RDF_TYPE else 1
                         homes[o].add(number)
     inside = {node for node, count in refs.items() if count == 1 and len(homes[node]) == 1}
+    if not inside:  # e.g. a nanopublication, its blank nodes skolemised: nothing can be stranded
+        return inside
     for props in graphs:
         reached = _reach(props, [s for s in props if s not in inside], inside)
         while stranded := sorted((s for s in props if s in inside and s not in reached), key=lambda b: b.value):

@@ -202,7 +202,8 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
             parent = todo.pop(0)
             parent_iri = parent.value if type(parent) is ox.NamedNode else names[parent].value
             pairs = [(p, o) for p, o in children.get(parent, ()) if o not in names]
-            pairs.sort(key=lambda pair: (layout.predicate_key(pair[0]), contents.hash(pair[1]), pair[1].value))
+            if len(pairs) > 1:
+                pairs.sort(key=lambda pair: (layout.predicate_key(pair[0]), contents.hash(pair[1]), pair[1].value))
             for predicate, child in pairs:
                 if child in names:  # the same node twice under one parent
                     continue
