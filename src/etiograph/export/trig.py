@@ -17,7 +17,7 @@ from .turtle import TurtleWriter
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
-    from .canonical import Triple
+    from .canonical import Subject, Triple
     from .layout import Props
 
 #: First line of every ``--split`` file: how a later export recognises the files it may replace.
@@ -45,10 +45,11 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
     parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
+    shared = _SharedLines()
     for publication, graphs in zip(publications, named):
         parts.append(
             f"# Nanopublication of {writer.iri(publication.claim.value)}\n"
-            + _graph_blocks(writer, publication, graphs, inside)
+            + _graph_blocks(writer, publication, graphs, inside, shared)
         )
     header = (
         f"# etiograph knowledge graph as TriG: {len(publications)} claims as nanopublications\n"
@@ -62,11 +63,12 @@ def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]
     """One TriG document per nanopublication, by file name (see :attr:`Nanopublication.file_name`)."""
     _, publications = nanopub.publish_graphs(triples, creator, default=False)
     documents: dict[str, bytes] = {}
+    shared = _SharedLines()
     for publication in publications:
         graphs = [layout.index(graph) for _, graph in publication.graphs]
         inside = layout.nested(graphs)
         writer = TurtleWriter()
-        body = _graph_blocks(writer, publication, graphs, inside)
+        body = _graph_blocks(writer, publication, graphs, inside, shared)
         header = (
             f"{SPLIT_MARK} of <{publication.claim.value}>, written by etiograph export --split.\n"
             "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
@@ -80,10 +82,37 @@ def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]
 
 
 def _graph_blocks(
-    writer: TurtleWriter, publication: nanopub.Nanopublication, graphs: list[Props], inside: set[ox.BlankNode]
+    writer: TurtleWriter,
+    publication: nanopub.Nanopublication,
+    graphs: list[Props],
+    inside: set[ox.BlankNode],
+    shared: _SharedLines,
 ) -> str:
     blocks = []
-    for (name, _), graph in zip(publication.graphs, graphs):
-        body = "\n".join(writer.block(s, graph, inside, depth=1) for s in layout.top_subjects(graph, inside))
+    for kind, (name, _), graph in zip(nanopub.GRAPH_NAMES, publication.graphs, graphs):
+        if kind == "pubinfo" and len(graph) == 1:
+            ((subject, pos),) = graph.items()
+            body = writer.block(subject, graph, inside, depth=1, lines=shared.lines(writer, pos, graph, subject, inside))
+        else:
+            body = "\n".join(writer.block(s, graph, inside, depth=1) for s in layout.top_subjects(graph, inside))
         blocks.append(f"{writer.iri(name.value)} {{\n{body}\n}}")
     return "\n".join(blocks)
+
+
+class _SharedLines:
+    """The publication info says the same of every nanopublication (creator, date, licence): its
+    predicate lines are written once and reused, with the prefixes they use."""
+
+    def __init__(self) -> None:
+        self.said: list | None = None
+        self.written: list[str] = []
+        self.used: set[str] = set()
+
+    def lines(self, writer: TurtleWriter, pos: dict, graph: Props, subject: Subject, inside: set) -> list[str]:
+        said = list(pos.items())  # the same term objects each time: compared by identity first
+        if said != self.said:
+            fresh = TurtleWriter()
+            self.written = fresh.predicate_lines(subject, graph, inside, 2)
+            self.said, self.used = said, fresh.used
+        writer.used |= self.used
+        return self.written

@@ -169,10 +169,14 @@ class TurtleWriter:
             lines.append(f"{verb} {joined}")
         return lines
 
-    def block(self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int = 0) -> str:
-        """A subject and everything said about it (blank nodes nested), ending in `` .``."""
+    def block(
+        self, subject: Subject, props: Props, inside: set[ox.BlankNode], depth: int = 0, lines: list[str] | None = None
+    ) -> str:
+        """A subject and everything said about it (blank nodes nested), ending in `` .``; ``lines``: its
+        :meth:`predicate_lines`, when the caller has them already."""
         head = self.term(subject, props, _NOTHING_INSIDE, depth)
-        lines = self.predicate_lines(subject, props, inside, depth + 1)
+        if lines is None:
+            lines = self.predicate_lines(subject, props, inside, depth + 1)
         return INDENT * depth + head + " " + (" ;\n" + INDENT * (depth + 1)).join(lines) + " ."
 
     def prologue(self) -> str:
