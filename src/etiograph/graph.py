@@ -57,6 +57,9 @@ SUMMARY_ONLY_EDGES = SPARQL_PROLOGUE + """SELECT DISTINCT ?s ?o WHERE {
   }
 }"""
 
+SUMMARY_MARKED = SPARQL_PROLOGUE + """SELECT DISTINCT ?claim WHERE {
+  { ?claim a etio:SummaryClaim } UNION { ?claim etio:indirect true } }"""
+
 SECTION_DOCUMENTS = SPARQL_PROLOGUE + """SELECT ?section ?document WHERE {
   ?section a etio:SourceSection ; dcterms:isPartOf ?document .
 }"""
@@ -118,6 +121,7 @@ class KnowledgeGraph:
         self._index: tuple[CausalIndex, StoreLookup] | None = None
         self._index_generation: int | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
+        self._summary_claims: frozenset[str] | None = None
         self._section_documents: dict[str, str] | None = None
         self._dataset_info: DatasetInfo | None = None
 
@@ -405,6 +409,15 @@ class KnowledgeGraph:
             result = self.backend.query(SUMMARY_ONLY_EDGES)
             self._summary_edges = frozenset((str(row[0].value), str(row[1].value)) for row in result.rows)
         return self._summary_edges
+
+    def summary_claims(self) -> frozenset[str]:
+        """Claims marked as summaries of a chain (etio:SummaryClaim, or etio:indirect true): the shortcuts
+        a path diagram leaves out. Cached per graph: a handful, found with one query (a diagram asked
+        about its ~150 claims in a VALUES block each time)."""
+        if self._summary_claims is None:
+            result = self.backend.query(SUMMARY_MARKED)
+            self._summary_claims = frozenset(str(row[0].value) for row in result.rows)
+        return self._summary_claims
 
     def section_documents(self) -> dict[str, str]:
         """Section IRI → the source document it is part of: how many sources back a hop (cached)."""
