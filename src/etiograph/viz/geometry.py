@@ -44,6 +44,11 @@ MARGIN_X, MARGIN_Y = 10.0, 8.0
 #: Clearance kept between a curve and a box it does not touch.
 CLEARANCE = 9.0
 SAMPLES = 40
+#: Up to this many boxes near a quadratic curve, each is tested sample by sample (stopping at the first
+#: sample inside) rather than by bisecting the whole sampled curve: cheaper for a few boxes.
+FEW_BOXES = 12
+#: Rounding slack around a curve's control-point hull (canvas units; samples are computed to ~1e-12).
+HAIR = 1e-6
 #: Curve shapes tried in order: vis-network smooth options.
 CANDIDATES: tuple[dict, ...] = (
     {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
@@ -320,6 +325,18 @@ class Obstacles:
                     if len(hit) == limit:
                         break
             return hit
+        (ax, ay), (vx, vy), (bx, by) = control_points(a, b, smooth)
+        # the samples stay within the control points' hull (give or take rounding: a hair wider)
+        near = self.near(
+            min(ax, vx, bx) - HAIR, max(ax, vx, bx) + HAIR, min(ay, vy, by) - HAIR, max(ay, vy, by) + HAIR, ends
+        )
+        if len(near) <= FEW_BOXES:  # a few boxes: each tested sample by sample, up to its first sample inside
+            for _, name, x0, x1, y0, y1 in near:
+                if _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1):
+                    hit.append(name)
+                    if len(hit) == limit:
+                        break
+            return hit
         runs_x, runs_y, (left, right, top, bottom) = _runs(a, b, smooth)
         for _, name, x0, x1, y0, y1 in self.near(left, right, top, bottom, ends):
             across = None
@@ -420,6 +437,14 @@ def _crosses(
     _, (vx, vy), _ = control_points(a, b, smooth)
     if x1 < min(ax, vx, bx) or x0 > max(ax, vx, bx) or y1 < min(ay, vy, by) or y0 > max(ay, vy, by):
         return False  # the curve stays within its control points' hull
+    return _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1)
+
+
+def _quadratic_in(
+    ax: float, ay: float, vx: float, vy: float, bx: float, by: float, x0: float, x1: float, y0: float, y1: float
+) -> bool:
+    """Whether a sample of the quadratic curve (a, via v, b) lies in [x0, x1] × [y0, y1]: the samples
+    :func:`curve` gives (the same expressions), computed up to the first inside."""
     for w0, w1, w2 in _QUADRATIC:
         x = w0 * ax + w1 * vx + w2 * bx
         if x0 <= x <= x1 and y0 <= w0 * ay + w1 * vy + w2 * by <= y1:
