@@ -326,10 +326,7 @@ class Obstacles:
                         break
             return hit
         (ax, ay), (vx, vy), (bx, by) = control_points(a, b, smooth)
-        # the samples stay within the control points' hull (give or take rounding: a hair wider)
-        near = self.near(
-            min(ax, vx, bx) - HAIR, max(ax, vx, bx) + HAIR, min(ay, vy, by) - HAIR, max(ay, vy, by) + HAIR, ends
-        )
+        near = self.near(*_quadratic_bounds(ax, ay, vx, vy, bx, by), ends)
         if len(near) <= FEW_BOXES:  # a few boxes: each tested sample by sample, up to its first sample inside
             for _, name, x0, x1, y0, y1 in near:
                 if _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1):
@@ -435,9 +432,30 @@ def _crosses(
     if profile is not None:
         return _in_profile(*profile, ax, ay, bx - ax, by - ay, x0, x1, y0, y1)
     _, (vx, vy), _ = control_points(a, b, smooth)
-    if x1 < min(ax, vx, bx) or x0 > max(ax, vx, bx) or y1 < min(ay, vy, by) or y0 > max(ay, vy, by):
-        return False  # the curve stays within its control points' hull
+    left, right, top, bottom = _quadratic_bounds(ax, ay, vx, vy, bx, by)
+    if x1 < left or x0 > right or y1 < top or y0 > bottom:
+        return False  # no sample can be in the box
     return _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1)
+
+
+def _quadratic_bounds(
+    ax: float, ay: float, vx: float, vy: float, bx: float, by: float
+) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) of the quadratic curve (a, via v, b), a hair wider for rounding: every
+    sample lies inside. Tighter than the control points' hull (the curve reaches halfway to v)."""
+    return (*_extent(ax, vx, bx), *_extent(ay, vy, by))
+
+
+def _extent(a: float, v: float, b: float) -> tuple[float, float]:
+    """Least and greatest value of (1-t)²a + 2t(1-t)v + t²b on 0 ≤ t ≤ 1, widened by HAIR."""
+    low, high = (a, b) if a <= b else (b, a)
+    bend = a - 2 * v + b
+    if bend:
+        t = (a - v) / bend  # where the derivative is zero
+        if 0 < t < 1:
+            turn = (1 - t) * (1 - t) * a + 2 * t * (1 - t) * v + t * t * b
+            low, high = min(low, turn), max(high, turn)
+    return low - HAIR, high + HAIR
 
 
 def _quadratic_in(
