@@ -280,11 +280,18 @@ def _paths_view(
     )
     ids = {pair: f"e{i}" for i, pair in enumerate(hops)}
     links = [
-        Link(ids[pair], h.subject, h.object, False, (h.predicate,) if not h.evidence else _predicates(h.evidence), names.claims(h.evidence))
+        Link(
+            ids[pair],
+            h.subject,
+            h.object,
+            False,
+            (h.predicate,) if not h.evidence else _predicates(h.evidence),
+            names.claims(h.evidence),
+        )
         for pair, h in hops.items()
     ]
     nodes = names.nodes(concepts, roles={start.iri: "source", end.iri: "target"})
-    predicate_labels = names.labels(())
+    predicate_labels = names.labels(())  # fetched above
     steps: dict[tuple[str, str], Step] = {}
     ranks: dict[tuple[str, str], int] = {}
     for pair, h in hops.items():
