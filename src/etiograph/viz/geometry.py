@@ -47,7 +47,7 @@ SAMPLES = 40
 #: Up to this many boxes near a quadratic curve, each is tested sample by sample (stopping at the first
 #: sample inside) rather than by bisecting the whole sampled curve: cheaper for a few boxes.
 FEW_BOXES = 12
-#: Rounding slack around a curve's control-point hull (canvas units; samples are computed to ~1e-12).
+#: Rounding slack around a quadratic curve's extent (canvas units; its samples are computed to ~1e-12).
 HAIR = 1e-6
 #: Curve shapes tried in order: vis-network smooth options.
 CANDIDATES: tuple[dict, ...] = (
