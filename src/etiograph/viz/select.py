@@ -121,16 +121,18 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
         compared as plain tuples (no Python-level comparison per heap step)."""
         fresh = len(hops[i] - edges) / sizes[i]
         rank, shorter, quotes = fixed[i]
-        return (-(fresh > 0), -(not signatures[i] <= mechanisms), -(fresh >= 0.5), -rank, -fresh, -shorter, -quotes, i)
+        # the three yes/no parts in one number (4, 2, 1: the same order as the three of them in turn)
+        flags = 4 * (fresh > 0) + 2 * (not signatures[i] <= mechanisms) + (fresh >= 0.5)
+        return (-flags, -rank, -fresh, -shorter, -quotes, i)
 
     for pool in (plain, rest):
-        heap = [(cost(i), i) for i in pool]
+        heap = [cost(i) for i in pool]  # the path's index ends its gain
         heapq.heapify(heap)
         while heap and len(chosen) < limit:
-            _, best = heapq.heappop(heap)
+            best = heapq.heappop(heap)[-1]
             current = cost(best)
-            if heap and heap[0][0] < current:  # an older bound beats it now: look again
-                heapq.heappush(heap, (current, best))
+            if heap and heap[0] < current:  # an older bound beats it now: look again
+                heapq.heappush(heap, current)
                 continue
             chosen.append(best)
             edges.update(hops[best])
