@@ -379,8 +379,12 @@ def _order_layers(
     for row in ranks.values():
         centre(row)
     at = pos.__getitem__
+    still = 0  # sweeps in a row that moved nothing
     for sweep in range(SWEEPS * 2):
+        if still == 2:  # a sweep each way left every row as it was: so would every sweep after them
+            break
         neighbours = preds if sweep % 2 == 0 else succs
+        moved = False
         for layer in list(ranks) if sweep % 2 == 0 else list(reversed(ranks)):
             # (barycentre, place) per node: a row's places differ, so no two keys tie and the sort
             # of these tuples is the sort by that key
@@ -390,6 +394,10 @@ def _order_layers(
                 place = pos[n]
                 keyed.append((sum(map(at, near)) / len(near) if near else place, place, n))
             keyed.sort()
-            ranks[layer] = row = [n for _, _, n in keyed]
-            centre(row)
+            row = [n for _, _, n in keyed]
+            if row != ranks[layer]:
+                ranks[layer] = row
+                centre(row)
+                moved = True
+        still = 0 if moved else still + 1
     return ranks
