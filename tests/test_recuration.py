@@ -231,6 +231,16 @@ def test_summary_claims_are_marked_and_left_out_of_paths_by_default(kg: Knowledg
     assert (data.UTI, data.LEG_CRAMPS) in with_summary and default < with_summary
 
 
+
+def test_summary_claims_are_the_marked_ones(kg: KnowledgeGraph):
+    """kg.summary_claims() (what path diagrams leave out as shortcuts): every claim typed etio:SummaryClaim
+    or marked etio:indirect true, and nothing else."""
+    marked = rows(kg, "SELECT DISTINCT ?c WHERE { { ?c a etio:SummaryClaim } UNION { ?c etio:indirect true } }")
+    assert kg.summary_claims() == frozenset(r["c"] for r in marked)
+    typed = {r["c"] for r in rows(kg, "SELECT ?c WHERE { ?c a etio:SummaryClaim }")}
+    assert typed and typed <= kg.summary_claims()
+    assert kg.summary_claims() is kg.summary_claims()  # one query per graph
+
 # -- §4 concepts ---------------------------------------------------------------------------------------------
 def test_concepts_a_clinician_keeps_apart_are_apart(kg: KnowledgeGraph):
     assert not {"nausea", "nausea and vomiting"} & alt_labels(kg, "vomiting")

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from .backends import Backend, QueryResult, Term, open_backend
 from .causal.concepts import Concept, ConceptResolver
 from .causal.model import CausalPath, Explanation, Hop, PathsResult, Reach, ReachResult, Step, SummarySupport
-from .causal.search import order_key, simple_paths
+from .causal.search import simple_paths
 from .causal.source import EdgeFilter, SchemeTerm, SparqlEdgeReader, chunks
 from .datafiles import graph_sources
 from .diagnostics import shift_lines
@@ -56,6 +56,9 @@ SUMMARY_ONLY_EDGES = SPARQL_PROLOGUE + """SELECT DISTINCT ?s ?o WHERE {
     FILTER NOT EXISTS { ?other a etio:SummaryClaim }
   }
 }"""
+
+SUMMARY_MARKED = SPARQL_PROLOGUE + """SELECT DISTINCT ?claim WHERE {
+  { ?claim a etio:SummaryClaim } UNION { ?claim etio:indirect true } }"""
 
 SECTION_DOCUMENTS = SPARQL_PROLOGUE + """SELECT ?section ?document WHERE {
   ?section a etio:SourceSection ; dcterms:isPartOf ?document .
@@ -118,6 +121,7 @@ class KnowledgeGraph:
         self._index: tuple[CausalIndex, StoreLookup] | None = None
         self._index_generation: int | None = None
         self._summary_edges: frozenset[tuple[str, str]] | None = None
+        self._summary_claims: frozenset[str] | None = None
         self._section_documents: dict[str, str] | None = None
         self._dataset_info: DatasetInfo | None = None
 
@@ -267,17 +271,31 @@ class KnowledgeGraph:
             labels = self.edge_reader.labels({n for nodes in node_paths for n in nodes})
         built = []
         made: dict[tuple[str, str], Hop | None] = {}  # paths share hops: each is made once
+        # order_key's parts per hop, worked out once per hop too: (Hop.rank, how many claims back it)
+        strength: dict[tuple[str, str], tuple[int, int]] = {}
+        keys: dict[int, tuple] = {}  # id(path) -> order_key(path)
         for nodes in node_paths:
             hops = []
-            for pair in pairwise(nodes):
+            pairs = list(pairwise(nodes))
+            for pair in pairs:
                 hop = made.get(pair, made)
                 if hop is made:
                     hop = made[pair] = _hop(*pair, evidence.get(pair), labels)
+                    if hop is not None:
+                        strength[pair] = (max([e.rank for e in hop.evidence], default=0), len(hop.evidence))
                 if hop is None:
                     break  # the edge exists but no claim qualifies under the filters
                 hops.append(hop)
             else:
-                built.append(CausalPath(tuple(hops)))
+                path = CausalPath(tuple(hops))
+                built.append(path)
+                ranks = [strength[pair] for pair in pairs]
+                keys[id(path)] = (
+                    len(hops),
+                    -min([r for r, _ in ranks], default=0),
+                    -min([n for _, n in ranks], default=0),
+                    (hops[0].subject_label, *[h.object_label for h in hops]) if hops else (),
+                )
         if min_sources is not None:
             if min_sources < 1:
                 raise EtiographError("--min-sources must be at least 1")
@@ -288,7 +306,7 @@ class KnowledgeGraph:
             ]
         if mechanism_name and not every_hop:  # the path goes through the mechanism somewhere
             built = [p for p in built if any(mechanism_name in e.mechanisms for h in p.hops for e in h.evidence)]
-        built.sort(key=order_key)
+        built.sort(key=lambda p: keys[id(p)])  # order_key(p), from the parts worked out above
         filters = {k: v for k, v in (("mechanism", mechanism), ("min_certainty", min_certainty)) if v}
         if mechanism and not every_hop:
             filters["mechanism_hops"] = "any"
@@ -353,7 +371,7 @@ class KnowledgeGraph:
 
         found = list(islice(index.simple_paths_with_edges(u, v, max_hops, mask, accept), ENUMERATION_CAP + 1))
         iri = index.iri
-        names = {n: iri(n) for nodes, _ in found for n in nodes}
+        names = {n: iri(n) for n in {n for nodes, _ in found for n in nodes}}  # each node's IRI once
         node_paths = [tuple([names[n] for n in nodes]) for nodes, _ in found]
         hops = {}
         for nodes, edge_ids in found[:ENUMERATION_CAP]:
@@ -391,6 +409,15 @@ class KnowledgeGraph:
             result = self.backend.query(SUMMARY_ONLY_EDGES)
             self._summary_edges = frozenset((str(row[0].value), str(row[1].value)) for row in result.rows)
         return self._summary_edges
+
+    def summary_claims(self) -> frozenset[str]:
+        """Claims marked as summaries of a chain (etio:SummaryClaim, or etio:indirect true): the shortcuts
+        a path diagram leaves out. Cached per graph: a handful, found with one query (a diagram asked
+        about its ~150 claims in a VALUES block each time)."""
+        if self._summary_claims is None:
+            result = self.backend.query(SUMMARY_MARKED)
+            self._summary_claims = frozenset(str(row[0].value) for row in result.rows)
+        return self._summary_claims
 
     def section_documents(self) -> dict[str, str]:
         """Section IRI → the source document it is part of: how many sources back a hop (cached)."""

@@ -44,6 +44,11 @@ MARGIN_X, MARGIN_Y = 10.0, 8.0
 #: Clearance kept between a curve and a box it does not touch.
 CLEARANCE = 9.0
 SAMPLES = 40
+#: Up to this many boxes near a quadratic curve, each is tested sample by sample (stopping at the first
+#: sample inside) rather than by bisecting the whole sampled curve: cheaper for a few boxes.
+FEW_BOXES = 12
+#: Rounding slack around a quadratic curve's extent (canvas units; its samples are computed to ~1e-12).
+HAIR = 1e-6
 #: Curve shapes tried in order: vis-network smooth options.
 CANDIDATES: tuple[dict, ...] = (
     {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
@@ -320,6 +325,15 @@ class Obstacles:
                     if len(hit) == limit:
                         break
             return hit
+        (ax, ay), (vx, vy), (bx, by) = control_points(a, b, smooth)
+        near = self.near(*_quadratic_bounds(ax, ay, vx, vy, bx, by), ends)
+        if len(near) <= FEW_BOXES:  # a few boxes: each tested sample by sample, up to its first sample inside
+            for _, name, x0, x1, y0, y1 in near:
+                if _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1):
+                    hit.append(name)
+                    if len(hit) == limit:
+                        break
+            return hit
         runs_x, runs_y, (left, right, top, bottom) = _runs(a, b, smooth)
         for _, name, x0, x1, y0, y1 in self.near(left, right, top, bottom, ends):
             across = None
@@ -418,8 +432,37 @@ def _crosses(
     if profile is not None:
         return _in_profile(*profile, ax, ay, bx - ax, by - ay, x0, x1, y0, y1)
     _, (vx, vy), _ = control_points(a, b, smooth)
-    if x1 < min(ax, vx, bx) or x0 > max(ax, vx, bx) or y1 < min(ay, vy, by) or y0 > max(ay, vy, by):
-        return False  # the curve stays within its control points' hull
+    left, right, top, bottom = _quadratic_bounds(ax, ay, vx, vy, bx, by)
+    if x1 < left or x0 > right or y1 < top or y0 > bottom:
+        return False  # no sample can be in the box
+    return _quadratic_in(ax, ay, vx, vy, bx, by, x0, x1, y0, y1)
+
+
+def _quadratic_bounds(
+    ax: float, ay: float, vx: float, vy: float, bx: float, by: float
+) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) of the quadratic curve (a, via v, b), a hair wider for rounding: every
+    sample lies inside. Tighter than the control points' hull (the curve reaches halfway to v)."""
+    return (*_extent(ax, vx, bx), *_extent(ay, vy, by))
+
+
+def _extent(a: float, v: float, b: float) -> tuple[float, float]:
+    """Least and greatest value of (1-t)²a + 2t(1-t)v + t²b on 0 ≤ t ≤ 1, widened by HAIR."""
+    low, high = (a, b) if a <= b else (b, a)
+    bend = a - 2 * v + b
+    if bend:
+        t = (a - v) / bend  # where the derivative is zero
+        if 0 < t < 1:
+            turn = (1 - t) * (1 - t) * a + 2 * t * (1 - t) * v + t * t * b
+            low, high = min(low, turn), max(high, turn)
+    return low - HAIR, high + HAIR
+
+
+def _quadratic_in(
+    ax: float, ay: float, vx: float, vy: float, bx: float, by: float, x0: float, x1: float, y0: float, y1: float
+) -> bool:
+    """Whether a sample of the quadratic curve (a, via v, b) lies in [x0, x1] × [y0, y1]: the samples
+    :func:`curve` gives (the same expressions), computed up to the first inside."""
     for w0, w1, w2 in _QUADRATIC:
         x = w0 * ax + w1 * vx + w2 * bx
         if x0 <= x <= x1 and y0 <= w0 * ay + w1 * vy + w2 * by <= y1:

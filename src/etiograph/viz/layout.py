@@ -369,19 +369,35 @@ def _order_layers(
             preds[b].append(a)
     ranks = dict(sorted(ranks.items()))
 
-    def centred(row: list[str]) -> dict[str, float]:
-        return {n: i - (len(row) - 1) / 2 for i, n in enumerate(row)}
-
     pos: dict[str, float] = {}
+
+    def centre(row: list[str]) -> None:
+        half = (len(row) - 1) / 2
+        for i, n in enumerate(row):
+            pos[n] = i - half
+
     for row in ranks.values():
-        pos.update(centred(row))
+        centre(row)
+    at = pos.__getitem__
+    still = 0  # sweeps in a row that moved nothing
     for sweep in range(SWEEPS * 2):
+        if still == 2:  # a sweep each way left every row as it was: so would every sweep after them
+            break
         neighbours = preds if sweep % 2 == 0 else succs
+        moved = False
         for layer in list(ranks) if sweep % 2 == 0 else list(reversed(ranks)):
-            row = ranks[layer]
-            bary = {
-                n: sum(pos[m] for m in neighbours[n]) / len(neighbours[n]) if neighbours[n] else pos[n] for n in row
-            }
-            ranks[layer] = sorted(row, key=lambda n: (bary[n], pos[n]))
-            pos.update(centred(ranks[layer]))
+            # (barycentre, place) per node: a row's places differ, so no two keys tie and the sort
+            # of these tuples is the sort by that key
+            keyed = []
+            for n in ranks[layer]:
+                near = neighbours[n]
+                place = pos[n]
+                keyed.append((sum(map(at, near)) / len(near) if near else place, place, n))
+            keyed.sort()
+            row = [n for _, _, n in keyed]
+            if row != ranks[layer]:
+                ranks[layer] = row
+                centre(row)
+                moved = True
+        still = 0 if moved else still + 1
     return ranks

@@ -255,49 +255,69 @@ def _paths_view(
     shortcuts = select.shortcut_hops(result.paths, select.summary_claims(kg, claims))
     ranked = [result.paths[i] for i in select.informative(result.paths[:SELECTED], None, shortcuts)]
     ranked += list(result.paths[SELECTED:])
+    # kg.paths makes each hop once per (subject, object) pair and the paths share them: a pair names its
+    # hop, so each link, story step, rank and certainty is made once and found again by the pair
     order: dict[str, None] = {start.iri: None}
-    hops: dict[tuple[str, str], tuple[str, tuple[Evidence, ...]]] = {}
+    hops: dict[tuple[str, str], Hop] = {}
     for path in ranked:
         for hop in path.hops:
-            hops.setdefault((hop.subject, hop.object), (hop.predicate, hop.evidence))
-            order.update(dict.fromkeys((hop.subject, hop.object)))
+            pair = (hop.subject, hop.object)
+            if pair not in hops:
+                hops[pair] = hop
+                order.update(dict.fromkeys(pair))
     order.setdefault(end.iri)
+    concepts = list(order)
+    counter_evidence = _counter_evidence(kg, concepts[:LISTED_COUNTERS])
+    bests = {pair: h.best for pair, h in hops.items()}
     names = _Names(kg)
-    ids = {key: f"e{i}" for i, key in enumerate(hops)}
+    names.labels(  # every label the links, steps and counters show, in one query
+        {e.predicate for h in hops.values() for e in h.evidence}
+        | {e.section for h in hops.values() for e in h.evidence if e.section}
+        | {b.predicate if b else h.predicate for h, b in zip(hops.values(), bests.values(), strict=True)}
+        | {p for options in counter_evidence.values() for p, _ in options}
+        | {c.predicate for options in counter_evidence.values() for _, claims in options for c in claims}
+        | {c.section for options in counter_evidence.values() for _, claims in options for c in claims if c.section}
+    )
+    ids = {pair: f"e{i}" for i, pair in enumerate(hops)}
     links = [
-        Link(ids[(s, o)], s, o, False, (p,) if not evidence else _predicates(evidence), names.claims(evidence))
-        for (s, o), (p, evidence) in hops.items()
+        Link(
+            ids[pair],
+            h.subject,
+            h.object,
+            False,
+            (h.predicate,) if not h.evidence else _predicates(h.evidence),
+            names.claims(h.evidence),
+        )
+        for pair, h in hops.items()
     ]
-    nodes = names.nodes(list(order), roles={start.iri: "source", end.iri: "target"})
-    # paths share hops: each distinct hop (ends, relation, evidence) has its story step made once (its best
-    # claim, its telling quote), found again by a dict lookup rather than by comparing evidence hop by hop
-    distinct: dict[tuple, Hop] = {}
-    for path in ranked:
-        for h in path.hops:
-            distinct.setdefault((h.subject, h.object, h.predicate, h.evidence), h)
-    bests = {key: h.best for key, h in distinct.items()}
-    predicate_labels = names.labels({b.predicate if b else h.predicate for key, h in distinct.items() for b in [bests[key]]})
-    steps: dict[tuple, Step] = {}
-    for key, h in distinct.items():
-        best = bests[key]
-        steps[key] = Step(
-            ids[(h.subject, h.object)],
+    nodes = names.nodes(concepts, roles={start.iri: "source", end.iri: "target"})
+    predicate_labels = names.labels(())  # fetched above
+    steps: dict[tuple[str, str], Step] = {}
+    ranks: dict[tuple[str, str], int] = {}
+    for pair, h in hops.items():
+        best = bests[pair]
+        steps[pair] = Step(
+            ids[pair],
             predicate_labels[best.predicate if best else h.predicate],
             best.certainty if best else None,
             best.mechanisms if best else (),
             telling_quote(h),
         )
-    summaries = [
-        PathSummary(
-            p.labels,
-            tuple(ids[(h.subject, h.object)] for h in p.hops),
-            weakest.certainty if weakest else None,
-            tuple(steps[(h.subject, h.object, h.predicate, h.evidence)] for h in p.hops),
-            p.nodes,
+        ranks[pair] = max((e.rank for e in h.evidence), default=0)  # Hop.rank
+    summaries = []
+    for p in ranked:
+        pairs = [(h.subject, h.object) for h in p.hops]
+        weakest = min(pairs, key=ranks.__getitem__, default=None)  # CausalPath.weakest: the first weakest hop
+        best = bests[weakest] if weakest is not None else None
+        summaries.append(
+            PathSummary(
+                p.labels,
+                tuple([ids[pair] for pair in pairs]),
+                best.certainty if best else None,
+                tuple([steps[pair] for pair in pairs]),
+                p.nodes,
+            )
         )
-        for p in ranked
-        for weakest in [p.weakest]
-    ]
     by_iri = {n.iri: n for n in nodes}
     return Diagram(
         mode="paths",
@@ -311,7 +331,7 @@ def _paths_view(
         target=by_iri[end.iri],
         max_hops=max_hops,
         drawn=len(summaries) if limit is None else min(limit, len(summaries)),
-        counters=_counters(kg, names, list(order)[:LISTED_COUNTERS]),
+        counters=_counters(kg, names, counter_evidence),
     )
 
 
@@ -355,12 +375,16 @@ def _article(label: str) -> str:
     return ("an " if label[0].lower() in "aeio" and not label.isupper() else "a ") + label
 
 
-def _counters(kg: KnowledgeGraph, names: _Names, concepts: list[str]) -> dict[str, list[Counter]]:
-    """What the data says counteracts each of ``concepts`` (treats, prevents, eases...), with a quote."""
+def _counter_evidence(kg: KnowledgeGraph, concepts: list[str]) -> dict[tuple[str, str], list]:
+    """What the data says counteracts each of ``concepts`` (treats, prevents, eases...): the claims by edge."""
     counter = tuple(sorted(kg.counteracting_predicates()))
     if not concepts or not counter:
         return {}
-    evidence = kg.edge_evidence(kg.edges_into(concepts, EdgeFilter(counter)), EdgeFilter(counter))
+    return kg.edge_evidence(kg.edges_into(concepts, EdgeFilter(counter)), EdgeFilter(counter))
+
+
+def _counters(kg: KnowledgeGraph, names: _Names, evidence: dict[tuple[str, str], list]) -> dict[str, list[Counter]]:
+    """The counteracting claims of ``evidence`` by the concept they counteract, each with a quote."""
     labels = kg.labels({s for s, _ in evidence})
     out: dict[str, list[Counter]] = {}
     for (s, o), options in sorted(evidence.items()):

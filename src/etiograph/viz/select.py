@@ -14,27 +14,14 @@ import heapq
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
-from ..causal.source import chunks, values
-from ..vocab import SPARQL_PROLOGUE
-
 if TYPE_CHECKING:
     from ..causal.model import CausalPath
     from ..graph import KnowledgeGraph
 
 
-_SUMMARY = """SELECT DISTINCT ?claim WHERE {{ {values}
-  {{ ?claim a etio:SummaryClaim }} UNION {{ ?claim etio:indirect true }} }}"""
-
-
 def summary_claims(kg: KnowledgeGraph, claims: Collection[str]) -> set[str]:
     """The claims among ``claims`` marked as summaries of a chain; empty when the data marks none."""
-    found: set[str] = set()
-    for batch in chunks(sorted(claims)):
-        query = SPARQL_PROLOGUE + _SUMMARY.format(values=values("claim", (ox.NamedNode(c) for c in batch)))
-        found.update(row[0].value for row in kg.query(query))
-    return found
+    return set(claims) & kg.summary_claims()
 
 
 def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> set[tuple[str, str]]:
@@ -42,19 +29,30 @@ def shortcut_hops(paths: Sequence[CausalPath], summaries: Collection[str]) -> se
     or more steps: the shortcuts a default diagram leaves out."""
     if not summaries:
         return set()
-    chained: set[tuple[str, str]] = set()
-    for path in paths:
-        nodes = path.nodes
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 2 :]:
-                chained.add((a, b))
     summaries = set(summaries)
-    out = set()
-    for path in paths:
+    candidates: set[tuple[str, str]] = set()
+    seen: set[int] = set()
+    for path in paths:  # kg.paths' paths share their hops: each looked at once
         for hop in path.hops:
+            if id(hop) in seen:
+                continue
+            seen.add(id(hop))
             claims = {e.claim for e in hop.evidence}
-            if claims and claims <= summaries and (hop.subject, hop.object) in chained:
-                out.add((hop.subject, hop.object))
+            if claims and claims <= summaries:
+                candidates.add((hop.subject, hop.object))
+    out = set()
+    for path in paths:  # which of them another path joins step by step
+        remaining = candidates - out
+        if not remaining:
+            break
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for i, node in enumerate(path.nodes):
+            first.setdefault(node, i)
+            last[node] = i
+        for a, b in remaining:  # a somewhere before b, two steps or more
+            if a in first and b in last and last[b] >= first[a] + 2:
+                out.add((a, b))
     return out
 
 
@@ -81,23 +79,39 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
     in an earlier round bounds it from above: a lazy greedy recomputes only the heap's top until it
     stays on top, and picks what the full scan picks (ties cannot happen: the index is part of the gain)."""
     shortcut = set(shortcuts)
-    hops = [frozenset((h.subject, h.object) for h in p.hops) for p in paths]
+    # one pass over the evidence, once per hop (kg.paths' paths share them): what signature(),
+    # CausalPath.rank and the quotes give
+    facts: dict[int, tuple[tuple[str, str], int, set[str], int]] = {}  # id(hop) -> (ends, strength, mechanisms, quotes)
+    hops: list[frozenset[tuple[str, str]]] = []
+    sizes: list[int] = []
     signatures, fixed = [], []
-    for p in paths:  # one pass over the evidence: what signature(), CausalPath.rank and the quotes give
+    for p in paths:
         counts: dict[str, int] = {}
-        rank, quotes = None, 0
+        rank, quotes, pairs = None, 0, []
         for hop in p.hops:
-            evidence = hop.evidence
-            strength = max((e.rank for e in evidence), default=0)
+            known = facts.get(id(hop))
+            if known is None:
+                evidence = hop.evidence
+                known = facts[id(hop)] = (
+                    (hop.subject, hop.object),
+                    max([e.rank for e in evidence], default=0),
+                    {m for e in evidence for m in e.mechanisms},
+                    sum([len(e.quotes) for e in evidence]),
+                )
+            pair, strength, named, count = known
+            pairs.append(pair)
             rank = strength if rank is None or strength < rank else rank
-            for mechanism in {m for e in evidence for m in e.mechanisms}:
+            for mechanism in named:
                 counts[mechanism] = counts.get(mechanism, 0) + 1
-            quotes += sum(len(e.quotes) for e in evidence)
+            quotes += count
+        ends = frozenset(pairs)
+        hops.append(ends)
+        sizes.append(max(len(ends), 1))
         signatures.append(frozenset(m for m, n in counts.items() if 2 * n >= len(p.hops)))
         # what does not change between rounds: firmness, length, how many quotes back the path
         fixed.append((rank or 0, -len(p.hops), quotes))
-    plain = [i for i in range(len(paths)) if not hops[i] & shortcut]
-    rest = [i for i in range(len(paths)) if hops[i] & shortcut]
+    plain = [i for i in range(len(paths)) if hops[i].isdisjoint(shortcut)]
+    rest = [i for i in range(len(paths)) if not hops[i].isdisjoint(shortcut)]
     chosen: list[int] = []
     edges: set[tuple[str, str]] = set()
     mechanisms: set[str] = set()
@@ -105,18 +119,20 @@ def _greedy(paths: Sequence[CausalPath], limit: int, shortcuts: Collection[tuple
     def cost(i: int) -> tuple:
         """The gain, every part negated: Python's min-heap then keeps the highest gain on top,
         compared as plain tuples (no Python-level comparison per heap step)."""
-        fresh = len(hops[i] - edges) / max(len(hops[i]), 1)
+        fresh = len(hops[i] - edges) / sizes[i]
         rank, shorter, quotes = fixed[i]
-        return (-(fresh > 0), -bool(signatures[i] - mechanisms), -(fresh >= 0.5), -rank, -fresh, -shorter, -quotes, i)
+        # the three yes/no parts in one number (4, 2, 1: the same order as the three of them in turn)
+        flags = 4 * (fresh > 0) + 2 * (not signatures[i] <= mechanisms) + (fresh >= 0.5)
+        return (-flags, -rank, -fresh, -shorter, -quotes, i)
 
     for pool in (plain, rest):
-        heap = [(cost(i), i) for i in pool]
+        heap = [cost(i) for i in pool]  # the path's index ends its gain
         heapq.heapify(heap)
         while heap and len(chosen) < limit:
-            _, best = heapq.heappop(heap)
+            best = heapq.heappop(heap)[-1]
             current = cost(best)
-            if heap and heap[0][0] < current:  # an older bound beats it now: look again
-                heapq.heappush(heap, (current, best))
+            if heap and heap[0] < current:  # an older bound beats it now: look again
+                heapq.heappush(heap, current)
                 continue
             chosen.append(best)
             edges.update(hops[best])
