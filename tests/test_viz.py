@@ -239,6 +239,51 @@ def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mec
     assert sparql
 
 
+#: Fixture (not from the article): concepts described in every way _DESCRIBE reads, and some it must skip.
+DESCRIBED_TTL = """\
+@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/described/> .
+
+ex:a a etio:SignOrSymptom, etio:PhysiologicalState, skos:Concept, [ a ex:Anonymous ] ;
+    skos:prefLabel "a"@en ; skos:altLabel "alpha"@en, "alpha"@fr, "Alpha", ex:notALiteral ;
+    skos:definition "zeta definition"@en, "alpha definition"@en-GB, "aaa définition"@fr, "plain one", "typed"^^xsd:string ;
+    skos:exactMatch <http://purl.obolibrary.org/obo/HP_0003394>, "a literal match" ;
+    skos:closeMatch <http://www.wikidata.org/entity/Q1> ; etio:causes ex:b .
+ex:b a skos:Concept ; skos:prefLabel "b"@en ; skos:definition "only French"@fr, ex:notALiteral .
+ex:c skos:prefLabel "c"@en .
+"""
+
+
+@pytest.mark.parametrize("source", ["fixture", "bundled"])
+def test_concept_descriptions_by_store_lookups_match_the_query(
+    source: str, kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Concepts described by a lookup per concept (a pyoxigraph store) are what _DESCRIBE's SPARQL gives."""
+    from etiograph.viz.model import _Names
+
+    if source == "fixture":
+        path = tmp_path / "described.ttl"
+        path.write_text(DESCRIBED_TTL, encoding="utf-8")
+        graph = KnowledgeGraph.load(data=[path])
+        iris = [f"https://example.org/described/{n}" for n in "abcd"]
+    else:
+        graph = KnowledgeGraph.load()
+        predicates = EdgeFilter(kg.causal_predicates(include_counteracting=True))
+        iris = sorted({n for edge in kg.all_edges(predicates) for n in edge})
+    assert graph.causal_index() is not None
+    looked_up = _Names(graph)._describe(iris)
+    monkeypatch.setattr(graph, "causal_index", lambda: None)
+    assert looked_up == _Names(graph)._describe(iris)
+    if source == "fixture":
+        a = looked_up[0]
+        assert a.alt_labels == ("Alpha", "alpha", "https://example.org/described/notALiteral")
+        assert a.definition == "alpha definition" and looked_up[1].definition is None  # English (or untagged) only
+        assert a.mappings == ("a literal match", "obo:HP_0003394", "wd:Q1")
+        assert a.kind.endswith("#SignOrSymptom") and looked_up[1].kind is None  # skos:Concept is no kind
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mechanism", ["medication", "kidney", "electrolytes"])
 def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) -> None:

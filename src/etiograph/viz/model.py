@@ -17,7 +17,7 @@ from ..causal.model import Evidence, Hop
 from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
-from ..vocab import SPARQL_PROLOGUE, shorten
+from ..vocab import RDF, SKOS, SPARQL_PROLOGUE, shorten
 from . import DEFAULT_LIMIT, select, style
 
 #: Paths ranked by the informative-first choice; beyond, the engine's order (shortest first).
@@ -200,6 +200,20 @@ _DESCRIBE = """SELECT ?c ?kind ?alt ?match ?definition WHERE {{ {values}
 
 _LABELS = """SELECT ?x ?label WHERE {{ {values}
   ?x rdfs:label|skos:prefLabel|dcterms:title ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }}"""
+
+_TYPE, _CONCEPT, _ALT, _DEFINITION = RDF + "type", SKOS + "Concept", SKOS + "altLabel", SKOS + "definition"
+#: The statements _DESCRIBE reads, for the store lookups that give the same answers.
+_DESCRIBED = frozenset({_TYPE, _ALT, _DEFINITION, SKOS + "exactMatch", SKOS + "closeMatch"})
+
+
+def _english(language: str | None) -> bool:
+    """``LANG(?x) = "" || LANGMATCHES(LANG(?x), "en")``, as _DESCRIBE filters definitions.
+
+    >>> [_english(tag) for tag in (None, "en", "EN-gb", "eng", "fr")]
+    [True, True, True, False, False]
+    """
+    return language is None or language.lower() == "en" or language.lower().startswith("en-")
+
 
 def dataset_date(kg: KnowledgeGraph) -> str | None:
     """The date the data declares (void:Dataset's dcterms:modified, created or issued), if any."""
@@ -390,6 +404,7 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
     names.nodes(list(dict.fromkeys(n for edge in everything for n in edge)))  # every concept described in one go
+    names.prefetch(everything)
     # each mechanism's claims, in one pass: per edge and predicate, the claims naming it, in order
     per: dict[str, dict[tuple[str, str], list]] = {term.notation: {} for term in terms}
     for edge, options in everything.items():
@@ -428,7 +443,9 @@ def _graph_view(
         mechanism_iri = next((t.iri for t in kg.scheme("mechanisms").values() if t.notation == notation), None)
         edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
         evidence = all_evidence(kg, edge_filter)
-    names = names or _Names(kg)
+    if names is None:
+        names = _Names(kg)
+        names.prefetch(evidence)
     links: list[Link] = []
     order: dict[str, None] = {}
     for (s, o), options in sorted(evidence.items()):
@@ -522,6 +539,12 @@ class _Names:
             )
         return self._labels
 
+    def prefetch(self, evidence: dict[tuple[str, str], list]) -> None:
+        """Every relation's and section's label in ``evidence`` (as ``all_evidence`` gives it) in one
+        query, not one query per link that brings a new one."""
+        claims = [e for options in evidence.values() for _, found in options for e in found]
+        self.labels({e.predicate for e in claims} | {e.section for e in claims if e.section})
+
     def claims(self, evidence: Iterable[Evidence]) -> tuple[Claim, ...]:
         evidence = list(evidence)
         labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
@@ -557,7 +580,20 @@ class _Names:
         alts: dict[str, set[str]] = {}
         maps: dict[str, set[str]] = {}
         definitions: dict[str, str] = {}
-        for batch in chunks(iris):
+        indexed = self.kg.causal_index()
+        if indexed is not None:  # a pyoxigraph store: a lookup per concept, the answers _DESCRIBE gives
+            for c, found in indexed[1].statements(iris, _DESCRIBED).items():
+                for predicate, term in found:
+                    if predicate == _TYPE:
+                        if type(term) is ox.NamedNode and term.value != _CONCEPT:
+                            kinds.setdefault(c, set()).add(term.value)
+                    elif predicate == _ALT:
+                        alts.setdefault(c, set()).add(term.value)
+                    elif predicate != _DEFINITION:
+                        maps.setdefault(c, set()).add(shorten(term.value))
+                    elif type(term) is ox.Literal and _english(term.language):
+                        definitions[c] = min(definitions.get(c, term.value), term.value)
+        for batch in chunks(iris) if indexed is None else ():
             query = SPARQL_PROLOGUE + _DESCRIBE.format(values=values("c", (ox.NamedNode(i) for i in batch)))
             for c, kind, alt, match, definition in self.kg.query(query):
                 if kind is not None and isinstance(kind, ox.NamedNode):
