@@ -752,6 +752,30 @@ def test_a_trimmed_curve_is_the_same_curve(a, b, shape: int, i: int, j: int) -> 
         assert level[0] == pytest.approx(samples[k], abs=1e-6)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.integers(0, 13),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_the_slides_written_out_trim_is_the_sub_curve_bit_for_bit(a, b, shape: int, i: int, j: int) -> None:
+    """static.trim (de Casteljau written out) gives exactly geometry.sub_curve's numbers, and a path's
+    one-format text is what formatting each rounded point gave (so slides stay byte-identical)."""
+    from etiograph.viz import geometry, static
+
+    i, j = sorted((i, j))
+    if i == j:
+        return
+    controls = geometry.control_points(a, b, geometry.CANDIDATES[shape])
+    part = static.trim(controls, i / geometry.SAMPLES, j / geometry.SAMPLES)
+    assert part == geometry.sub_curve(controls, i / geometry.SAMPLES, j / geometry.SAMPLES)
+    one_by_one = [f"{round(v, 1):.1f}".removesuffix(".0") for x, y in part for v in (x * 1.37, y * 1.37)]
+    text = static._ZERO.sub("", static._PATHS[len(part)] % tuple(v for x, y in part for v in (x * 1.37, y * 1.37)))
+    assert re.split(r"[MLQC ,]", text)[1:] == one_by_one
+
+
 @pytest.mark.slow
 def test_viz_imports_neither_networkx_nor_pyvis(tmp_path: Path) -> None:
     """`etiograph viz` (path page, slide, handout, overview, whole graph) loads no networkx, pyvis or jinja2:
