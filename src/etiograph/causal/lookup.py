@@ -12,6 +12,8 @@ from collections.abc import Container, Iterable, Iterator
 import pyoxigraph as ox
 
 from ..vocab import ETIO, OA, PREF_LABEL, RDF
+from .claims import EvidenceBuilder
+from .model import Evidence
 from .source import EdgeFilter, SparqlEdgeReader
 
 _SUBJECT = ox.NamedNode(RDF + "subject")
@@ -173,12 +175,22 @@ class StoreLookup:
     ) -> dict[tuple[str, str], list]:
         """Per edge, the (predicate, qualifying evidence) options of its most specific triples."""
         triples = self.edges._most_specific(triples)
+        builder = EvidenceBuilder(self.edges)
+        fields: dict[str, tuple] = {}  # a claim's fields after claim and predicate, derived once
         out: dict[tuple[str, str], list] = {}
         for s, p, o in sorted(triples):
-            found = [
-                self.edges._evidence(claim, p, attributes.get(claim, {}))
-                for claim in sorted(claims_of.get((s, p, o), ()))
-            ]
+            found = []
+            for claim in sorted(claims_of.get((s, p, o), ())):
+                known = fields.get(claim)
+                if known is None:
+                    given = attributes.get(claim, {})
+                    known = fields[claim] = builder.fields(
+                        given.get("certainty", ()),
+                        given.get("mechanism", ()),
+                        given.get("inSection", ()),
+                        given.get("exact", ()),
+                    )
+                found.append(Evidence(claim, p, *known))
             qualifying = [e for e in found if edge_filter.accepts(e)]
             if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
                 out.setdefault((s, o), []).append((p, tuple(qualifying)))
