@@ -63,15 +63,15 @@ class Link(NamedTuple):
     @property
     def mechanisms(self) -> tuple[str, ...]:
         found = {m for c in self.claims for m in c.mechanisms}
-        return tuple(sorted(found, key=style.mechanism_order))
+        return tuple(found) if len(found) < 2 else tuple(sorted(found, key=style.mechanism_order))
 
     def mechanism(self, preferred: str | None = None) -> str | None:
         """The mechanism that colours the link: the filter's, else the one most of its claims name."""
         names = self.mechanisms
         if preferred in names:
             return preferred
-        if not names:
-            return None
+        if len(names) < 2:  # most links: the one mechanism their claims name, or none
+            return names[0] if names else None
         counts = {m: sum(m in c.mechanisms for c in self.claims) for m in names}
         return max(names, key=lambda m: (counts[m], -style.mechanism_order(m)[0]))
 

@@ -358,7 +358,7 @@ def legend(diagram: Diagram, data: VisData) -> str:
         return "".join(parts)
     causal = [link for link in diagram.links if not link.counteracting]
     names = sorted({link.mechanism(diagram.mechanism) or "" for link in causal}, key=style.mechanism_order)
-    looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
+    looks = style.mechanism_looks({m for link in diagram.links for c in link.claims for m in c.mechanisms})
     parts.append("<h2>Mechanism (colour and mark)</h2><ul>")
     for name in names:
         colour, marker = (
