@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from html import escape
 from pathlib import Path
 
@@ -42,11 +43,13 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
         boxes[node["id"]] = geometry.Box(node["x"], node["y"], w, h)
     top = TITLE_BAND if chrome else PAD
     bottom = LEGEND_BAND if chrome else PAD
-    if boxes:
-        left = min(b.x - b.width / 2 for b in boxes.values())
-        right = max(b.x + b.width / 2 for b in boxes.values())
-        upper = min(b.y - b.height / 2 for b in boxes.values())
-        lower = max(b.y + b.height / 2 for b in boxes.values())
+    rects = {
+        name: (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
+        for name, box in boxes.items()
+    }
+    if rects:
+        left, right = min(r[0] for r in rects.values()), max(r[1] for r in rects.values())
+        upper, lower = min(r[2] for r in rects.values()), max(r[3] for r in rects.values())
     else:
         left = upper = 0.0
         right = lower = 1.0
@@ -70,10 +73,6 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
         )
         out.append(f'<text x="{PAD}" y="94" font-size="22" fill="#52606D">{escape(diagram.caption)}</text>')
     positions = {n["id"]: (n["x"], n["y"]) for n in nodes}
-    rects = {
-        name: (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
-        for name, box in boxes.items()
-    }
     links = {e["id"]: e for e in data.edges if "partOf" not in e}
     place = (scale, offset_x, offset_y)
     for edge in edges:
@@ -184,17 +183,36 @@ def _split(points: list[tuple[float, float]], t: float) -> tuple[list, list]:
 def _outside(a, b, smooth, start: tuple, end: tuple) -> tuple[int, int] | None:
     """(first, last) indexes of the samples outside both end boxes (left, right, top, bottom), when
     two or more are; else None."""
-    head, tail = geometry.inside(a, b, smooth, start), geometry.inside(a, b, smooth, end)
-    if head is not None and tail is not None and head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
-        first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
-    else:
-        rects = (start, end)
-        points = geometry.curve(a, b, smooth)
-        out = [
-            i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)
-        ]
-        first, last = (out[0], out[-1]) if out else (0, 0)
+    profile = geometry._profile(smooth)
+    if profile is not None:  # geometry.inside for both boxes: the same index ranges, one profile lookup
+        (ax, ay), (bx, by) = a, b
+        head, tail = _inside(profile, ax, ay, bx - ax, by - ay, start), _inside(profile, ax, ay, bx - ax, by - ay, end)
+        if head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
+            first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
+            return (first, last) if first < last else None
+    rects = (start, end)
+    points = geometry.curve(a, b, smooth)
+    out = [i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)]
+    first, last = (out[0], out[-1]) if out else (0, 0)
     return (first, last) if first < last else None
+
+
+def _inside(profile, ax: float, ay: float, dx: float, dy: float, rect: tuple) -> tuple[int, int]:
+    """``geometry.inside`` for a straight or horizontal-cubic edge, its profile given."""
+    along, across = profile
+    if dx > 0:
+        i, j = bisect_left(along, (rect[0] - ax) / dx), bisect_right(along, (rect[1] - ax) / dx)
+    elif dx < 0:
+        i, j = bisect_left(along, (rect[1] - ax) / dx), bisect_right(along, (rect[0] - ax) / dx)
+    else:
+        i, j = (0, len(along)) if rect[0] <= ax <= rect[1] else (0, 0)
+    if dy > 0:
+        k, m = bisect_left(across, (rect[2] - ay) / dy), bisect_right(across, (rect[3] - ay) / dy)
+    elif dy < 0:
+        k, m = bisect_left(across, (rect[3] - ay) / dy), bisect_right(across, (rect[2] - ay) / dy)
+    else:
+        k, m = (0, len(across)) if rect[2] <= ay <= rect[3] else (0, 0)
+    return max(i, k), max(min(j, m), max(i, k))
 
 
 def _rotated(body: str, x: float, y: float, degrees: float) -> str:
