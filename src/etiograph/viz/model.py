@@ -525,6 +525,7 @@ class _Names:
         self.certainty = {t.notation: t for t in kg.scheme("certainty").values()}
         self._labels: dict[str, str] = {}
         self._nodes: dict[str, Node] = {}
+        self._claims: dict[int, tuple[Evidence, Claim]] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         wanted = sorted({i for i in iris if i not in self._labels})
@@ -546,24 +547,34 @@ class _Names:
         self.labels({e.predicate for e in claims} | {e.section for e in claims if e.section})
 
     def claims(self, evidence: Iterable[Evidence]) -> tuple[Claim, ...]:
+        """Each piece of evidence as a Claim with its labels; made once per evidence object (the
+        overview's mechanism diagrams share claims that name two mechanisms)."""
         evidence = list(evidence)
-        labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
+        made = self._claims
+        if all(id(e) in made for e in evidence):
+            return tuple(made[id(e)][1] for e in evidence)
+        labels = self._labels
+        missing = {e.predicate for e in evidence if e.predicate not in labels}
+        missing |= {e.section for e in evidence if e.section and e.section not in labels}
+        if missing:
+            labels = self.labels(missing)
         documents = self.kg.section_documents()
         out = []
         for e in evidence:
-            out.append(
-                Claim(
-                    predicate=e.predicate,
-                    predicate_label=labels[e.predicate],
-                    certainty=e.certainty,
-                    certainty_label=e.certainty,  # the CLI's word (skos:notation), not the prefLabel
-                    rank=e.rank,
-                    mechanisms=e.mechanisms,
-                    quotes=e.quotes,
-                    section=labels[e.section] if e.section else None,
-                    document=documents.get(e.section, e.section) if e.section else None,
-                )
+            section = e.section
+            claim = Claim(
+                e.predicate,
+                labels[e.predicate],
+                e.certainty,
+                e.certainty,  # certainty_label: the CLI's word (skos:notation), not the prefLabel
+                e.rank,
+                e.mechanisms,
+                e.quotes,
+                labels[section] if section else None,
+                documents.get(section, section) if section else None,
             )
+            made[id(e)] = (e, claim)  # the evidence kept alive with it: its id stays its own
+            out.append(claim)
         return tuple(out)
 
     def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
