@@ -618,14 +618,14 @@ class _Names:
         primary = {i: style.primary_kind(tuple(kinds.get(i, ()))) for i in iris}
         kind_labels = self.labels({k for k in primary.values() if k})
         return [
-            Node(
-                iri=i,
-                label=pref[i],
-                kind=primary[i],
-                kind_label=kind_labels.get(primary[i]) if primary[i] else None,
-                alt_labels=tuple(sorted(alts.get(i, ()))),
-                mappings=tuple(sorted(maps.get(i, ()))),
-                definition=definitions.get(i),
+            Node(  # iri, label, kind, kind_label, alt_labels, mappings, definition
+                i,
+                pref[i],
+                primary[i],
+                kind_labels.get(primary[i]) if primary[i] else None,
+                tuple(sorted(alts[i])) if i in alts else (),
+                tuple(sorted(maps[i])) if i in maps else (),
+                definitions.get(i),
             )
             for i in iris
         ]

@@ -11,6 +11,7 @@ in a gallery the panels link to the mechanism pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 from itertools import pairwise
 from typing import NamedTuple
@@ -159,7 +160,7 @@ def overview_html(
         "Each panel is one mechanism the article describes, with its main chains of causes. "
         "Click a panel (or Tab to it and press Enter) to open its diagram."
     )
-    overview_js = _safe_script(_overview_js())
+    overview_js = _overview_js()
     scripts = f"<script>{vis_js}</script>\n<script>{runtime_js}</script>" if templates else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -191,5 +192,7 @@ def overview_html(
 """
 
 
+@cache
 def _overview_js() -> str:
-    return (ASSETS / "overview.js").read_text(encoding="utf-8")
+    """The overview's script, read once per process like the diagram runtime (page.runtime_assets)."""
+    return _safe_script((ASSETS / "overview.js").read_text(encoding="utf-8"))
