@@ -776,6 +776,53 @@ def test_the_slides_written_out_trim_is_the_sub_curve_bit_for_bit(a, b, shape: i
     assert re.split(r"[MLQC ,]", text)[1:] == one_by_one
 
 
+def _main_chains_by_copying_routes(diagram, limit: int = 3) -> tuple[tuple[str, ...], ...]:
+    """overview.main_chains as first written (each node's best route copied whole): the reference."""
+    from etiograph.viz.layout import Digraph, _back_edges
+
+    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
+    if not graph:
+        return ()
+    members = sorted(graph.nodes)
+    for u, v in _back_edges(graph, members, None):
+        graph.remove_edge(u, v)
+    order = graph.topological_order()
+    labels = {n.iri: n.label for n in diagram.nodes}
+    covered: set[tuple[str, str]] = set()
+    chains: list[tuple[str, ...]] = []
+    for _ in range(limit):
+        best: dict[str, tuple[float, list[str]]] = {}
+        for node in reversed(order):
+            options = [
+                (score + (1.0 if (node, child) not in covered else 0.01), [node, *route])
+                for child in graph.successors(node)
+                for score, route in [best[child]]
+            ]
+            best[node] = max(options, key=lambda o: (o[0], -len(o[1])), default=(0.0, [node]))
+        roots = [n for n in order if graph.in_degree(n) == 0]
+        score, route = max((best[r] for r in roots), key=lambda o: (o[0], len(o[1])), default=(0.0, []))
+        if score < 1 or len(route) < 2:
+            break
+        covered.update(pairwise(route))
+        chains.append(tuple(labels[n] for n in route))
+    return tuple(sorted(chains, key=len, reverse=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.booleans()), max_size=40))
+def test_main_chains_follow_routes_as_the_copying_version_chose_them(edges) -> None:
+    """The overview's chains (routes followed by next-pointers) are the ones the route-copying version
+    chose, ties and cycles included, on random graphs."""
+    from etiograph.viz.model import Diagram, Link, Node
+    from etiograph.viz.overview import main_chains
+
+    links = [Link(f"e{i}", f"n{u}", f"n{v}", counter, (), ()) for i, (u, v, counter) in enumerate(edges) if u != v]
+    nodes = [Node(f"n{i}", f"concept {i}", None, None) for i in range(12)]
+    diagram = Diagram("graph", "t", "", nodes, links)
+    for limit in (1, 3, 5):
+        assert main_chains(diagram, limit) == _main_chains_by_copying_routes(diagram, limit)
+
+
 @pytest.mark.slow
 def test_viz_imports_neither_networkx_nor_pyvis(tmp_path: Path) -> None:
     """`etiograph viz` (path page, slide, handout, overview, whole graph) loads no networkx, pyvis or jinja2:
