@@ -341,14 +341,13 @@ def legend(diagram: Diagram, data: VisData) -> str:
             role = "start" if node.role == "source" else "end"
             parts.append(f"<li>{icon}<span>{role}: {escape(node.label)}</span></li>")
         parts.append("</ul>")
-    drawn = diagram.drawn_nodes
+    drawn = diagram.drawn_nodes if diagram.mode == "paths" else None  # other diagrams draw every concept
     kinds: dict[str | None, str] = {}
     for node in diagram.nodes:
-        if node.iri in drawn or diagram.mode != "paths":
+        if drawn is None or node.iri in drawn:
             kinds.setdefault(node.kind, node.kind_label or "other concept")
-    ordered = sorted(
-        kinds, key=lambda k: (list(style.NODE_STYLES).index(k) if k in style.NODE_STYLES else 99, kinds[k])
-    )
+    place = {kind: i for i, kind in enumerate(style.NODE_STYLES)}
+    ordered = sorted(kinds, key=lambda k: (place.get(k, 99), kinds[k]))
     parts.append("<h2>Concepts (box)</h2><ul>")
     parts += [f"<li>{style.shape_icon(style.node_style(k))}<span>{escape(kinds[k])}</span></li>" for k in ordered]
     parts.append("</ul>")
