@@ -239,6 +239,51 @@ def test_whole_graph_evidence_matches_the_batched_lookup(kg: KnowledgeGraph, mec
     assert sparql
 
 
+#: Fixture (not from the article): concepts described in every way _DESCRIBE reads, and some it must skip.
+DESCRIBED_TTL = """\
+@prefix etio: <https://w3id.org/etiograph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/described/> .
+
+ex:a a etio:SignOrSymptom, etio:PhysiologicalState, skos:Concept, [ a ex:Anonymous ] ;
+    skos:prefLabel "a"@en ; skos:altLabel "alpha"@en, "alpha"@fr, "Alpha", ex:notALiteral ;
+    skos:definition "zeta definition"@en, "alpha definition"@en-GB, "aaa définition"@fr, "plain one", "typed"^^xsd:string ;
+    skos:exactMatch <http://purl.obolibrary.org/obo/HP_0003394>, "a literal match" ;
+    skos:closeMatch <http://www.wikidata.org/entity/Q1> ; etio:causes ex:b .
+ex:b a skos:Concept ; skos:prefLabel "b"@en ; skos:definition "only French"@fr, ex:notALiteral .
+ex:c skos:prefLabel "c"@en .
+"""
+
+
+@pytest.mark.parametrize("source", ["fixture", "bundled"])
+def test_concept_descriptions_by_store_lookups_match_the_query(
+    source: str, kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Concepts described by a lookup per concept (a pyoxigraph store) are what _DESCRIBE's SPARQL gives."""
+    from etiograph.viz.model import _Names
+
+    if source == "fixture":
+        path = tmp_path / "described.ttl"
+        path.write_text(DESCRIBED_TTL, encoding="utf-8")
+        graph = KnowledgeGraph.load(data=[path])
+        iris = [f"https://example.org/described/{n}" for n in "abcd"]
+    else:
+        graph = KnowledgeGraph.load()
+        predicates = EdgeFilter(kg.causal_predicates(include_counteracting=True))
+        iris = sorted({n for edge in kg.all_edges(predicates) for n in edge})
+    assert graph.causal_index() is not None
+    looked_up = _Names(graph)._describe(iris)
+    monkeypatch.setattr(graph, "causal_index", lambda: None)
+    assert looked_up == _Names(graph)._describe(iris)
+    if source == "fixture":
+        a = looked_up[0]
+        assert a.alt_labels == ("Alpha", "alpha", "https://example.org/described/notALiteral")
+        assert a.definition == "alpha definition" and looked_up[1].definition is None  # English (or untagged) only
+        assert a.mappings == ("a literal match", "obo:HP_0003394", "wd:Q1")
+        assert a.kind.endswith("#SignOrSymptom") and looked_up[1].kind is None  # skos:Concept is no kind
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mechanism", ["medication", "kidney", "electrolytes"])
 def test_mechanism_filter_restricts_paths(kg: KnowledgeGraph, mechanism: str) -> None:
@@ -705,6 +750,77 @@ def test_a_trimmed_curve_is_the_same_curve(a, b, shape: int, i: int, j: int) -> 
         while len(level) > 1:
             level = [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t) for (x0, y0), (x1, y1) in pairwise(level)]
         assert level[0] == pytest.approx(samples[k], abs=1e-6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
+    st.integers(0, 13),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_the_slides_written_out_trim_is_the_sub_curve_bit_for_bit(a, b, shape: int, i: int, j: int) -> None:
+    """static.trim (de Casteljau written out) gives exactly geometry.sub_curve's numbers, and a path's
+    one-format text is what formatting each rounded point gave (so slides stay byte-identical)."""
+    from etiograph.viz import geometry, static
+
+    i, j = sorted((i, j))
+    if i == j:
+        return
+    controls = geometry.control_points(a, b, geometry.CANDIDATES[shape])
+    part = static.trim(controls, i / geometry.SAMPLES, j / geometry.SAMPLES)
+    assert part == geometry.sub_curve(controls, i / geometry.SAMPLES, j / geometry.SAMPLES)
+    one_by_one = [f"{round(v, 1):.1f}".removesuffix(".0") for x, y in part for v in (x * 1.37, y * 1.37)]
+    text = static._ZERO.sub("", static._PATHS[len(part)] % tuple(v for x, y in part for v in (x * 1.37, y * 1.37)))
+    assert re.split(r"[MLQC ,]", text)[1:] == one_by_one
+
+
+def _main_chains_by_copying_routes(diagram, limit: int = 3) -> tuple[tuple[str, ...], ...]:
+    """overview.main_chains as first written (each node's best route copied whole): the reference."""
+    from etiograph.viz.layout import Digraph, _back_edges
+
+    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
+    if not graph:
+        return ()
+    members = sorted(graph.nodes)
+    for u, v in _back_edges(graph, members, None):
+        graph.remove_edge(u, v)
+    order = graph.topological_order()
+    labels = {n.iri: n.label for n in diagram.nodes}
+    covered: set[tuple[str, str]] = set()
+    chains: list[tuple[str, ...]] = []
+    for _ in range(limit):
+        best: dict[str, tuple[float, list[str]]] = {}
+        for node in reversed(order):
+            options = [
+                (score + (1.0 if (node, child) not in covered else 0.01), [node, *route])
+                for child in graph.successors(node)
+                for score, route in [best[child]]
+            ]
+            best[node] = max(options, key=lambda o: (o[0], -len(o[1])), default=(0.0, [node]))
+        roots = [n for n in order if graph.in_degree(n) == 0]
+        score, route = max((best[r] for r in roots), key=lambda o: (o[0], len(o[1])), default=(0.0, []))
+        if score < 1 or len(route) < 2:
+            break
+        covered.update(pairwise(route))
+        chains.append(tuple(labels[n] for n in route))
+    return tuple(sorted(chains, key=len, reverse=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.booleans()), max_size=40))
+def test_main_chains_follow_routes_as_the_copying_version_chose_them(edges) -> None:
+    """The overview's chains (routes followed by next-pointers) are the ones the route-copying version
+    chose, ties and cycles included, on random graphs."""
+    from etiograph.viz.model import Diagram, Link, Node
+    from etiograph.viz.overview import main_chains
+
+    links = [Link(f"e{i}", f"n{u}", f"n{v}", counter, (), ()) for i, (u, v, counter) in enumerate(edges) if u != v]
+    nodes = [Node(f"n{i}", f"concept {i}", None, None) for i in range(12)]
+    diagram = Diagram("graph", "t", "", nodes, links)
+    for limit in (1, 3, 5):
+        assert main_chains(diagram, limit) == _main_chains_by_copying_routes(diagram, limit)
 
 
 @pytest.mark.slow

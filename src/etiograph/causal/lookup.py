@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from ..vocab import ETIO, OA, PREF_LABEL, RDF
+from .claims import EvidenceBuilder
+from .model import Evidence
 from .source import EdgeFilter, SparqlEdgeReader
 
 _SUBJECT = ox.NamedNode(RDF + "subject")
@@ -25,6 +27,8 @@ _SELECTOR = ox.NamedNode(OA + "hasSelector")
 _EXACT = ox.NamedNode(OA + "exact")
 _LABEL = ox.NamedNode(PREF_LABEL)
 _DEFAULT_GRAPH = ox.DefaultGraph
+_DEFAULT = ox.DefaultGraph()
+_EVIDENCE = ox.NamedNode(_EVIDENCE_IRI)
 #: Up to this many edges, both ends' claims are read and intersected rather than checked one by one.
 _SMALL = 16
 
@@ -97,32 +101,70 @@ class StoreLookup:
         return self._collect(triples, claims_of, attributes, edge_filter)
 
     def all_evidence(self, edge_filter: EdgeFilter) -> dict[tuple[str, str], list]:
-        """``evidence(all_edges(...), edge_filter)`` for the whole graph, read claim by claim: each claim's
-        statements are one lookup, with no per-edge search for the claims joining its two ends."""
+        """``evidence(all_edges(...), edge_filter)`` for the whole graph, read column by column: one scan
+        per claim property (ends, certainty, mechanism, section, quotes) for every claim at once, with
+        no per-edge search and no per-claim lookup (the overview asks this once per page)."""
         wanted = set(edge_filter.predicates)
         triples: set[tuple[str, str, str]] = set()
-        claims_of: dict[tuple[str, str, str], set[str]] = {}
-        attributes: dict[str, dict[str, list[str]]] = {}
+        said: dict = {}  # claim term -> the wanted predicates it states, in scan order
         for predicate in sorted(wanted):
             node = ox.NamedNode(predicate)
-            for quad in self._quads(None, node, None):
-                if type(quad.subject) is ox.NamedNode and type(quad.object) is ox.NamedNode:
-                    triples.add((quad.subject.value, predicate, quad.object.value))
-            for quad in self._quads(None, _PREDICATE, node):
-                claim = quad.subject
-                statements = self._statements(claim)
-                ends = [
-                    (s.value, o.value)
-                    for s in statements.get(_SUBJECT_IRI, ())
-                    if type(s) is ox.NamedNode
-                    for o in statements.get(_OBJECT_IRI, ())
-                    if type(o) is ox.NamedNode
-                ]
-                if ends and claim.value not in attributes:
-                    attributes[claim.value] = self._attributes(statements)
+            for s, _, o, _ in self.store.quads_for_pattern(None, node, None, _DEFAULT):
+                if type(s) is ox.NamedNode and type(o) is ox.NamedNode:
+                    triples.add((s.value, predicate, o.value))
+            for claim, _, _, _ in self.store.quads_for_pattern(None, _PREDICATE, node, _DEFAULT):
+                said.setdefault(claim, []).append(predicate)
+        subjects, objects = self._column(_SUBJECT), self._column(_OBJECT)
+        claims_of: dict[tuple[str, str, str], set[str]] = {}
+        ended = []
+        for claim, predicates in said.items():
+            ends = [
+                (s.value, o.value)
+                for s in subjects.get(claim, ())
+                if type(s) is ox.NamedNode
+                for o in objects.get(claim, ())
+                if type(o) is ox.NamedNode
+            ]
+            if not ends:
+                continue
+            ended.append(claim)
+            for predicate in predicates:
                 for s, o in ends:
                     claims_of.setdefault((s, predicate, o), set()).add(claim.value)
-        return self._collect(triples, claims_of, attributes, edge_filter)
+        return self._collect(triples, claims_of, self._all_attributes(ended), edge_filter)
+
+    def _column(self, predicate: ox.NamedNode) -> dict:
+        """Subject term -> its objects by ``predicate``, in the default graph: one scan (a whole column
+        restricted to the default graph is cheaper than one filtered quad by quad)."""
+        out: dict = {}
+        for subject, _, obj, _ in self.store.quads_for_pattern(None, predicate, None, _DEFAULT):
+            out.setdefault(subject, []).append(obj)
+        return out
+
+    def _all_attributes(self, claims: list) -> dict[str, dict[str, list[str]]]:
+        """``_attributes`` of each of ``claims`` (terms), keyed by the claim's value: a scan per property
+        for all of them, instead of a lookup per claim and two more per quote."""
+        columns = [(name, self._column(ox.NamedNode(iri))) for name, iri in _ATTRIBUTE_IRIS.items()]
+        evidence, selectors, exact = self._column(_EVIDENCE), self._column(_SELECTOR), self._column(_EXACT)
+        found: dict[str, dict[str, list[str]]] = {}
+        for claim in claims:
+            attributes: dict[str, list[str]] = {}
+            for name, column in columns:
+                terms = column.get(claim)
+                if terms:
+                    attributes[name] = list(dict.fromkeys(term.value for term in terms))
+            quotes = [
+                value.value
+                for e in evidence.get(claim, ())
+                if not isinstance(e, ox.Literal)
+                for selector in selectors.get(e, ())
+                if not isinstance(selector, ox.Literal)
+                for value in exact.get(selector, ())
+            ]
+            if quotes:
+                attributes["exact"] = list(dict.fromkeys(quotes))
+            found.setdefault(claim.value, attributes)
+        return found
 
     def _collect(
         self,
@@ -133,12 +175,22 @@ class StoreLookup:
     ) -> dict[tuple[str, str], list]:
         """Per edge, the (predicate, qualifying evidence) options of its most specific triples."""
         triples = self.edges._most_specific(triples)
+        builder = EvidenceBuilder(self.edges)
+        fields: dict[str, tuple] = {}  # a claim's fields after claim and predicate, derived once
         out: dict[tuple[str, str], list] = {}
         for s, p, o in sorted(triples):
-            found = [
-                self.edges._evidence(claim, p, attributes.get(claim, {}))
-                for claim in sorted(claims_of.get((s, p, o), ()))
-            ]
+            found = []
+            for claim in sorted(claims_of.get((s, p, o), ())):
+                known = fields.get(claim)
+                if known is None:
+                    given = attributes.get(claim, {})
+                    known = fields[claim] = builder.fields(
+                        given.get("certainty", ()),
+                        given.get("mechanism", ()),
+                        given.get("inSection", ()),
+                        given.get("exact", ()),
+                    )
+                found.append(Evidence(claim, p, *known))
             qualifying = [e for e in found if edge_filter.accepts(e)]
             if qualifying or (not found and edge_filter.mechanism is None and edge_filter.min_rank is None):
                 out.setdefault((s, o), []).append((p, tuple(qualifying)))
@@ -217,6 +269,19 @@ class StoreLookup:
                     if value.value not in values_of:
                         values_of.append(value.value)
         return found
+
+    def statements(self, iris: Iterable[str], predicates: Iterable[str]) -> dict[str, list[tuple[str, object]]]:
+        """For each IRI, its (predicate IRI, object term) statements by one of ``predicates`` (default
+        graph), a lookup per IRI and predicate: what a diagram tells about each concept it draws (a
+        concept's other statements, its relations above all, are never decoded)."""
+        nodes = [(p, ox.NamedNode(p)) for p in sorted(set(predicates))]
+        out: dict[str, list[tuple[str, object]]] = {}
+        for iri in iris:
+            subject = ox.NamedNode(iri)
+            found = [(p, quad.object) for p, node in nodes for quad in self._quads(subject, node, None)]
+            if found:
+                out[iri] = found
+        return out
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """Preferred labels (English or untagged first), falling back to the IRI's last segment."""

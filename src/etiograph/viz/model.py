@@ -17,7 +17,7 @@ from ..causal.model import Evidence, Hop
 from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
-from ..vocab import SPARQL_PROLOGUE, shorten
+from ..vocab import RDF, SKOS, SPARQL_PROLOGUE, shorten
 from . import DEFAULT_LIMIT, select, style
 
 #: Paths ranked by the informative-first choice; beyond, the engine's order (shortest first).
@@ -53,7 +53,10 @@ class Link(NamedTuple):
 
     @property
     def best(self) -> Claim | None:
-        return max(self.claims, key=lambda c: (c.rank, len(c.quotes)), default=None)
+        claims = self.claims
+        if len(claims) == 1:  # most links (asked for by the styling, the legend and the slides)
+            return claims[0]
+        return max(claims, key=lambda c: (c.rank, len(c.quotes)), default=None)
 
     @property
     def sources(self) -> int:
@@ -63,15 +66,15 @@ class Link(NamedTuple):
     @property
     def mechanisms(self) -> tuple[str, ...]:
         found = {m for c in self.claims for m in c.mechanisms}
-        return tuple(sorted(found, key=style.mechanism_order))
+        return tuple(found) if len(found) < 2 else tuple(sorted(found, key=style.mechanism_order))
 
     def mechanism(self, preferred: str | None = None) -> str | None:
         """The mechanism that colours the link: the filter's, else the one most of its claims name."""
         names = self.mechanisms
         if preferred in names:
             return preferred
-        if not names:
-            return None
+        if len(names) < 2:  # most links: the one mechanism their claims name, or none
+            return names[0] if names else None
         counts = {m: sum(m in c.mechanisms for c in self.claims) for m in names}
         return max(names, key=lambda m: (counts[m], -style.mechanism_order(m)[0]))
 
@@ -200,6 +203,20 @@ _DESCRIBE = """SELECT ?c ?kind ?alt ?match ?definition WHERE {{ {values}
 
 _LABELS = """SELECT ?x ?label WHERE {{ {values}
   ?x rdfs:label|skos:prefLabel|dcterms:title ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }}"""
+
+_TYPE, _CONCEPT, _ALT, _DEFINITION = RDF + "type", SKOS + "Concept", SKOS + "altLabel", SKOS + "definition"
+#: The statements _DESCRIBE reads, for the store lookups that give the same answers.
+_DESCRIBED = frozenset({_TYPE, _ALT, _DEFINITION, SKOS + "exactMatch", SKOS + "closeMatch"})
+
+
+def _english(language: str | None) -> bool:
+    """``LANG(?x) = "" || LANGMATCHES(LANG(?x), "en")``, as _DESCRIBE filters definitions.
+
+    >>> [_english(tag) for tag in (None, "en", "EN-gb", "eng", "fr")]
+    [True, True, True, False, False]
+    """
+    return language is None or language.lower() == "en" or language.lower().startswith("en-")
+
 
 def dataset_date(kg: KnowledgeGraph) -> str | None:
     """The date the data declares (void:Dataset's dcterms:modified, created or issued), if any."""
@@ -414,6 +431,7 @@ def mechanism_diagrams(kg: KnowledgeGraph, data_date: str | None = None) -> list
     labels = {t.notation: t.label for t in terms}
     cite = citation(kg)
     names.nodes(list(dict.fromkeys(n for edge in everything for n in edge)))  # every concept described in one go
+    names.prefetch(everything)
     # each mechanism's claims, in one pass: per edge and predicate, the claims naming it, in order
     per: dict[str, dict[tuple[str, str], list]] = {term.notation: {} for term in terms}
     for edge, options in everything.items():
@@ -452,7 +470,9 @@ def _graph_view(
         mechanism_iri = next((t.iri for t in kg.scheme("mechanisms").values() if t.notation == notation), None)
         edge_filter = EdgeFilter(predicates, mechanism=mechanism_iri, mechanism_name=notation)
         evidence = all_evidence(kg, edge_filter)
-    names = names or _Names(kg)
+    if names is None:
+        names = _Names(kg)
+        names.prefetch(evidence)
     links: list[Link] = []
     order: dict[str, None] = {}
     for (s, o), options in sorted(evidence.items()):
@@ -532,6 +552,7 @@ class _Names:
         self.certainty = {t.notation: t for t in kg.scheme("certainty").values()}
         self._labels: dict[str, str] = {}
         self._nodes: dict[str, Node] = {}
+        self._claims: dict[int, tuple[Evidence, Claim]] = {}
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         wanted = sorted({i for i in iris if i not in self._labels})
@@ -546,25 +567,41 @@ class _Names:
             )
         return self._labels
 
+    def prefetch(self, evidence: dict[tuple[str, str], list]) -> None:
+        """Every relation's and section's label in ``evidence`` (as ``all_evidence`` gives it) in one
+        query, not one query per link that brings a new one."""
+        claims = [e for options in evidence.values() for _, found in options for e in found]
+        self.labels({e.predicate for e in claims} | {e.section for e in claims if e.section})
+
     def claims(self, evidence: Iterable[Evidence]) -> tuple[Claim, ...]:
+        """Each piece of evidence as a Claim with its labels; made once per evidence object (the
+        overview's mechanism diagrams share claims that name two mechanisms)."""
         evidence = list(evidence)
-        labels = self.labels({e.predicate for e in evidence} | {e.section for e in evidence if e.section})
+        made = self._claims
+        if all(id(e) in made for e in evidence):
+            return tuple(made[id(e)][1] for e in evidence)
+        labels = self._labels
+        missing = {e.predicate for e in evidence if e.predicate not in labels}
+        missing |= {e.section for e in evidence if e.section and e.section not in labels}
+        if missing:
+            labels = self.labels(missing)
         documents = self.kg.section_documents()
         out = []
         for e in evidence:
-            out.append(
-                Claim(
-                    predicate=e.predicate,
-                    predicate_label=labels[e.predicate],
-                    certainty=e.certainty,
-                    certainty_label=e.certainty,  # the CLI's word (skos:notation), not the prefLabel
-                    rank=e.rank,
-                    mechanisms=e.mechanisms,
-                    quotes=e.quotes,
-                    section=labels[e.section] if e.section else None,
-                    document=documents.get(e.section, e.section) if e.section else None,
-                )
+            section = e.section
+            claim = Claim(
+                e.predicate,
+                labels[e.predicate],
+                e.certainty,
+                e.certainty,  # certainty_label: the CLI's word (skos:notation), not the prefLabel
+                e.rank,
+                e.mechanisms,
+                e.quotes,
+                labels[section] if section else None,
+                documents.get(section, section) if section else None,
             )
+            made[id(e)] = (e, claim)  # the evidence kept alive with it: its id stays its own
+            out.append(claim)
         return tuple(out)
 
     def nodes(self, iris: list[str], roles: dict[str, str] | None = None) -> list[Node]:
@@ -581,7 +618,20 @@ class _Names:
         alts: dict[str, set[str]] = {}
         maps: dict[str, set[str]] = {}
         definitions: dict[str, str] = {}
-        for batch in chunks(iris):
+        indexed = self.kg.causal_index()
+        if indexed is not None:  # a pyoxigraph store: a lookup per concept, the answers _DESCRIBE gives
+            for c, found in indexed[1].statements(iris, _DESCRIBED).items():
+                for predicate, term in found:
+                    if predicate == _TYPE:
+                        if type(term) is ox.NamedNode and term.value != _CONCEPT:
+                            kinds.setdefault(c, set()).add(term.value)
+                    elif predicate == _ALT:
+                        alts.setdefault(c, set()).add(term.value)
+                    elif predicate != _DEFINITION:
+                        maps.setdefault(c, set()).add(shorten(term.value))
+                    elif type(term) is ox.Literal and _english(term.language):
+                        definitions[c] = min(definitions.get(c, term.value), term.value)
+        for batch in chunks(iris) if indexed is None else ():
             query = SPARQL_PROLOGUE + _DESCRIBE.format(values=values("c", (ox.NamedNode(i) for i in batch)))
             for c, kind, alt, match, definition in self.kg.query(query):
                 if kind is not None and isinstance(kind, ox.NamedNode):
@@ -595,14 +645,14 @@ class _Names:
         primary = {i: style.primary_kind(tuple(kinds.get(i, ()))) for i in iris}
         kind_labels = self.labels({k for k in primary.values() if k})
         return [
-            Node(
-                iri=i,
-                label=pref[i],
-                kind=primary[i],
-                kind_label=kind_labels.get(primary[i]) if primary[i] else None,
-                alt_labels=tuple(sorted(alts.get(i, ()))),
-                mappings=tuple(sorted(maps.get(i, ()))),
-                definition=definitions.get(i),
+            Node(  # iri, label, kind, kind_label, alt_labels, mappings, definition
+                i,
+                pref[i],
+                primary[i],
+                kind_labels.get(primary[i]) if primary[i] else None,
+                tuple(sorted(alts[i])) if i in alts else (),
+                tuple(sorted(maps[i])) if i in maps else (),
+                definitions.get(i),
             )
             for i in iris
         ]

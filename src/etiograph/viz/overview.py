@@ -11,6 +11,7 @@ in a gallery the panels link to the mechanism pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 from itertools import pairwise
 from typing import NamedTuple
@@ -58,19 +59,25 @@ def main_chains(diagram: Diagram, limit: int = CHAINS) -> tuple[tuple[str, ...],
     labels = {n.iri: n.label for n in diagram.nodes}
     covered: set[tuple[str, str]] = set()
     chains: list[tuple[str, ...]] = []
+    roots = [n for n in order if graph.in_degree(n) == 0]
     for _ in range(limit):
-        best: dict[str, tuple[float, list[str]]] = {}
-        for node in reversed(order):  # best route from each node to an end, by new arrows
-            options = [
-                (score + (1.0 if (node, child) not in covered else 0.01), [node, *route])
-                for child in graph.successors(node)
-                for score, route in [best[child]]
-            ]
-            best[node] = max(options, key=lambda o: (o[0], -len(o[1])), default=(0.0, [node]))
-        roots = [n for n in order if graph.in_degree(n) == 0]
-        score, route = max((best[r] for r in roots), key=lambda o: (o[0], len(o[1])), default=(0.0, []))
-        if score < 1 or len(route) < 2:
+        # best route from each node to an end, by new arrows: (score, concepts on it, next concept),
+        # the first best child winning a tie on (score, fewer concepts); routes are followed, not copied
+        best: dict[str, tuple[float, int, str | None]] = {}
+        for node in reversed(order):
+            top = (0.0, 1, None)
+            for child in graph.successors(node):
+                score, length, _ = best[child]
+                score += 1.0 if (node, child) not in covered else 0.01
+                if top[2] is None or score > top[0] or (score == top[0] and length + 1 < top[1]):
+                    top = (score, length + 1, child)
+            best[node] = top
+        start = max(roots, key=lambda r: (best[r][0], best[r][1]), default=None)
+        if start is None or best[start][0] < 1 or best[start][1] < 2:
             break
+        route = [start]
+        while best[route[-1]][2] is not None:
+            route.append(best[route[-1]][2])
         covered.update(pairwise(route))
         chains.append(tuple(labels[n] for n in route))
     return tuple(sorted(chains, key=len, reverse=True))
@@ -159,7 +166,7 @@ def overview_html(
         "Each panel is one mechanism the article describes, with its main chains of causes. "
         "Click a panel (or Tab to it and press Enter) to open its diagram."
     )
-    overview_js = _safe_script(_overview_js())
+    overview_js = _overview_js()
     scripts = f"<script>{vis_js}</script>\n<script>{runtime_js}</script>" if templates else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -191,5 +198,7 @@ def overview_html(
 """
 
 
+@cache
 def _overview_js() -> str:
-    return (ASSETS / "overview.js").read_text(encoding="utf-8")
+    """The overview's script, read once per process like the diagram runtime (page.runtime_assets)."""
+    return _safe_script((ASSETS / "overview.js").read_text(encoding="utf-8"))

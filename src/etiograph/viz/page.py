@@ -118,6 +118,10 @@ def _safe_script(js: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
 
+#: Compact, UTF-8 as is; no check for circular data (page data is a tree: the check took ~10% of the time).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+
+
 def script_json(value: Any) -> str:
     """JSON safe inside a ``<script>`` element: ``<``, ``>``, ``&`` and line separators escaped.
 
@@ -126,7 +130,7 @@ def script_json(value: Any) -> str:
     >>> json.loads(script_json({"a": "<&>"})) == {"a": "<&>"}
     True
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _ENCODER.encode(value)
     for raw, escaped in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
@@ -337,14 +341,13 @@ def legend(diagram: Diagram, data: VisData) -> str:
             role = "start" if node.role == "source" else "end"
             parts.append(f"<li>{icon}<span>{role}: {escape(node.label)}</span></li>")
         parts.append("</ul>")
-    drawn = diagram.drawn_nodes
+    drawn = diagram.drawn_nodes if diagram.mode == "paths" else None  # other diagrams draw every concept
     kinds: dict[str | None, str] = {}
     for node in diagram.nodes:
-        if node.iri in drawn or diagram.mode != "paths":
+        if drawn is None or node.iri in drawn:
             kinds.setdefault(node.kind, node.kind_label or "other concept")
-    ordered = sorted(
-        kinds, key=lambda k: (list(style.NODE_STYLES).index(k) if k in style.NODE_STYLES else 99, kinds[k])
-    )
+    place = {kind: i for i, kind in enumerate(style.NODE_STYLES)}
+    ordered = sorted(kinds, key=lambda k: (place.get(k, 99), kinds[k]))
     parts.append("<h2>Concepts (box)</h2><ul>")
     parts += [f"<li>{style.shape_icon(style.node_style(k))}<span>{escape(kinds[k])}</span></li>" for k in ordered]
     parts.append("</ul>")
@@ -354,7 +357,7 @@ def legend(diagram: Diagram, data: VisData) -> str:
         return "".join(parts)
     causal = [link for link in diagram.links if not link.counteracting]
     names = sorted({link.mechanism(diagram.mechanism) or "" for link in causal}, key=style.mechanism_order)
-    looks = style.mechanism_looks({m for link in diagram.links for m in link.mechanisms})
+    looks = style.mechanism_looks({m for link in diagram.links for c in link.claims for m in c.mechanisms})
     parts.append("<h2>Mechanism (colour and mark)</h2><ul>")
     for name in names:
         colour, marker = (

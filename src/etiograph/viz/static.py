@@ -10,6 +10,8 @@ no network.
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_left, bisect_right
 from html import escape
 from pathlib import Path
 
@@ -41,11 +43,13 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
         boxes[node["id"]] = geometry.Box(node["x"], node["y"], w, h)
     top = TITLE_BAND if chrome else PAD
     bottom = LEGEND_BAND if chrome else PAD
-    if boxes:
-        left = min(b.x - b.width / 2 for b in boxes.values())
-        right = max(b.x + b.width / 2 for b in boxes.values())
-        upper = min(b.y - b.height / 2 for b in boxes.values())
-        lower = max(b.y + b.height / 2 for b in boxes.values())
+    rects = {
+        name: (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
+        for name, box in boxes.items()
+    }
+    if rects:
+        left, right = min(r[0] for r in rects.values()), max(r[1] for r in rects.values())
+        upper, lower = min(r[2] for r in rects.values()), max(r[3] for r in rects.values())
     else:
         left = upper = 0.0
         right = lower = 1.0
@@ -70,13 +74,14 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
         out.append(f'<text x="{PAD}" y="94" font-size="22" fill="#52606D">{escape(diagram.caption)}</text>')
     positions = {n["id"]: (n["x"], n["y"]) for n in nodes}
     links = {e["id"]: e for e in data.edges if "partOf" not in e}
+    place = (scale, offset_x, offset_y)
     for edge in edges:
         if "partOf" in edge:  # a segment of a long link: drawn in its link's colour, width and dashes
             link = links[edge["partOf"]]
             edge = {**edge, "color": link["color"], "width": link["width"], "dashes": link["dashes"]}
         if edge["from"] not in positions or edge["to"] not in positions:
             continue
-        out.append(_edge(edge, positions, boxes, at, scale))
+        out.append(_edge(edge, positions, rects, boxes[edge["to"]].width == 0, place))
     for node in nodes:
         if not node.get("waypoint"):
             out.append(_node(node, boxes[node["id"]], at, scale))
@@ -86,28 +91,39 @@ def svg(diagram: Diagram, data: VisData, *, size: tuple[int, int] = SLIDE, chrom
     return "\n".join(out) + "\n"
 
 
-def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
+#: A trimmed arrow's path, by its number of control points: its numbers to one decimal, then each
+#: "x.0" shortened to "x" (_ZERO). Formatting an unrounded number to one decimal gives the string of
+#: the number rounded to one decimal (both are correctly rounded), so the points need no round().
+_PATHS = {2: "M%.1f,%.1fL%.1f,%.1f", 3: "M%.1f,%.1fQ%.1f,%.1f %.1f,%.1f", 4: "M%.1f,%.1fC%.1f,%.1f %.1f,%.1f %.1f,%.1f"}
+_ZERO = re.compile(r"\.0(?![0-9])")
+
+
+def _edge(edge: dict, positions, rects, waypoint: bool, place: tuple[float, float, float]) -> str:
     smooth = edge.get("smooth") or geometry.CANDIDATES[0]
     a, b = positions[edge["from"]], positions[edge["to"]]
-    start, end = boxes[edge["from"]], boxes[edge["to"]]
+    end = rects[edge["to"]]
     # the first and last samples outside both boxes (the boxes hold the curve's two ends)
-    span = _outside(a, b, smooth, start, end)
+    span = _outside(a, b, smooth, rects[edge["from"]], end)
     if span is None:
         return ""
     first_out, last_out = span
     first = first_out - 1 if first_out else 0
-    last = geometry.SAMPLES if end.width == 0 else last_out  # a waypoint: the next segment carries on
+    last = geometry.SAMPLES if waypoint else last_out  # a waypoint: the next segment carries on
+    scale, offset_x, offset_y = place
     colour = edge["color"]["color"]
     width = max(edge.get("width", 2) * scale, 1.2)
     dash = ""
     if edge.get("dashes"):
         dash = f' stroke-dasharray="{" ".join(str(round(d * scale, 1)) for d in edge["dashes"])}"'
     # the visible part as one exact Bézier segment (a polyline of the samples made slides 5x bigger)
-    controls = geometry.control_points(a, b, smooth)
-    trimmed = [at(x, y) for x, y in geometry.sub_curve(controls, first / geometry.SAMPLES, last / geometry.SAMPLES)]
-    pairs = [f"{x:.1f}".removesuffix(".0") + "," + f"{y:.1f}".removesuffix(".0") for x, y in trimmed]  # as _pair
-    path = "M" + pairs[0] + _COMMANDS[len(trimmed)] + " ".join(pairs[1:])
+    trimmed = trim(geometry.control_points(a, b, smooth), first / geometry.SAMPLES, last / geometry.SAMPLES)
+    numbers = [v for x, y in trimmed for v in (x * scale + offset_x, y * scale + offset_y)]
+    path = _ZERO.sub("", _PATHS[len(trimmed)] % tuple(numbers))
     parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"{dash}/>']
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (round(x * scale + offset_x, 1), round(y * scale + offset_y, 1))
+
     (x1, y1), (x2, y2) = at(*geometry.point(a, b, smooth, last - 1)), at(*geometry.point(a, b, smooth, last))
     angle = math.atan2(y2 - y1, x2 - x1)
     head = 16 * scale + 4
@@ -134,35 +150,69 @@ def _edge(edge: dict, positions, boxes, at, scale: float) -> str:
     return "".join(parts)
 
 
-_COMMANDS = {2: "L", 3: "Q", 4: "C"}
+def trim(points: list[tuple[float, float]], t0: float, t1: float) -> list[tuple[float, float]]:
+    """``geometry.sub_curve(points, t0, t1)``, the same numbers (the same operations in the same
+    order), with de Casteljau's steps written out for the 2, 3 or 4 control points an edge has.
+
+    >>> trim([(0.0, 0.0), (10.0, 0.0)], 0.25, 0.5)
+    [(2.5, 0.0), (5.0, 0.0)]
+    """
+    head = _split(points, t1)[0] if t1 < 1 else points
+    return _split(head, t0 / t1)[1] if t0 > 0 and t1 > 0 else list(head)
 
 
-def _outside(a, b, smooth, start: geometry.Box, end: geometry.Box) -> tuple[int, int] | None:
-    """(first, last) indexes of the samples outside both end boxes, when two or more are; else None."""
-    rects = [
-        (box.x - box.width / 2, box.x + box.width / 2, box.y - box.height / 2, box.y + box.height / 2)
-        for box in (start, end)
-    ]
-    head, tail = geometry.inside(a, b, smooth, rects[0]), geometry.inside(a, b, smooth, rects[1])
-    if head is not None and tail is not None and head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
-        first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
-    else:
-        points = geometry.curve(a, b, smooth)
-        out = [
-            i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)
-        ]
-        first, last = (out[0], out[-1]) if out else (0, 0)
+def _split(points: list[tuple[float, float]], t: float) -> tuple[list, list]:
+    """The control points of the parts before and after ``t`` (de Casteljau, as geometry.sub_curve)."""
+    if len(points) == 2:
+        (ax, ay), (bx, by) = points
+        m = (ax + (bx - ax) * t, ay + (by - ay) * t)
+        return [points[0], m], [m, points[1]]
+    if len(points) == 3:
+        (ax, ay), (bx, by), (cx, cy) = points
+        abx, aby, bcx, bcy = ax + (bx - ax) * t, ay + (by - ay) * t, bx + (cx - bx) * t, by + (cy - by) * t
+        m = (abx + (bcx - abx) * t, aby + (bcy - aby) * t)
+        return [points[0], (abx, aby), m], [m, (bcx, bcy), points[2]]
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = points
+    abx, aby, bcx, bcy = ax + (bx - ax) * t, ay + (by - ay) * t, bx + (cx - bx) * t, by + (cy - by) * t
+    cdx, cdy = cx + (dx - cx) * t, cy + (dy - cy) * t
+    abcx, abcy, bcdx, bcdy = abx + (bcx - abx) * t, aby + (bcy - aby) * t, bcx + (cdx - bcx) * t, bcy + (cdy - bcy) * t
+    m = (abcx + (bcdx - abcx) * t, abcy + (bcdy - abcy) * t)
+    return [points[0], (abx, aby), (abcx, abcy), m], [m, (bcdx, bcdy), (cdx, cdy), points[3]]
+
+
+def _outside(a, b, smooth, start: tuple, end: tuple) -> tuple[int, int] | None:
+    """(first, last) indexes of the samples outside both end boxes (left, right, top, bottom), when
+    two or more are; else None."""
+    profile = geometry._profile(smooth)
+    if profile is not None:  # geometry.inside for both boxes: the same index ranges, one profile lookup
+        (ax, ay), (bx, by) = a, b
+        head, tail = _inside(profile, ax, ay, bx - ax, by - ay, start), _inside(profile, ax, ay, bx - ax, by - ay, end)
+        if head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
+            first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
+            return (first, last) if first < last else None
+    rects = (start, end)
+    points = geometry.curve(a, b, smooth)
+    out = [i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)]
+    first, last = (out[0], out[-1]) if out else (0, 0)
     return (first, last) if first < last else None
 
 
-def _pair(point: tuple[float, float]) -> str:
-    """x,y in SVG's shortest form: one decimal, no trailing .0.
-
-    >>> _pair((12.0, 3.25))
-    '12,3.2'
-    """
-    x, y = point
-    return f"{x:.1f}".removesuffix(".0") + "," + f"{y:.1f}".removesuffix(".0")
+def _inside(profile, ax: float, ay: float, dx: float, dy: float, rect: tuple) -> tuple[int, int]:
+    """``geometry.inside`` for a straight or horizontal-cubic edge, its profile given."""
+    along, across = profile
+    if dx > 0:
+        i, j = bisect_left(along, (rect[0] - ax) / dx), bisect_right(along, (rect[1] - ax) / dx)
+    elif dx < 0:
+        i, j = bisect_left(along, (rect[1] - ax) / dx), bisect_right(along, (rect[0] - ax) / dx)
+    else:
+        i, j = (0, len(along)) if rect[0] <= ax <= rect[1] else (0, 0)
+    if dy > 0:
+        k, m = bisect_left(across, (rect[2] - ay) / dy), bisect_right(across, (rect[3] - ay) / dy)
+    elif dy < 0:
+        k, m = bisect_left(across, (rect[3] - ay) / dy), bisect_right(across, (rect[2] - ay) / dy)
+    else:
+        k, m = (0, len(across)) if rect[2] <= ay <= rect[3] else (0, 0)
+    return max(i, k), max(min(j, m), max(i, k))
 
 
 def _rotated(body: str, x: float, y: float, degrees: float) -> str:
