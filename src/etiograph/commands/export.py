@@ -130,14 +130,27 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
     documents = trig.split(canonical.read(sources, labels=False), creator)
-    changed = {name: data for name, data in documents.items() if not _holds(folder / name, data)}
+    existing = _trig_files(folder)  # names only: a new folder has none to compare or remove
+    changed = {name: data for name, data in documents.items() if name not in existing or not _holds(folder / name, data)}
     _write_files(folder, changed)
     removed = 0
-    for stale in sorted(folder.glob("*.trig")):
-        if stale.name not in documents and _written_by_split(stale):
-            stale.unlink()
+    for name in sorted(existing - documents.keys()):
+        if _written_by_split(folder / name):
+            (folder / name).unlink()
             removed += 1
     return [folder / name for name in documents], len(changed), removed
+
+
+def _trig_files(folder: Path) -> set[str]:
+    """The names of the ``.trig`` entries in ``folder`` (none if it is missing), hidden ones left out as
+    ``glob("*.trig")`` leaves them."""
+    import os
+
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.name.endswith(".trig") and not entry.name.startswith(".")}
+    except FileNotFoundError:
+        return set()
 
 
 def _holds(path: Path, data: bytes) -> bool:
