@@ -112,7 +112,8 @@
   // Long links pass through invisible waypoints: segments (partOf: the link) and the last one,
   // which keeps the link's id. parts[link id] lists a link's edges; wayOf[link id] its waypoints.
   // Waypoints and segments travel bare: their look comes from here and from their link's edge.
-  var WAYPOINT = { shape: "dot", size: 0.5, borderWidth: 0, chosen: false, label: " ", font: { size: 1 },
+  // No label and no font of its own: vis-network would wrap and measure a label for each of them.
+  var WAYPOINT = { shape: "dot", size: 0.5, borderWidth: 0, chosen: false,
     color: { background: "rgba(0,0,0,0)", border: "rgba(0,0,0,0)", highlight: "rgba(0,0,0,0)", hover: "rgba(0,0,0,0)" } };
   var linkEdge = {};
   data.edges.forEach(function (edge) { if (!edge.partOf) { linkEdge[edge.id] = edge; } });
@@ -140,8 +141,6 @@
     arrows.middle = marked ? marked.arrows.middle : { enabled: false };
     return arrows;
   }
-  data.nodes.forEach(function (node) { if (isConcept(node)) { node.title = nodeTitle(data.info.nodes[node.id]); } });
-  data.edges.forEach(function (edge) { edge.title = edgeTitle(data.info.edges[edge.partOf || edge.id]); });
 
   // Level of detail for big graphs: zoomed out, dashes and arrowheads cost most of a frame and
   // cannot be seen anyway; they come back when the view is zoomed in past data.detail.minScale.
@@ -151,6 +150,22 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(simple ? data.edges.map(function (edge) { return Object.assign({}, edge, plain(edge)); }) : data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  /* Tooltips are built when first hovered, not for every concept and arrow at start-up (a big page
+     has hundreds): vis-network emits hoverNode/hoverEdge at once and looks for a title only after
+     tooltipDelay, by which time the hovered item has one. */
+  var titled = { node: {}, edge: {} };
+  network.on("hoverNode", function (params) {
+    var id = params.node, node = nodes.get(id);
+    if (titled.node[id] || !node || !isConcept(node)) { return; }
+    titled.node[id] = true;
+    nodes.update({ id: id, title: nodeTitle(data.info.nodes[id]) });
+  });
+  network.on("hoverEdge", function (params) {
+    var id = params.edge, edge = edges.get(id);
+    if (titled.edge[id] || !edge) { return; }
+    titled.edge[id] = true;
+    edges.update({ id: id, title: edgeTitle(data.info.edges[edge.partOf || id]) });
+  });
   function detail(scale) {
     var wanted = scale < data.detail.minScale;
     if (wanted !== simple) {
