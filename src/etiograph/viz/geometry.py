@@ -334,8 +334,8 @@ class Obstacles:
                     if len(hit) == limit:
                         break
             return hit
-        runs_x, runs_y, (left, right, top, bottom) = _runs(a, b, smooth)
-        for _, name, x0, x1, y0, y1 in self.near(left, right, top, bottom, ends):
+        runs_x, runs_y = _runs(a, b, smooth)
+        for _, name, x0, x1, y0, y1 in near:  # every sample lies within the bounds ``near`` was found for
             across = None
             for i, j in _ranges(runs_x, x0, x1):
                 across = across if across is not None else _ranges(runs_y, y0, y1)
@@ -470,8 +470,8 @@ def _quadratic_in(
     return False
 
 
-def _runs(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> tuple[list, list, tuple]:
-    """A quadratic curve's samples per axis as monotone runs, for bisection, and their bounding box.
+def _runs(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> tuple[list, list]:
+    """A quadratic curve's samples per axis as monotone runs, for bisection.
 
     Each coordinate of a quadratic turns at most once, at its extreme sample: one or two runs of
     (start, end, ascending, values) per axis, neighbouring runs sharing the turning sample. The
@@ -485,15 +485,11 @@ def _runs(a: tuple[float, float], b: tuple[float, float], smooth: Mapping) -> tu
         vx, vy = via
         xs = [w0 * ax + w1 * vx + w2 * bx for w0, w1, w2 in _QUADRATIC]
         ys = [w0 * ay + w1 * vy + w2 * by for w0, w1, w2 in _QUADRATIC]
-        found = _RUNS[key] = (
-            _monotone(xs, ax - 2 * vx + bx),
-            _monotone(ys, ay - 2 * vy + by),
-            (min(xs), max(xs), min(ys), max(ys)),
-        )
+        found = _RUNS[key] = (_monotone(xs, ax - 2 * vx + bx), _monotone(ys, ay - 2 * vy + by))
     return found
 
 
-_RUNS: dict[tuple, tuple[list, list, tuple]] = {}
+_RUNS: dict[tuple, tuple[list, list]] = {}
 
 
 def _monotone(values: list[float], bend: float) -> list[tuple[int, int, bool, list[float]]]:
