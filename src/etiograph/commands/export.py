@@ -181,7 +181,7 @@ def _sync_file_system(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
+def _write_files(folder: Path, documents: dict[str, bytes]) -> None:
     """Each document to ``folder/name`` atomically (temporary file, then rename), with one flush for all.
 
     One ``fsync`` per file, as :func:`etiograph.atomic.write_bytes_atomic` does for a single output,
@@ -199,7 +199,7 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not documents:  # nothing new: nothing to write or flush
-            return []
+            return
         for name, data in documents.items():
             # A name of our own (no tempfile: its random names cost more than the writing); O_EXCL refuses
             # anything already there, and the mode goes through the umask like any new file's.
@@ -227,7 +227,6 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> list[Path]:
                 os.unlink(path)
             except OSError:
                 pass
-    return [folder / name for name in documents]
 
 
 def _written_by_split(path: Path) -> bool:
