@@ -723,15 +723,19 @@ def test_lazy_path_choice_equals_the_full_scan(specs, limit, shortcut_pairs) -> 
     assert informative(paths, limit, shortcuts) == expected
 
 
-@pytest.mark.slow  # hundreds of hypothesis examples: the full run; the page tests above cover the default
-@settings(max_examples=200, deadline=None)
-@given(
+#: A curve (its two ends, a shape from geometry.CANDIDATES) and two sample indexes along it.
+CURVE_PIECES = (
     st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
     st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
     st.integers(0, 13),
     st.integers(0, 40),
     st.integers(0, 40),
 )
+
+
+@pytest.mark.slow  # hundreds of hypothesis examples: the full run; the page tests above cover the default
+@settings(max_examples=200, deadline=None)
+@given(*CURVE_PIECES)
 def test_a_trimmed_curve_is_the_same_curve(a, b, shape: int, i: int, j: int) -> None:
     """The slide's exact sub-curve passes through the samples the page's routing used."""
     from etiograph.viz import geometry
@@ -753,13 +757,7 @@ def test_a_trimmed_curve_is_the_same_curve(a, b, shape: int, i: int, j: int) -> 
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
-    st.tuples(st.floats(-900, 900), st.floats(-900, 900)),
-    st.integers(0, 13),
-    st.integers(0, 40),
-    st.integers(0, 40),
-)
+@given(*CURVE_PIECES)
 def test_the_slides_written_out_trim_is_the_sub_curve_bit_for_bit(a, b, shape: int, i: int, j: int) -> None:
     """static.trim (de Casteljau written out) gives exactly geometry.sub_curve's numbers, and a path's
     one-format text is what formatting each rounded point gave (so slides stay byte-identical)."""
