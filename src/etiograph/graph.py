@@ -271,7 +271,7 @@ class KnowledgeGraph:
             labels = self.edge_reader.labels({n for nodes in node_paths for n in nodes})
         built = []
         made: dict[tuple[str, str], Hop | None] = {}  # paths share hops: each is made once
-        # order_key's parts per hop, worked out once per hop too: (Hop.rank, how many claims back it)
+        # order_key's per-hop parts, worked out once per hop too (test_paths pins the order to order_key)
         strength: dict[tuple[str, str], tuple[int, int]] = {}
         keys: dict[int, tuple] = {}  # id(path) -> order_key(path)
         for nodes in node_paths:
@@ -282,7 +282,7 @@ class KnowledgeGraph:
                 if hop is made:
                     hop = made[pair] = _hop(*pair, evidence.get(pair), labels)
                     if hop is not None:
-                        strength[pair] = (max([e.rank for e in hop.evidence], default=0), len(hop.evidence))
+                        strength[pair] = (hop.rank, len(hop.evidence))
                 if hop is None:
                     break  # the edge exists but no claim qualifies under the filters
                 hops.append(hop)
@@ -291,10 +291,10 @@ class KnowledgeGraph:
                 built.append(path)
                 ranks = [strength[pair] for pair in pairs]
                 keys[id(path)] = (
-                    len(hops),
+                    path.length,
                     -min([r for r, _ in ranks], default=0),
                     -min([n for _, n in ranks], default=0),
-                    (hops[0].subject_label, *[h.object_label for h in hops]) if hops else (),
+                    path.labels,
                 )
         if min_sources is not None:
             if min_sources < 1:
