@@ -391,6 +391,17 @@ def inside(
     profile = _profile(smooth)
     if profile is None:
         return None
+    return profile_inside(profile, a, b, rect)
+
+
+def profile_inside(
+    profile: tuple[list[float], list[float]],
+    a: tuple[float, float],
+    b: tuple[float, float],
+    rect: tuple[float, float, float, float],
+) -> tuple[int, int]:
+    """:func:`inside` with the edge's sample profile (``_profile(smooth)``, not None) looked up already,
+    for a caller testing several boxes against one edge."""
     along, across = profile
     (ax, ay), (bx, by) = a, b
     i, j = _index_range(along, ax, bx - ax, rect[0], rect[1])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
 from html import escape
 from pathlib import Path
 
@@ -184,9 +183,8 @@ def _outside(a, b, smooth, start: tuple, end: tuple) -> tuple[int, int] | None:
     """(first, last) indexes of the samples outside both end boxes (left, right, top, bottom), when
     two or more are; else None."""
     profile = geometry._profile(smooth)
-    if profile is not None:  # geometry.inside for both boxes: the same index ranges, one profile lookup
-        (ax, ay), (bx, by) = a, b
-        head, tail = _inside(profile, ax, ay, bx - ax, by - ay, start), _inside(profile, ax, ay, bx - ax, by - ay, end)
+    if profile is not None:  # geometry.inside for both boxes, one profile lookup
+        head, tail = geometry.profile_inside(profile, a, b, start), geometry.profile_inside(profile, a, b, end)
         if head[0] == 0 and tail[1] == geometry.SAMPLES + 1:
             first, last = head[1], tail[0] - 1  # each box holds a run of samples from its end
             return (first, last) if first < last else None
@@ -195,24 +193,6 @@ def _outside(a, b, smooth, start: tuple, end: tuple) -> tuple[int, int] | None:
     out = [i for i, (x, y) in enumerate(points) if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in rects)]
     first, last = (out[0], out[-1]) if out else (0, 0)
     return (first, last) if first < last else None
-
-
-def _inside(profile, ax: float, ay: float, dx: float, dy: float, rect: tuple) -> tuple[int, int]:
-    """``geometry.inside`` for a straight or horizontal-cubic edge, its profile given."""
-    along, across = profile
-    if dx > 0:
-        i, j = bisect_left(along, (rect[0] - ax) / dx), bisect_right(along, (rect[1] - ax) / dx)
-    elif dx < 0:
-        i, j = bisect_left(along, (rect[1] - ax) / dx), bisect_right(along, (rect[0] - ax) / dx)
-    else:
-        i, j = (0, len(along)) if rect[0] <= ax <= rect[1] else (0, 0)
-    if dy > 0:
-        k, m = bisect_left(across, (rect[2] - ay) / dy), bisect_right(across, (rect[3] - ay) / dy)
-    elif dy < 0:
-        k, m = bisect_left(across, (rect[3] - ay) / dy), bisect_right(across, (rect[2] - ay) / dy)
-    else:
-        k, m = (0, len(across)) if rect[2] <= ay <= rect[3] else (0, 0)
-    return max(i, k), max(min(j, m), max(i, k))
 
 
 def _rotated(body: str, x: float, y: float, degrees: float) -> str:
