@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic, to_isomorphic
+from isomorphism import isomorphic
+from rdflib.compare import to_isomorphic
 
 from etiograph import export
 from etiograph.datafiles import graph_sources, read_rdflib

@@ -15,7 +15,7 @@ import rdflib
 from data import snapshot_graph_sources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib.compare import isomorphic
+from isomorphism import isomorphic
 
 from etiograph.export import canonical, jsonld
 from etiograph.vocab import ETIO, KG, OA, PREFIXES, RDF, RDFS, XSD
