@@ -57,7 +57,8 @@ _HASH_LENGTH = 12  # hex digits: 48 bits, far from a collision among one claim's
 
 @record(frozen=True)
 class Nanopublication:
-    """One claim's nanopublication: its IRI and its four named graphs (name, triples), head first.
+    """One claim's nanopublication: its IRI and its four named graphs, head first, each as its name and
+    its triples indexed by subject (subject → predicate → objects, as the writers read them).
 
     A record (:mod:`etiograph.records`): a dataclass would import ``dataclasses``, and a NamedTuple
     compiles each of its (string) annotations at import.
@@ -65,7 +66,15 @@ class Nanopublication:
 
     claim: ox.NamedNode
     iri: ox.NamedNode
-    graphs: tuple[tuple[ox.NamedNode, list[Triple]], ...]
+    indexed: tuple[tuple[ox.NamedNode, Props], ...]
+
+    @property
+    def graphs(self) -> list[tuple[ox.NamedNode, list[Triple]]]:
+        """The four graphs as (name, triples), head first."""
+        return [
+            (name, [(s, p, o) for s, pos in props.items() for p, objects in pos.items() for o in objects])
+            for name, props in self.indexed
+        ]
 
     @property
     def file_name(self) -> str:
@@ -107,12 +116,16 @@ def publish_graphs(
         key=lambda s: s.value,
     )
     pubinfo = publication_info(props, creator)
-    drafts: list[tuple[ox.NamedNode, ox.NamedNode, list[tuple[ox.NamedNode, list[Triple]]]]] = []
+    publications: list[Nanopublication] = []
     # What went into the nanopublications, kept so that each triple is found in O(1) without hashing it whole:
     # every triple about a ``closed`` node is in some provenance graph; the claims' direct triples are ``stated``.
     closed: set[Subject] = set()
     stated: set[Triple] = set()
     stated_subjects: set[Subject] = set()
+    skolem = _Skolem(props)
+    info: dict[ox.NamedNode, list[Term]] = {}  # one dictionary for every nanopublication: nobody changes it
+    for p, o in pubinfo:
+        info.setdefault(p, []).append(o)
     for claim in claims:
         pos = props[claim]
         statement = [
@@ -125,41 +138,69 @@ def publish_graphs(
         if not statement:  # not a well-formed claim: it stays, as data, in the default graph
             continue
         base = claim.value + "/np"
-        np_, head, assertion, provenance, info = (
+        np_, head, assertion, provenance, pubinfo_name = (
             ox.NamedNode(base + part) for part in ("", "/head", "/assertion", "/provenance", "/pubinfo")
         )
-        description = [
-            t for t in closure(claim, props, closed) if t[0] not in stated_subjects or t not in stated
-        ]
+        description, children = _described(claim, props, closed, stated, stated_subjects)
+        # Each claim's blank nodes are named when it is published: a name depends only on earlier claims.
+        skolem.name(claim, children)
+        description = skolem.rename(description, children)
         # The provenance graph must say something about the assertion: where it comes from.
-        sources = pos.get(derived_from) or [claim]
-        derived = [(assertion, derived_from, source) for source in sources]
+        description[assertion] = {derived_from: list(pos.get(derived_from) or [claim])}
         stated.update(statement)
         stated_subjects.update(t[0] for t in statement)
-        graphs = [
-            (
-                head,
-                [
-                    (np_, type_, np_type),
-                    (np_, has_assertion, assertion),
-                    (np_, has_provenance, provenance),
-                    (np_, has_info, info),
-                ],
-            ),
-            (assertion, statement),
-            (provenance, description + derived),
-            (info, [(np_, p, o) for p, o in pubinfo]),
-        ]
-        drafts.append((claim, np_, graphs))
-
-    skolem = skolem_iris(props, [(claim, graphs[2][1]) for claim, _, graphs in drafts])
-    publications = [  # the head is made of the nanopublication's own IRIs: nothing to rename
-        Nanopublication(claim, np_, (graphs[0], *((name, _rename(graph, skolem)) for name, graph in graphs[1:])))
-        for claim, np_, graphs in drafts
-    ]
+        head_graph = {
+            np_: {type_: [np_type], has_assertion: [assertion], has_provenance: [provenance], has_info: [pubinfo_name]}
+        }
+        # The head is made of the nanopublication's own IRIs: nothing to rename.
+        graphs = (
+            (head, head_graph),
+            (assertion, layout.index(skolem.rename_triples(statement))),
+            (provenance, description),
+            (pubinfo_name, {np_: info}),
+        )
+        publications.append(Nanopublication(claim, np_, graphs))
     if not default:
         return {}, publications
-    return _rest(props, closed, stated, stated_subjects, skolem), publications
+    return _rest(props, closed, stated, stated_subjects, skolem.names), publications
+
+
+def _described(
+    claim: Subject, props: Props, closed: set, stated: set[Triple], stated_subjects: set
+) -> tuple[Props, dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]]]:
+    """The triples about the claim node and, recursively, the blank nodes it points to (its provenance),
+    less the direct triples earlier claims ``stated``; and, by subject, the (predicate, blank node) pairs
+    among them. Nodes in ``closed`` (taken by an earlier claim) are left out, with what hangs from them;
+    the nodes visited are added to it. Subjects' dictionaries are shared with ``props`` (nobody changes them).
+    """
+    description: Props = {}
+    children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]] = {}
+    if claim in closed:
+        return description, children
+    closed.add(claim)
+    blank = ox.BlankNode
+    todo = [claim]
+    for node in todo:  # grows while it is read
+        pos = props.get(node)
+        if not pos:
+            continue
+        pairs = []
+        for p, objects in pos.items():
+            for o in objects:
+                if type(o) is blank:
+                    pairs.append((p, o))
+                    if o not in closed:
+                        closed.add(o)
+                        todo.append(o)
+        if node in stated_subjects:
+            pos = {p: kept for p, objects in pos.items() if (kept := [o for o in objects if (node, p, o) not in stated])}
+            if not pos:
+                continue
+            pairs = [(p, o) for p, o in pairs if (node, p, o) not in stated]
+        description[node] = pos
+        if pairs:
+            children[node] = pairs
+    return description, children
 
 
 def _rest(props: Props, closed: set, stated: set[Triple], stated_subjects: set, skolem: dict) -> Props:
@@ -182,26 +223,29 @@ def _rest(props: Props, closed: set, stated: set[Triple], stated_subjects: set, 
     return rest
 
 
-def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) -> dict[ox.BlankNode, ox.NamedNode]:
-    """An IRI for every blank node in the ``owners``' triples: ``{parent}/{predicate local name}/{hash}``.
+class _Skolem:
+    """Skolem IRIs for the blank nodes of the provenance graphs, claim by claim:
+    ``{parent}/{predicate local name}/{hash}``.
 
-    The hash covers the node's content (its triples, nested blank nodes included) and nothing else;
-    siblings with the same content get ``-2``, ``-3``… in the order of their canonical labels.
+    The hash covers the node's content in ``props`` (its triples, nested blank nodes included) and
+    nothing else; siblings with the same content get ``-2``, ``-3``… in the order of their canonical labels.
     """
-    names: dict[ox.BlankNode, ox.NamedNode] = {}
-    taken: set[str] = set()
-    contents = _Contents(props)
-    blank = ox.BlankNode
-    for owner, owned in owners:
-        children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]] = {}
-        for s, p, o in owned:
-            if type(o) is blank:
-                children.setdefault(s, []).append((p, o))
+
+    def __init__(self, props: Props) -> None:
+        self.names: dict[ox.BlankNode, ox.NamedNode] = {}
+        self.taken: set[str] = set()
+        self.contents = _Contents(props)
+
+    def name(self, owner: Subject, children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]]) -> None:
+        """Names the blank nodes hanging from ``owner`` through ``children`` (parent → (predicate, node)
+        pairs), parents breadth first, siblings by predicate and content; nodes named before keep their name."""
+        names, taken, contents = self.names, self.taken, self.contents
         todo = [owner] if children else []
-        while todo:
-            parent = todo.pop(0)
-            parent_iri = parent.value if type(parent) is ox.NamedNode else names[parent].value
+        for parent in todo:  # grows while it is read
             pairs = [(p, o) for p, o in children.get(parent, ()) if o not in names]
+            if not pairs:
+                continue
+            parent_iri = parent.value if type(parent) is ox.NamedNode else names[parent].value
             if len(pairs) > 1:
                 pairs.sort(key=lambda pair: (layout.predicate_key(pair[0]), contents.hash(pair[1]), pair[1].value))
             for predicate, child in pairs:
@@ -215,7 +259,32 @@ def skolem_iris(props: Props, owners: Iterable[tuple[Subject, list[Triple]]]) ->
                 taken.add(candidate)
                 names[child] = ox.NamedNode(candidate)
                 todo.append(child)
-    return names
+
+    def rename(self, graph: Props, children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]]) -> Props:
+        """``graph`` with its named blank nodes replaced by their IRIs; ``children``: the subjects whose
+        objects hold blank nodes, and which (only those predicates' lists are rebuilt)."""
+        names, blank = self.names, ox.BlankNode
+        renamed: Props = {}
+        for subject, pos in graph.items():
+            pairs = children.get(subject)
+            if pairs:
+                pos = dict(pos)
+                for p in {p for p, _ in pairs}:
+                    pos[p] = [names.get(o, o) if type(o) is blank else o for o in pos[p]]
+            if type(subject) is blank:
+                subject = names.get(subject, subject)
+                if subject in renamed:  # a skolem IRI the data also uses as a subject: one node, as in RDF
+                    earlier = renamed[subject]
+                    pos = {**earlier, **{p: [*earlier.get(p, ()), *objects] for p, objects in pos.items()}}
+            renamed[subject] = pos
+        return renamed
+
+    def rename_triples(self, triples: list[Triple]) -> list[Triple]:
+        names, blank = self.names, ox.BlankNode
+        return [
+            (names.get(s, s), p, names.get(o, o)) if type(s) is blank or type(o) is blank else (s, p, o)  # type: ignore[misc]
+            for s, p, o in triples
+        ]
 
 
 @cache
@@ -271,16 +340,6 @@ class _Contents:
         return text, cyclic
 
 
-def _rename(triples: list[Triple], names: dict[ox.BlankNode, ox.NamedNode]) -> list[Triple]:
-    if not names:
-        return triples
-    blank = ox.BlankNode
-    return [
-        (names.get(t[0], t[0]), t[1], names.get(t[2], t[2])) if type(t[0]) is blank or type(t[2]) is blank else t  # type: ignore[misc]
-        for t in triples
-    ]
-
-
 def claim_classes(triples: Iterable[Triple]) -> set[str]:
     """CLAIM_CLASSES and every class the data declares beneath them (rdfs:subClassOf, transitively)."""
     parents = defaultdict(set)
@@ -293,30 +352,6 @@ def claim_classes(triples: Iterable[Triple]) -> set[str]:
             found.add(child)
             todo.append(child)
     return found
-
-
-def closure(subject: Subject, props: Props, closed: set[Subject] | None = None) -> list[Triple]:
-    """The triples about ``subject`` and, recursively, about the blank nodes it points to.
-
-    Nodes in ``closed`` (their triples already taken) are left out, with what hangs from them; the
-    nodes visited are added to it.
-    """
-    seen = set() if closed is None else closed
-    if subject in seen:
-        return []
-    seen.add(subject)
-    out: list[Triple] = []
-    todo = [subject]
-    blank = ox.BlankNode
-    while todo:
-        node = todo.pop()
-        for p, objects in props.get(node, {}).items():
-            for o in objects:
-                out.append((node, p, o))
-                if type(o) is blank and o not in seen:
-                    seen.add(o)
-                    todo.append(o)
-    return out
 
 
 def publication_info(props: Props, creator: str | None = None) -> list[tuple[ox.NamedNode, Term]]:

@@ -33,23 +33,25 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
     blank = ox.BlankNode
     default, publications = nanopub.publish_graphs(triples, creator)
-    named = [[layout.index(graph) for _, graph in publication.graphs] for publication in publications]
     # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
     # have some take part in deciding which blank nodes nest.
     with_blanks = [
         props
-        for publication, graphs in zip(publications, named)
-        for (_, graph), props in zip(publication.graphs, graphs)
-        if any(type(s) is blank or type(o) is blank for s, _, o in graph)
+        for publication in publications
+        for _, props in publication.indexed
+        if any(
+            type(s) is blank or any(type(o) is blank for objects in pos.values() for o in objects)
+            for s, pos in props.items()
+        )
     ]
     inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
     parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
     shared = _SharedLines()
-    for publication, graphs in zip(publications, named):
+    for publication in publications:
         parts.append(
             f"# Nanopublication of {writer.iri(publication.claim.value)}\n"
-            + _graph_blocks(writer, publication, graphs, inside, shared)
+            + _graph_blocks(writer, publication, inside, shared)
         )
     header = (
         f"# etiograph knowledge graph as TriG: {len(publications)} claims as nanopublications\n"
@@ -65,10 +67,9 @@ def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]
     documents: dict[str, bytes] = {}
     shared = _SharedLines()
     for publication in publications:
-        graphs = [layout.index(graph) for _, graph in publication.graphs]
-        inside = layout.nested(graphs)
+        inside = layout.nested([graph for _, graph in publication.indexed])
         writer = TurtleWriter()
-        body = _graph_blocks(writer, publication, graphs, inside, shared)
+        body = _graph_blocks(writer, publication, inside, shared)
         header = (
             f"{SPLIT_MARK} of <{publication.claim.value}>, written by etiograph export --split.\n"
             "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
@@ -84,12 +85,11 @@ def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]
 def _graph_blocks(
     writer: TurtleWriter,
     publication: nanopub.Nanopublication,
-    graphs: list[Props],
     inside: set[ox.BlankNode],
     shared: _SharedLines,
 ) -> str:
     blocks = []
-    for kind, (name, _), graph in zip(nanopub.GRAPH_NAMES, publication.graphs, graphs):
+    for kind, (name, graph) in zip(nanopub.GRAPH_NAMES, publication.indexed):
         if kind == "pubinfo" and len(graph) == 1:
             ((subject, pos),) = graph.items()
             body = writer.block(subject, graph, inside, depth=1, lines=shared.lines(writer, pos, graph, subject, inside))
