@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from etiograph.cli import main
 from etiograph.commands.export import UsageError, check_creator, write_split
 from etiograph.export import canonical, nanopub, trig
-from etiograph.vocab import CLAIM, DCTERMS, NP, RDF, SPARQL_PROLOGUE, XSD
+from etiograph.vocab import CLAIM, DCTERMS, KG, NP, RDF, RDFS, SPARQL_PROLOGUE, XSD
 
 #: One nanopublication per claim, each validated by the nanopub package: ~19 s of CPU.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*is deprecated:DeprecationWarning")]
@@ -174,6 +174,25 @@ def test_creator_is_an_iri_and_created_a_datetime_from_the_data(triples: list) -
 def test_creator_option_replaces_the_project(triples: list) -> None:
     _, publications = nanopub.publish(triples, creator=ORCID)
     assert all((p.iri, ox.NamedNode(DCTERMS + "creator"), ox.NamedNode(ORCID)) in p.graphs[3][1] for p in publications)
+
+
+def test_a_blank_node_in_the_publication_info_keeps_its_description(sources: list[Path], tmp_path: Path) -> None:
+    # The licence is one node shared by every publication info graph and described in the default
+    # graph: the writers must label it (not nest it) so that all of them still point at that description.
+    extra = tmp_path / "licence.ttl"
+    extra.write_text(
+        f'<{KG}> <{DCTERMS}license> [ <{RDFS}label> "a licence told in words" ] .\n', encoding="utf-8"
+    )
+    dataset = ox.Dataset(ox.parse(trig.write([*sources, extra]), format=ox.RdfFormat.TRIG))
+    licences = {
+        q.object
+        for q in dataset.quads_for_predicate(ox.NamedNode(DCTERMS + "license"))
+        if isinstance(q.object, ox.BlankNode) and str(q.graph_name).endswith("/np/pubinfo>")
+    }
+    assert len(licences) == 1
+    (licence,) = licences
+    described = [q for q in dataset.quads_for_subject(licence) if q.graph_name == ox.DefaultGraph()]
+    assert [q.object.value for q in described] == ["a licence told in words"]
 
 
 def test_evidence_iris_are_stable_when_another_claim_is_added(sources: list[Path], tmp_path: Path) -> None:

@@ -67,6 +67,9 @@ class Nanopublication:
     claim: ox.NamedNode
     iri: ox.NamedNode
     indexed: tuple[tuple[ox.NamedNode, Props], ...]
+    #: Positions (in ``indexed``) of the graphs that still hold a blank node: skolemisation leaves none as a
+    #: rule, so the writers look for nesting only there.
+    with_blank_nodes: tuple[int, ...] = ()
 
     @property
     def graphs(self) -> list[tuple[ox.NamedNode, list[Triple]]]:
@@ -126,6 +129,8 @@ def publish_graphs(
     info: dict[ox.NamedNode, list[Term]] = {}  # one dictionary for every nanopublication: nobody changes it
     for p, o in pubinfo:
         info.setdefault(p, []).append(o)
+    blank = ox.BlankNode
+    blank_info = any(type(o) is blank for _, o in pubinfo)
     for claim in claims:
         pos = props[claim]
         statement = [
@@ -144,7 +149,8 @@ def publish_graphs(
         description, children = _described(claim, props, closed, stated, stated_subjects)
         # Each claim's blank nodes are named when it is published: a name depends only on earlier claims.
         skolem.name(claim, children)
-        description = skolem.rename(description, children)
+        description, blank_description = skolem.rename(description, children)
+        statement = skolem.rename_triples(statement)
         # The provenance graph must say something about the assertion: where it comes from.
         description[assertion] = {derived_from: list(pos.get(derived_from) or [claim])}
         stated.update(statement)
@@ -155,11 +161,13 @@ def publish_graphs(
         # The head is made of the nanopublication's own IRIs: nothing to rename.
         graphs = (
             (head, head_graph),
-            (assertion, layout.index(skolem.rename_triples(statement))),
+            (assertion, layout.index(statement)),
             (provenance, description),
             (pubinfo_name, {np_: info}),
         )
-        publications.append(Nanopublication(claim, np_, graphs))
+        blank_statement = any(type(s) is blank or type(o) is blank for s, _, o in statement)
+        with_blanks = (1,) * blank_statement + (2,) * blank_description + (3,) * blank_info
+        publications.append(Nanopublication(claim, np_, graphs, with_blanks))
     if not default:
         return {}, publications
     return _rest(props, closed, stated, stated_subjects, skolem.names), publications
@@ -260,24 +268,29 @@ class _Skolem:
                 names[child] = ox.NamedNode(candidate)
                 todo.append(child)
 
-    def rename(self, graph: Props, children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]]) -> Props:
-        """``graph`` with its named blank nodes replaced by their IRIs; ``children``: the subjects whose
-        objects hold blank nodes, and which (only those predicates' lists are rebuilt)."""
+    def rename(
+        self, graph: Props, children: dict[Subject, list[tuple[ox.NamedNode, ox.BlankNode]]]
+    ) -> tuple[Props, bool]:
+        """``graph`` with its named blank nodes replaced by their IRIs, and whether a blank node is left;
+        ``children``: the subjects whose objects hold blank nodes, and which (only those lists are rebuilt)."""
         names, blank = self.names, ox.BlankNode
         renamed: Props = {}
+        left = False
         for subject, pos in graph.items():
             pairs = children.get(subject)
             if pairs:
                 pos = dict(pos)
                 for p in {p for p, _ in pairs}:
                     pos[p] = [names.get(o, o) if type(o) is blank else o for o in pos[p]]
+                left = left or any(o not in names for _, o in pairs)
             if type(subject) is blank:
+                left = left or subject not in names
                 subject = names.get(subject, subject)
                 if subject in renamed:  # a skolem IRI the data also uses as a subject: one node, as in RDF
                     earlier = renamed[subject]
                     pos = {**earlier, **{p: [*earlier.get(p, ()), *objects] for p, objects in pos.items()}}
             renamed[subject] = pos
-        return renamed
+        return renamed, left
 
     def rename_triples(self, triples: list[Triple]) -> list[Triple]:
         names, blank = self.names, ox.BlankNode

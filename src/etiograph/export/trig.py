@@ -31,19 +31,10 @@ def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
 
 def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
-    blank = ox.BlankNode
     default, publications = nanopub.publish_graphs(triples, creator)
     # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
     # have some take part in deciding which blank nodes nest.
-    with_blanks = [
-        props
-        for publication in publications
-        for _, props in publication.indexed
-        if any(
-            type(s) is blank or any(type(o) is blank for objects in pos.values() for o in objects)
-            for s, pos in props.items()
-        )
-    ]
+    with_blanks = [publication.indexed[k][1] for publication in publications for k in publication.with_blank_nodes]
     inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
     parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
@@ -67,7 +58,7 @@ def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]
     documents: dict[str, bytes] = {}
     shared = _SharedLines()
     for publication in publications:
-        inside = layout.nested([graph for _, graph in publication.indexed])
+        inside = layout.nested([publication.indexed[k][1] for k in publication.with_blank_nodes])
         writer = TurtleWriter()
         body = _graph_blocks(writer, publication, inside, shared)
         header = (
