@@ -69,6 +69,8 @@ def compact_iri(iri: str) -> tuple[str | None, str]:
         for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
             if iri.startswith(namespace) and _PN_LOCAL.match(iri, len(namespace)):
                 return prefix, f"{prefix}:{iri[len(namespace) :]}"
+    if _IRI_SPECIAL.search(iri) is None:  # any IRI pyoxigraph accepted: a search is 3x quicker than a sub
+        return None, "<" + iri + ">"
     return None, "<" + _IRI_SPECIAL.sub(lambda m: f"\\u{ord(m[0]):04X}", iri) + ">"
 
 
@@ -93,6 +95,8 @@ def turtle_string(text: str) -> str:
     >>> print(turtle_string('say "hi"\n'))
     "say \"hi\"\n"
     """
+    if '"' not in text and "\\" not in text and text.isprintable():  # most text: nothing to escape, one C scan
+        return '"' + text + '"'
     return '"' + _STRING_SPECIAL.sub(lambda m: _STRING_ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), text) + '"'
 
 
