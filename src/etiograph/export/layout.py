@@ -53,6 +53,7 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
     """
     refs: Counter[ox.BlankNode] = Counter()
     homes: defaultdict[ox.BlankNode, set[int]] = defaultdict(set)
+    parent: dict[ox.BlankNode, Subject] = {}  # for a node referenced once: the subject referencing it
     for number, props in enumerate(graphs):
         for s, pos in props.items():
             if isinstance(s, ox.BlankNode):
@@ -62,8 +63,9 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
                     if isinstance(o, ox.BlankNode):
                         refs[o] += 2 if p.value == RDF_TYPE else 1
                         homes[o].add(number)
+                        parent[o] = s
     inside = {node for node, count in refs.items() if count == 1 and len(homes[node]) == 1}
-    if not inside:  # e.g. a nanopublication, its blank nodes skolemised: nothing can be stranded
+    if not inside or _rooted(inside, parent):  # as a rule: nothing can be stranded
         return inside
     for props in graphs:
         reached = _reach(props, [s for s in props if s not in inside], inside)
@@ -71,6 +73,21 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
             inside.discard(stranded[0])
             reached |= _reach(props, stranded[:1], inside)
     return inside
+
+
+def _rooted(inside: set[ox.BlankNode], parent: dict[ox.BlankNode, Subject]) -> bool:
+    """Whether every nested node hangs, through nested nodes, from a subject written on its own (no cycle):
+    then none is stranded, found by following each node's one parent instead of walking every graph."""
+    rooted: set[Subject] = set()
+    for node in inside:
+        path: list[Subject] = []
+        while node in inside and node not in rooted:
+            if node in path:
+                return False
+            path.append(node)
+            node = parent[node]
+        rooted.update(path)
+    return True
 
 
 def _reach(props: Props, starts: Iterable[Subject], inside: set[ox.BlankNode]) -> set[ox.BlankNode]:
