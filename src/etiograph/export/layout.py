@@ -222,15 +222,20 @@ def _predicate_order(iri: str) -> tuple[int, int, str]:
     return (_FIRST_PREDICATES.get(iri, len(_FIRST_PREDICATES)), namespace_rank(iri), iri)
 
 
+_FIRST, _REST, _NIL = (ox.NamedNode(RDF + name) for name in ("first", "rest", "nil"))
+
+
 def list_items(node: Term, props: Props, inside: set[ox.BlankNode]) -> list[Term] | None:
     """The members of a well-formed RDF list starting at ``node`` (written ``( … )``), or None if it is not one."""
-    first, rest, nil = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")
     items: list[Term] = []
     while True:
         pos = props.get(node) if node in inside else None
-        if not pos or set(pos) != {first, rest} or len(pos[first]) != 1 or len(pos[rest]) != 1:
+        if not pos or len(pos) != 2:  # a list node says rdf:first and rdf:rest, nothing else
             return None
-        items.append(pos[first][0])
-        node = pos[rest][0]
-        if node == nil:
+        first, rest = pos.get(_FIRST), pos.get(_REST)
+        if first is None or rest is None or len(first) != 1 or len(rest) != 1:
+            return None
+        items.append(first[0])
+        node = rest[0]
+        if node == _NIL:
             return items
