@@ -175,14 +175,22 @@ def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
     """Subjects written as their own block: ontology headers first, then IRIs by vocabulary and IRI."""
     if len(props) == 1:  # most nanopublication graphs: nothing to order
         return [s for s in props if s not in inside]
-
-    def key(subject: Subject) -> tuple[bool, bool, int, str]:
-        if isinstance(subject, ox.BlankNode):
-            return (True, True, 0, subject.value)
+    blank = ox.BlankNode
+    keyed: list[tuple[tuple[bool, bool, int, str], Subject]] = []
+    for subject, pos in props.items():
+        if type(subject) is blank:
+            if subject not in inside:
+                keyed.append(((True, True, 0, subject.value), subject))
+            continue
         value = subject.value
-        return (_ONTOLOGY not in props[subject].get(_RDF_TYPE, ()), False, namespace_rank(value), value)
+        types = pos.get(_RDF_TYPE)
+        keyed.append(((not types or _ONTOLOGY not in types, False, namespace_rank(value), value), subject))
+    keyed.sort(key=_first)  # the keys differ (an IRI or a label in each): subjects are never compared
+    return [subject for _, subject in keyed]
 
-    return sorted((s for s in props if s not in inside), key=key)
+
+def _first(pair: tuple) -> object:
+    return pair[0]
 
 
 # What a thing is, its name, and a claim's subject-predicate-object read first; then by vocabulary.
