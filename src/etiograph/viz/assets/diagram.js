@@ -304,7 +304,9 @@
     });
     return box;
   }
+  var fitted = null;  // the frame size the whole drawing was last fitted to
   function fit(ids) {
+    fitted = ids ? null : container.clientWidth + "x" + container.clientHeight;
     ids = ids || visibleIds();
     var box = bounds(ids);
     var width = container.clientWidth, height = container.clientHeight;
@@ -596,8 +598,8 @@
   network.once("afterDrawing", function () {
     if (data.paths && data.paths.length && (root.getAttribute("data-story") === "1" || /(^|[#&])story\b/.test(window.location.hash))) {
       startStory(0);
-    } else {
-      fit();
+    } else if (fitted !== container.clientWidth + "x" + container.clientHeight) {
+      fit();  // the frame changed size since the fit before this first frame (else: no second frame)
     }
     if (data.detail) { detail(network.getScale()); }
     ready();
