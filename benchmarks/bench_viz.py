@@ -12,7 +12,10 @@ For each: loading the graph (pyoxigraph, in memory), generating the page (``diag
 least CPU time of ``--repeats`` runs, 9 by default, the geometry caches emptied before each as in a fresh
 command; CPU, not wall: the machine is shared; with a peer, both run as servers asked in turn, so a busy
 spell falls on both), the page's size, and the seconds from navigation until the page sets
-``window.__etiographReady`` in headless Chromium (file://, network blocked; best of 2). The peer
+``window.__etiographReady`` in headless Chromium (file://, network blocked, 1366×768): the median of
+``--loads`` loads (8), with a peer its page and this checkout's loaded in turn (this, peer; then peer,
+this; ...) so a busy spell falls on both; beside it the renderer's main-thread CPU seconds over the
+same loads (Chrome's ThreadTime metric; steadier than wall time on a shared machine). The peer
 runs in a subprocess with its ``src`` first on ``sys.path``; ratios are this checkout ÷ peer.
 Synthetic graphs are written as Turtle to /tmp/etiograph-bench-viz/ with the ontology's terms.
 """
@@ -25,12 +28,14 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 OUT = Path("/tmp/etiograph-bench-viz")
+NAN = float("nan")
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
 ARGS = [
     "--headless",
@@ -154,6 +159,50 @@ def settle_seconds(browser, page_file: Path, repeats: int = 2) -> float:
     return min(times)
 
 
+def settle_load(browser, page_file: Path) -> tuple[float, float]:
+    """One load of ``page_file``: (seconds from navigation to window.__etiographReady, CPU seconds
+    of the renderer's main thread meanwhile), network blocked."""
+    url = page_file.resolve().as_uri()
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def thread_time() -> float:
+        return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime")
+
+    cpu = thread_time()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function("() => window.__etiographReady === true", timeout=180_000)
+    wall = time.perf_counter() - start
+    cpu = thread_time() - cpu
+    assert not errors, errors
+    context.close()
+    return wall, cpu
+
+
+def settle_in_turn(browser, files: dict[tuple, dict[str, Path]], loads: int) -> dict[str, dict[tuple, tuple]]:
+    """Median (settle seconds, main-thread CPU seconds) per page over ``loads`` loads, the pages of
+    one (graph, view) loaded in turn, the order swapped each round: ``files[key][tag]`` → ``[tag][key]``."""
+    seen: dict[str, dict[tuple, list]] = {}
+    for round_ in range(loads):
+        for key, pages in files.items():
+            tags = list(pages) if round_ % 2 == 0 else list(pages)[::-1]
+            for tag in tags:
+                seen.setdefault(tag, {}).setdefault(key, []).append(settle_load(browser, pages[tag]))
+    return {
+        tag: {
+            key: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+            for key, runs in got.items()
+        }
+        for tag, got in seen.items()
+    }
+
+
 def forget_curves() -> None:
     """Empty the process-wide caches of curve geometry (etiograph.viz.geometry, where it exists): sampled
     curves, monotone runs, sample profiles, label wrapping and box sizes, as in a fresh command."""
@@ -178,8 +227,9 @@ def cpu_timed(function, *args, **kwargs):
     return value, time.process_time() - start
 
 
-def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list[dict]:
-    """Every (graph, view) figure for the etiograph importable here (this checkout, or the peer's)."""
+def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9, loads: int = 8) -> list[dict]:
+    """Every (graph, view) figure for the etiograph importable here (this checkout, or the peer's);
+    ``loads`` 0: no browser (the caller loads the pages, ``file``, itself)."""
     from etiograph import KnowledgeGraph
     from etiograph.viz import diagram_html
 
@@ -189,7 +239,7 @@ def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list
         ttl, source, target = synthetic(size)
         graphs.append((f"synthetic {size}", [ttl], source, target))
     browser = playwright = None
-    if CHROMIUM:
+    if CHROMIUM and loads:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
@@ -213,7 +263,7 @@ def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list
             generate = min(t for _, t in runs)
             page_file = OUT / f"{tag}-{name.replace(' ', '-')}-{view.replace(' ', '').replace('-', '')}.html"
             page_file.write_text(page, encoding="utf-8")
-            settle = settle_seconds(browser, page_file) if browser else float("nan")
+            settle = settle_in_turn(browser, {(): {tag: page_file}}, loads)[tag][()] if browser else (NAN, NAN)
             rows.append(
                 {
                     "graph": name,
@@ -221,7 +271,9 @@ def measure(sizes: list[int], max_hops: int, tag: str, repeats: int = 9) -> list
                     "load": load,
                     "generate": generate,
                     "mb": len(page) / 1e6,
-                    "settle": settle,
+                    "settle": settle[0],
+                    "settle_cpu": settle[1],
+                    "file": str(page_file),
                 }
             )
             print(f"  {tag}: {name}, {view}", file=sys.stderr, flush=True)
@@ -308,6 +360,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[5000], help="synthetic graph sizes (concepts)")
     parser.add_argument("--max-hops", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=9, help="timed generations per page (the least CPU time counts)")
+    parser.add_argument(
+        "--loads", type=int, default=8, help="page loads per page for the settle times (the median counts)"
+    )
     parser.add_argument("--peer-src", type=Path, help="a peer checkout's src/ folder, measured in a subprocess")
     parser.add_argument("--peer-name", default="before", help="what to call the peer in the table")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the peer's subprocess mode
@@ -318,7 +373,7 @@ def main() -> None:
         serve(args.sizes, args.max_hops)
         return
     if args.json:
-        print(json.dumps(measure(args.sizes, args.max_hops, "peer", args.repeats)))
+        print(json.dumps(measure(args.sizes, args.max_hops, "peer", args.repeats, args.loads)))
         return
     peer = None
     if args.peer_src:
@@ -330,28 +385,36 @@ def main() -> None:
             "--max-hops",
             str(args.max_hops),
             "--repeats",
-            "1",  # page size and settle only: generation is timed side by side below
+            "1",  # page size only: generation is timed side by side below, settle after it
+            "--loads",
+            "0",
             "--sizes",
             *map(str, args.sizes),
         ]
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         peer = {(r["graph"], r["view"]): r for r in json.loads(done.stdout)}
-    rows = measure(args.sizes, args.max_hops, "this", 1 if peer else args.repeats)
-    if peer:  # generation side by side, asked in turn: the figures the table shows
+    rows = measure(args.sizes, args.max_hops, "this", 1 if peer else args.repeats, 0 if peer else args.loads)
+    if peer:  # generation side by side, asked in turn; then the pages loaded in turn: the figures the table shows
         best = interleaved(args.sizes, args.max_hops, args.repeats, args.peer_src)
         for r in rows:
             r["generate"] = best["this"][(r["graph"], r["view"])]
             peer[(r["graph"], r["view"])]["generate"] = best["peer"][(r["graph"], r["view"])]
-    header = ["graph", "view", "load s", "generate cpu s", "page MB", "settle s"]
+        settled = _settle_both(rows, peer, args.loads)
+        for tag, side in (("this", {(r["graph"], r["view"]): r for r in rows}), ("peer", peer)):
+            for key, (wall, cpu) in settled.get(tag, {}).items():
+                side[key]["settle"], side[key]["settle_cpu"] = wall, cpu
+    header = ["graph", "view", "load s", "generate cpu s", "page MB", "settle s", "settle cpu s"]
     if peer:
-        header += [f"{args.peer_name}: generate cpu s", "page MB", "settle s", "generate ×", "page ×", "settle ×"]
+        header += [f"{args.peer_name}: generate cpu s", "page MB", "settle s", "settle cpu s"]
+        header += ["generate ×", "page ×", "settle ×", "settle cpu ×"]
     table = []
     for r in rows:
-        line = [r["graph"], r["view"], r["load"], r["generate"], r["mb"], r["settle"]]
+        line = [r["graph"], r["view"], r["load"], r["generate"], r["mb"], r["settle"], r["settle_cpu"]]
         if peer:
             p = peer[(r["graph"], r["view"])]
-            line += [p["generate"], p["mb"], p["settle"]]
-            line += [r["generate"] / p["generate"], r["mb"] / p["mb"], r["settle"] / p["settle"]]
+            line += [p["generate"], p["mb"], p["settle"], p["settle_cpu"]]
+            line += [r["generate"] / p["generate"], r["mb"] / p["mb"]]
+            line += [r["settle"] / p["settle"], r["settle_cpu"] / p["settle_cpu"]]
         table.append(line)
     widths = [max(len(header[i]), *(len(_fmt(t[i])) for t in table)) for i in range(len(header))]
     print()
@@ -364,6 +427,24 @@ def main() -> None:
                 for i, (v, w) in enumerate(zip(line, widths, strict=True))
             )
         )
+
+
+def _settle_both(rows: list[dict], peer: dict[tuple, dict], loads: int) -> dict[str, dict[tuple, tuple]]:
+    """Both checkouts' pages of each (graph, view) loaded in turn in one browser (none: empty)."""
+    if not CHROMIUM or not loads:
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    files = {
+        (r["graph"], r["view"]): {"this": Path(r["file"]), "peer": Path(peer[(r["graph"], r["view"])]["file"])}
+        for r in rows
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            return settle_in_turn(browser, files, loads)
+        finally:
+            browser.close()
 
 
 def _fmt(value) -> str:

@@ -100,8 +100,8 @@ def page_data(page: str) -> dict:
 
 
 def links(payload: dict) -> list[dict]:
-    """The page's links: a link drawn through waypoints is several edges; its last keeps the id."""
-    return [e for e in payload["edges"] if "partOf" not in e]
+    """The page's links: one edge each (a long one carries its lane points, ``route``)."""
+    return payload["edges"]
 
 
 def edge_pairs(payload: dict) -> set[tuple[str, str]]:
@@ -221,6 +221,36 @@ def test_whole_graph_has_every_causal_and_counteracting_link(kg: KnowledgeGraph,
     }
     assert drawn == expected
     assert {n["id"] for n in concepts(payload)} == {n for s, o, _ in expected for n in (s, o)}
+
+
+def test_long_links_reach_the_page_as_one_edge_through_their_lanes(kg: KnowledgeGraph, everything: str) -> None:
+    """The page hands vis-network the concepts and one edge per link: a long link carries the lane
+    points the layout routed it through and each stretch's curve (what the slides draw as segments)."""
+    from etiograph.viz.network import vis_data
+
+    payload = page_data(everything)
+    diagram = build_diagram(kg)  # what `viz --all` draws
+    data = vis_data(diagram)
+    assert [n["id"] for n in payload["nodes"]] == [n.iri for n in diagram.nodes]
+    assert [e["id"] for e in payload["edges"]] == [link.id for link in diagram.links]
+    assert not any("partOf" in e or "origin" in e for e in payload["edges"])
+    lanes = {n["id"]: [n["x"], n["y"]] for n in data.nodes if n.get("waypoint")}
+    page = {e["id"]: e for e in payload["edges"]}
+    routed = 0
+    for link in diagram.links:
+        segments = [e for e in data.edges if e.get("partOf") == link.id]
+        edge = page[link.id]
+        assert edge["from"] == link.source and edge["to"] == link.target
+        if not segments:
+            assert "route" not in edge
+            continue
+        routed += 1
+        assert edge["route"] == [lanes[e["to"]] for e in segments]
+        last = next(e for e in data.edges if e["id"] == link.id)
+        assert edge["bends"] == [e.get("smooth") for e in [*segments, last]]
+        marks = [e["arrows"]["middle"] for e in [*segments, last] if "middle" in e["arrows"]]
+        assert edge["arrows"] == {"to": last["arrows"]["to"], **({"middle": marks[0]} if marks else {})}
+    assert routed > 50
 
 
 @pytest.mark.slow

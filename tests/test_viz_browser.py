@@ -122,6 +122,36 @@ GEOMETRY = """(index) => {
   const links = shown.filter((e) => !e.partOf).map((e) => [e.origin || e.from, e.to, e.id]);
   return { scale, smallest: scale * Math.min(...fonts), behind, concepts: concepts.length, links, x };
 }"""
+# The long links, which the page draws through their lane points itself (not vis-network nodes):
+# how many nodes and edges vis-network holds; for each lane point, whether the link's curve passes
+# through it, and, for those in view and clear of every concept, whether the canvas has ink there;
+# and one such point where vis-network finds that link under the pointer (page pixels).
+ROUTES = """() => {
+  const d = window.etiographDiagrams[0], net = d.network;
+  const canvas = net.canvas.frame.canvas, ctx = canvas.getContext('2d'), ratio = canvas.width / canvas.clientWidth;
+  const boxes = d.nodes.getIds().map((id) => net.getBoundingBox(id));
+  const out = { nodes: net.body.nodeIndices.length, edges: net.body.edgeIndices.length, points: 0, through: 0,
+                shown: 0, inked: 0, free: null };
+  d.data.edges.filter((e) => e.route).forEach((e) => {
+    const type = net.body.edges[e.id].edgeType, n = e.route.length + 1;
+    e.route.forEach(([x, y], i) => {
+      out.points += 1;
+      const p = type.getPoint((i + 1) / n);
+      if (Math.hypot(p.x - x, p.y - y) < 1e-6) { out.through += 1; }
+      const dom = net.canvasToDOM({ x, y });
+      if (dom.x < 8 || dom.y < 8 || dom.x > canvas.clientWidth - 8 || dom.y > canvas.clientHeight - 8) { return; }
+      if (boxes.some((b) => x > b.left - 8 && x < b.right + 8 && y > b.top - 8 && y < b.bottom + 8)) { return; }
+      out.shown += 1;
+      const px = ctx.getImageData(Math.round(dom.x * ratio) - 3, Math.round(dom.y * ratio) - 3, 7, 7).data;
+      if (px.some((v, k) => k % 4 === 3 && v > 128)) { out.inked += 1; }
+      if (!out.free && net.getEdgeAt(dom) === e.id) {
+        const box = canvas.getBoundingClientRect();
+        out.free = [e.id, box.left + dom.x, box.top + dom.y];
+      }
+    });
+  });
+  return out;
+}"""
 # Non-white pixels of a PNG, decoded by the browser itself (data: URLs are not network requests).
 INK = """async (b64) => {
   const img = new Image();
@@ -563,14 +593,30 @@ def test_print_gives_the_handout(visit, pages: dict[str, Path], kg: KnowledgeGra
 def test_whole_graph(visit, pages: dict[str, Path]) -> None:
     seen = visit(pages["everything"])
     payload = seen.data("document.querySelector('.etiograph-diagram').etiograph.data")
-    concepts = [n for n in payload["nodes"] if not n.get("waypoint")]
-    assert seen.page.evaluate(GEOMETRY)["concepts"] == len(concepts) > 50
+    assert seen.page.evaluate(GEOMETRY)["concepts"] == len(payload["nodes"]) > 50
     assert seen.page.evaluate(GEOMETRY)["smallest"] >= 14 - 1e-6  # a readable part, not a hairball
     bars = seen.data(
         "window.etiographNetwork.body.data.edges.get().filter(e => !e.partOf && e.arrows.to.type === 'bar').length"
     )
     assert bars == sum(e["counteracting"] for e in payload["info"]["edges"].values()) > 0
     assert seen.page.locator(".etg-legend").get_by_text("counteracts: treats, prevents").is_visible()
+    seen.assert_clean()
+
+
+def test_long_links_are_drawn_through_their_lanes(visit, pages: dict[str, Path]) -> None:
+    """vis-network holds the concepts and one edge per link, nothing else; each long link's curve
+    passes through its lane points, is drawn there, and is the link a pointer there hovers."""
+    seen = visit(pages["everything"])
+    payload = seen.data("document.querySelector('.etiograph-diagram').etiograph.data")
+    routes = seen.page.evaluate(ROUTES)
+    assert (routes["nodes"], routes["edges"]) == (len(payload["nodes"]), len(payload["edges"]))
+    assert routes["through"] == routes["points"] > 200
+    assert routes["inked"] == routes["shown"] > 20
+    edge_id, *point = routes["free"]
+    edge = next(e for e in payload["edges"] if e["id"] == edge_id)
+    labels = {iri: info["label"] for iri, info in payload["info"]["nodes"].items()}
+    arrow = " ⊣ " if payload["info"]["edges"][edge_id]["counteracting"] else " → "
+    assert f"{labels[edge['from']]}{arrow}{labels[edge['to']]}" in seen.hover(point)
     seen.assert_clean()
 
 

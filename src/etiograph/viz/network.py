@@ -113,6 +113,41 @@ def vis_data(diagram: Diagram) -> VisData:
     return VisData(nodes, edges, options, placed.layout, expanded, tuple(placed.blocked), sizes)
 
 
+def page_items(data: VisData) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges the page hands to vis-network: each long link one edge again, from its
+    source to its target, with ``route`` (its lane points, in order) and ``bends`` (each stretch's
+    curve; None: the page's default curve), which the page draws itself (ROUTE in diagram.js).
+
+    vis-network spends ~0.2 ms creating each node and each edge; as invisible waypoint nodes and
+    segment edges, the lanes of the whole-graph page were 400 nodes and 400 edges more (the SVG
+    slides keep drawing them as segments: :mod:`etiograph.viz.static` reads ``data`` itself).
+    """
+    points = {n["id"]: [n["x"], n["y"]] for n in data.nodes if n.get("waypoint")}
+    if not points:
+        return data.nodes, data.edges
+    segments: dict[str, list[dict[str, Any]]] = {}
+    for edge in data.edges:
+        if "partOf" in edge:
+            segments.setdefault(edge["partOf"], []).append(edge)
+    edges = []
+    for edge in data.edges:
+        if "partOf" in edge:
+            continue
+        parts = segments.get(edge["id"])
+        if not parts:
+            edges.append(edge)
+            continue
+        pieces = [*parts, edge]  # in drawing order: vis_data lists a link's segments before its last
+        marked = next((p["arrows"]["middle"] for p in pieces if "middle" in p["arrows"]), None)
+        link = {k: v for k, v in edge.items() if k not in ("origin", "smooth", "arrows")}
+        link["from"] = edge["origin"]
+        link["arrows"] = {"to": edge["arrows"]["to"], **({"middle": marked} if marked else {})}
+        link["route"] = [points[p["to"]] for p in parts]
+        link["bends"] = [p.get("smooth") for p in pieces]
+        edges.append(link)
+    return [n for n in data.nodes if not n.get("waypoint")], edges
+
+
 def _shape(smooth: dict, large: bool) -> dict[str, Any]:
     """An edge's curve option, left out when it is the page's default (the page fills it in again)."""
     return {} if smooth == geometry.CANDIDATES[0] and not large else {"smooth": smooth}

@@ -22,7 +22,7 @@ from typing import Any
 from ..atomic import write_text_atomic
 from . import style
 from .model import Diagram
-from .network import VisData, vis_data
+from .network import VisData, page_items, vis_data
 
 #: Paths listed in the side panel; all of them are drawn.
 LISTED_PATHS = 300
@@ -240,6 +240,7 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
     section_index = {section: i for i, section in enumerate(sections)}
     steps = list(dict.fromkeys(step for p in listed for step in p.steps))
     step_index = {step: i for i, step in enumerate(steps)}
+    nodes, edges = page_items(data)
     return {
         "version": 2,
         "mode": diagram.mode,
@@ -248,8 +249,8 @@ def page_data(diagram: Diagram, data: VisData) -> dict[str, Any]:
         "source": diagram.source.iri if diagram.source else None,
         "target": diagram.target.iri if diagram.target else None,
         "mechanism": diagram.mechanism,
-        "nodes": data.nodes,
-        "edges": data.edges,
+        "nodes": nodes,
+        "edges": edges,
         "options": data.options,
         "expanded": data.expanded,
         "readable": {"px": READABLE_PX, "wide": READABLE_WIDE_PX, "wideFrom": WIDE_SCREEN},

@@ -30,15 +30,15 @@
     });
     data.nodes.forEach(function (node) {
       var c = node.color;
-      if (c && !node.waypoint && c.highlight === undefined) {
+      if (c && c.highlight === undefined) {
         node.color = { background: c.background, border: c.border,
                        highlight: { background: c.background, border: "#111827" }, hover: { background: c.background, border: "#111827" } };
       }
     });
     data.edges.forEach(function (edge) {
-      var info = !edge.partOf && data.info.edges[edge.id];
+      var info = data.info.edges[edge.id];
       if (info && info.from === undefined) {
-        info.from = data.info.nodes[edge.origin || edge.from].label;
+        info.from = data.info.nodes[edge.from].label;
         info.to = data.info.nodes[edge.to].label;
         info.claims.forEach(function (claim) {
           claim.mechanisms = claim.mechanisms.map(function (m) { return data.mechanismLabels[m] || m; });
@@ -109,37 +109,123 @@
     return p;
   }
 
-  // Long links pass through invisible waypoints: segments (partOf: the link) and the last one,
-  // which keeps the link's id. parts[link id] lists a link's edges; wayOf[link id] its waypoints.
-  // Waypoints and segments travel bare: their look comes from here and from their link's edge.
-  // No label and no font of its own: vis-network would wrap and measure a label for each of them.
-  var WAYPOINT = { shape: "dot", size: 0.5, borderWidth: 0, chosen: false,
-    color: { background: "rgba(0,0,0,0)", border: "rgba(0,0,0,0)", highlight: "rgba(0,0,0,0)", hover: "rgba(0,0,0,0)" } };
-  var linkEdge = {};
-  data.edges.forEach(function (edge) { if (!edge.partOf) { linkEdge[edge.id] = edge; } });
+  // -- long links: one vis edge each, drawn through the lanes the layout kept for them -------------
+  // edge.route lists the lane points between a long link's source and target, edge.bends the curve
+  // of each stretch between them (null: the page's default curve). vis-network only knows edges
+  // from one node to another: as invisible waypoint nodes and segment edges, the whole-graph page
+  // handed it 400 more of each, and it spends ~0.2 ms setting up every one. So each such link stays
+  // one edge whose curve, points (arrowheads, the mechanism's mark at its middle) and distance
+  // (hover, clicks) are replaced by ROUTE: the stretches vis-network drew between the waypoints.
+  var routes = {}, routing = {};
   data.edges.forEach(function (edge) {
-    if (edge.partOf) {
-      var link = linkEdge[edge.partOf];
-      edge.color = link.color; edge.width = link.width; edge.dashes = link.dashes;
+    if (!edge.route) { return; }
+    routes[edge.id] = {
+      points: edge.route.map(function (p) { return { x: p[0], y: p[1] }; }),
+      bends: edge.bends.map(function (bend) { return bend || data.options.edges.smooth; })
+    };
+  });
+  /* The control points vis-network 9 gives an edge a → b with ``smooth`` (CubicBezierEdge with a
+     horizontal forceDirection, BezierEdgeStatic's curvedCW/curvedCCW, StraightEdge). */
+  function controls(a, b, smooth) {
+    if (!smooth || !smooth.enabled) { return []; }
+    var r = smooth.roundness;
+    if (smooth.type === "cubicBezier") {
+      var dx = a.x - b.x;
+      return [{ x: a.x - r * dx, y: a.y }, { x: b.x + r * dx, y: b.y }];
     }
-  });
-  data.nodes.forEach(function (node) { if (node.waypoint) { Object.assign(node, WAYPOINT); } });
-  var parts = {}, wayOf = {};
-  data.edges.forEach(function (edge) {
-    var link = edge.partOf || edge.id;
-    (parts[link] = parts[link] || []).push(edge.id);
-  });
-  data.nodes.forEach(function (node) {
-    if (node.waypoint) { (wayOf[node.partOf] = wayOf[node.partOf] || []).push(node.id); }
-  });
-  function isConcept(node) { return !node.waypoint; }
-  /* A link's arrows when drawn as one curve: its head, and the mechanism's mark its segments carried. */
+    var turn = smooth.type === "curvedCW" ? r : -r;
+    var radius = Math.sqrt((b.x - a.x) * (b.x - a.x) + (a.y - b.y) * (a.y - b.y));
+    var angle = (Math.atan2(a.y - b.y, b.x - a.x) + (0.5 * turn + 0.5) * Math.PI) % (2 * Math.PI);
+    return [{ x: a.x + (0.5 * r + 0.5) * radius * Math.sin(angle), y: a.y + (0.5 * r + 0.5) * radius * Math.cos(angle) }];
+  }
+  /* Point u (0..1) of stretch k; like vis-network, the link's two ends are its fromPoint and
+     toPoint (the arrowhead's base once drawn), the control points come from the nodes' centres. */
+  function along(type, stretches, k, u) {
+    var s = stretches[k], c = s.c, v = 1 - u;
+    var a = k === 0 ? type.fromPoint : s.a, b = k === stretches.length - 1 ? type.toPoint : s.b;
+    if (c.length === 2) {
+      return { x: v * v * v * a.x + 3 * u * v * v * c[0].x + 3 * u * u * v * c[1].x + u * u * u * b.x,
+               y: v * v * v * a.y + 3 * u * v * v * c[0].y + 3 * u * u * v * c[1].y + u * u * u * b.y };
+    }
+    if (c.length === 1) {
+      return { x: v * v * a.x + 2 * u * v * c[0].x + u * u * b.x, y: v * v * a.y + 2 * u * v * c[0].y + u * u * b.y };
+    }
+    return { x: a.x + (b.x - a.x) * u, y: a.y + (b.y - a.y) * u };
+  }
+  var ROUTE = {  // methods set on a routed edge's vis-network edge type (this: that edge type)
+    getViaNode: function () {
+      var points = [this.from].concat(this.route.points, [this.to]), bends = this.route.bends, out = [];
+      for (var k = 0; k + 1 < points.length; k++) {
+        out.push({ a: points[k], b: points[k + 1], c: controls(points[k], points[k + 1], bends[k]) });
+      }
+      return out;
+    },
+    _line: function (ctx, values, stretches) {
+      ctx.beginPath();
+      ctx.moveTo(this.fromPoint.x, this.fromPoint.y);
+      for (var k = 0; k < stretches.length; k++) {
+        var c = stretches[k].c, b = k === stretches.length - 1 ? this.toPoint : stretches[k].b;
+        if (c.length === 2) { ctx.bezierCurveTo(c[0].x, c[0].y, c[1].x, c[1].y, b.x, b.y); }
+        else if (c.length === 1) { ctx.quadraticCurveTo(c[0].x, c[0].y, b.x, b.y); }
+        else { ctx.lineTo(b.x, b.y); }
+      }
+      this.drawBackground(ctx, values);
+      this.enableShadow(ctx, values);
+      ctx.stroke();
+      this.disableShadow(ctx, values);
+    },
+    /* t from 0 to 1 along the whole link, each stretch an equal share. */
+    getPoint: function (t, stretches) {
+      stretches = stretches || this.getViaNode();
+      var n = stretches.length, k = Math.max(0, Math.min(n - 1, Math.floor(t * n)));
+      return along(this, stretches, k, t * n - k);
+    },
+    /* Where the link meets the border of one of its ends: bisection on the stretch touching it
+       (vis-network's own search, over the whole link, assumes a single curve). */
+    _findBorderPosition: function (near, ctx, options) {
+      var stretches = (options && options.via) || this.getViaNode();
+      var n = stretches.length, start = near.id === this.from.id, node = start ? this.from : this.to;
+      var k = start ? 0 : n - 1, low = 0, high = 1, u = 0.5, pos = null;
+      for (var i = 0; i < 10 && low <= high; i++) {
+        u = (low + high) / 2;
+        pos = along(this, stretches, k, u);
+        var gap = node.distanceToBorder(ctx, Math.atan2(node.y - pos.y, node.x - pos.x)) - Math.hypot(pos.x - node.x, pos.y - node.y);
+        if (Math.abs(gap) < 0.2) { break; }
+        if ((gap < 0) !== start) { low = u; } else { high = u; }
+      }
+      return { x: pos.x, y: pos.y, t: (k + u) / n };
+    },
+    /* Distance from (x3, y3) to the link: to ten chords of each stretch, as vis-network measures a curve. */
+    _getDistanceToEdge: function (x1, y1, x2, y2, x3, y3, stretches) {
+      stretches = stretches || this.getViaNode();
+      var least = Infinity;
+      for (var k = 0; k < stretches.length; k++) {
+        var last = along(this, stretches, k, 0);
+        for (var j = 1; j <= 10; j++) {
+          var p = along(this, stretches, k, j / 10);
+          least = Math.min(least, this._getDistanceToLine(last.x, last.y, p.x, p.y, x3, y3));
+          last = p;
+        }
+      }
+      return least;
+    }
+  };
+  /* Draw link ``id`` through its lanes (on) or as vis-network's one curve (off: "N more", story).
+     vis-network keeps an edge's type object while its curve type stays; otherwise it makes a new
+     one, so this is called again after every change of curve. */
+  function route(id, on) {
+    var edge = network.body.edges[id];
+    if (!routes[id] || !edge) { return; }
+    var type = edge.edgeType;
+    Object.keys(ROUTE).forEach(function (key) { if (on) { type[key] = ROUTE[key]; } else { delete type[key]; } });
+    if (on) { type.route = routes[id]; } else { delete type.route; }
+    routing[id] = on;
+  }
+  var edgeData = {};
+  data.edges.forEach(function (edge) { edgeData[edge.id] = edge; });
+  /* A link's arrows when drawn as one curve: its head and the mechanism's mark (none: off). */
   function linkArrows(id) {
-    var last = data.edges.filter(function (e) { return e.id === id; })[0];
-    var marked = data.edges.filter(function (e) { return (e.partOf === id || e.id === id) && e.arrows.middle; })[0];
-    var arrows = { to: last.arrows.to };
-    arrows.middle = marked ? marked.arrows.middle : { enabled: false };
-    return arrows;
+    return Object.assign({ middle: { enabled: false } }, edgeData[id].arrows);
   }
 
   // Level of detail for big graphs: zoomed out, dashes and arrowheads cost most of a frame and
@@ -150,13 +236,14 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(simple ? data.edges.map(function (edge) { return Object.assign({}, edge, plain(edge)); }) : data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  Object.keys(routes).forEach(function (id) { route(id, true); });  // before its first frame
   /* Tooltips are built when first hovered, not for every concept and arrow at start-up (a big page
      has hundreds): vis-network emits hoverNode/hoverEdge at once and looks for a title only after
      tooltipDelay, by which time the hovered item has one. */
   var titled = { node: {}, edge: {} };
   network.on("hoverNode", function (params) {
     var id = params.node, node = nodes.get(id);
-    if (titled.node[id] || !node || !isConcept(node)) { return; }
+    if (titled.node[id] || !node) { return; }
     titled.node[id] = true;
     nodes.update({ id: id, title: nodeTitle(data.info.nodes[id]) });
   });
@@ -164,7 +251,7 @@
     var id = params.edge, edge = edges.get(id);
     if (titled.edge[id] || !edge) { return; }
     titled.edge[id] = true;
-    edges.update({ id: id, title: edgeTitle(data.info.edges[edge.partOf || id]) });
+    edges.update({ id: id, title: edgeTitle(data.info.edges[id]) });
   });
   function detail(scale) {
     var wanted = scale < data.detail.minScale;
@@ -187,7 +274,7 @@
     var r = data.readable || { px: 14, wide: 16, wideFrom: 1800 };
     return window.innerWidth >= r.wideFrom ? r.wide : r.px;
   }
-  function visibleIds() { return nodes.getIds({ filter: function (n) { return !n.hidden && !n.waypoint; } }); }
+  function visibleIds() { return nodes.getIds({ filter: function (n) { return !n.hidden; } }); }
   function smallestFont(ids) {
     var least = Infinity;
     ids.forEach(function (id) {
@@ -199,7 +286,7 @@
   }
   /* Fit ``ids`` (default: every visible concept); if their labels would come out smaller than the
      readable size, zoom to that size instead and show the start (leftmost concepts) with a note. */
-  /* Bounds of ``ids`` (concept boxes) and of the visible waypoints their links pass through. */
+  /* Bounds of ``ids`` (concept boxes) and of the lane points of the links drawn through lanes. */
   function bounds(ids) {
     var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     ids.forEach(function (id) {
@@ -208,14 +295,18 @@
       box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
       box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
     });
-    nodes.get({ filter: function (n) { return n.waypoint && !n.hidden; } }).forEach(function (n) {
-      var p = network.getPosition(n.id);
-      box.left = Math.min(box.left, p.x - 12); box.right = Math.max(box.right, p.x + 12);
-      box.top = Math.min(box.top, p.y - 12); box.bottom = Math.max(box.bottom, p.y + 12);
+    Object.keys(routing).forEach(function (id) {
+      if (!routing[id] || network.body.edges[id].options.hidden) { return; }
+      routes[id].points.forEach(function (p) {
+        box.left = Math.min(box.left, p.x - 12); box.right = Math.max(box.right, p.x + 12);
+        box.top = Math.min(box.top, p.y - 12); box.bottom = Math.max(box.bottom, p.y + 12);
+      });
     });
     return box;
   }
+  var fitted = null;  // the frame size the whole drawing was last fitted to
   function fit(ids) {
+    fitted = ids ? null : container.clientWidth + "x" + container.clientHeight;
     ids = ids || visibleIds();
     var box = bounds(ids);
     var width = container.clientWidth, height = container.clientHeight;
@@ -273,12 +364,12 @@
       path.nodes.forEach(function (id) { onNodes[id] = true; });
     }
     edges.update(data.edges.map(function (edge) {
-      var keep = index === null || on[edge.partOf || edge.id];
+      var keep = index === null || on[edge.id];
       var base = original[edge.id];
       var colour = Object.assign({}, base.color, { opacity: keep ? base.color.opacity : 0.12 });
       return { id: edge.id, color: colour, width: keep && index !== null ? base.width + 1.5 : base.width };
     }));
-    nodes.update(data.nodes.filter(isConcept).map(function (node) {
+    nodes.update(data.nodes.map(function (node) {
       return { id: node.id, opacity: index === null || onNodes[node.id] ? nodeOriginal[node.id].opacity : 0.25 };
     }));
     buttons.forEach(function (button, i) { button.setAttribute("aria-pressed", String(i === index)); });
@@ -304,15 +395,13 @@
       nodeOriginal[node.id].hidden = !p;
       return p ? { id: node.id, x: p[0], y: p[1], hidden: false } : { id: node.id, hidden: true };
     }));
-    // every link becomes one curve again: segments and waypoints go, the last segment starts at the source
+    // every link becomes one curve again: the long ones leave their lanes
     edges.update(data.edges.map(function (edge) {
-      var segment = !!edge.partOf;
-      original[edge.id].hidden = segment;
+      original[edge.id].hidden = false;
       original[edge.id].smooth = data.expanded.smooth[edge.id] || { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 };
-      var update = { id: edge.id, hidden: segment, smooth: original[edge.id].smooth };
-      if (edge.origin) { update.from = edge.origin; update.arrows = linkArrows(edge.id); }
-      return update;
+      return { id: edge.id, hidden: false, smooth: original[edge.id].smooth };
     }));
+    Object.keys(routes).forEach(function (id) { route(id, false); });
     for (var i = data.drawn; i < data.paths.length; i++) { pathButton(i); }
     if (moreButton) { moreButton.remove(); moreButton = null; }
     fit();
@@ -347,8 +436,6 @@
   // -- story mode: one hop at a time, the sentence large, in a live region ---------------------------
   var storyBox = root.querySelector(".etg-story");
   var STORY_GAP = 300;
-  var edgeData = {};
-  data.edges.forEach(function (edge) { edgeData[edge.id] = edge; });
   var storyText = root.querySelector(".etg-story-text");
   var storyCount = root.querySelector(".etg-story-count");
   var story = null; // {path: index, step: 0..hops+1}
@@ -367,12 +454,12 @@
     var current = k >= 1 && k <= hops ? path.steps[k - 1].edge : null;
     edges.update(data.edges.map(function (edge) {
       var base = original[edge.id];
-      var link = edge.partOf || edge.id;
-      return { id: edge.id, hidden: !!edge.partOf || !shownEdges[link], width: link === current ? base.width + 2.5 : base.width,
+      var link = edge.id;
+      return { id: link, hidden: !shownEdges[link], width: link === current ? base.width + 2.5 : base.width,
                color: Object.assign({}, base.color, { opacity: current && link !== current ? 0.55 : base.color.opacity }) };
     }));
     nodes.update(data.nodes.map(function (node) {
-      return { id: node.id, hidden: node.waypoint || !shownNodes[node.id], opacity: 1 };
+      return { id: node.id, hidden: !shownNodes[node.id], opacity: 1 };
     }));
     storyText.textContent = "";
     if (k === 0) {
@@ -415,10 +502,9 @@
     var chain = data.paths[index];
     nodes.update(chain.nodes.map(function (id, i) { return { id: id, x: i * STORY_GAP, y: 0 }; }));
     edges.update(chain.edges.map(function (id) {
-      var edge = edgeData[id];
-      return { id: id, from: edge.origin || edge.from, arrows: linkArrows(id),
-               smooth: { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 } };
+      return { id: id, arrows: linkArrows(id), smooth: { enabled: true, type: "cubicBezier", forceDirection: "horizontal", roundness: 0.45 } };
     }));
+    chain.edges.forEach(function (id) { route(id, false); });
     root.classList.add("etg-storying");
     storyBox.hidden = false;
     if (storyButton) { storyButton.setAttribute("aria-pressed", "true"); }
@@ -442,10 +528,9 @@
     story = null;
     nodes.update(chain.nodes.map(function (id) { return { id: id, x: saved[id].x, y: saved[id].y }; }));
     edges.update(chain.edges.map(function (id) {
-      var edge = edgeData[id];
-      var arrows = expanded ? linkArrows(id) : Object.assign({ middle: { enabled: false } }, edge.arrows);
-      return { id: id, from: expanded ? (edge.origin || edge.from) : edge.from, smooth: original[id].smooth || false, arrows: arrows };
+      return { id: id, smooth: original[id].smooth || false, arrows: linkArrows(id) };
     }));
+    if (!expanded) { chain.edges.forEach(function (id) { route(id, true); }); }
     root.classList.remove("etg-storying");
     storyBox.hidden = true;
     root.removeAttribute("data-story-step");
@@ -513,8 +598,8 @@
   network.once("afterDrawing", function () {
     if (data.paths && data.paths.length && (root.getAttribute("data-story") === "1" || /(^|[#&])story\b/.test(window.location.hash))) {
       startStory(0);
-    } else {
-      fit();
+    } else if (fitted !== container.clientWidth + "x" + container.clientHeight) {
+      fit();  // the frame changed size since the fit before this first frame (else: no second frame)
     }
     if (data.detail) { detail(network.getScale()); }
     ready();
