@@ -303,3 +303,43 @@ def test_a_split_that_cannot_finish_leaves_no_temporary_file(sources: list[Path]
         write_split(sources, tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert blocked.is_dir()
+
+
+def test_a_new_folder_appears_whole_or_not_at_all(sources: list[Path], tmp_path: Path) -> None:
+    from etiograph.atomic import OutputError
+
+    files, written, _ = write_split(sources, tmp_path / "a" / "new")
+    assert written == len(files) and all(path.is_file() for path in files)
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["new"]  # written beside it, renamed into place
+    # A claim whose file name is too long for the file system: the files before it are written, then
+    # that one fails; the folder must not appear half made, nor its staging copy stay behind.
+    long = tmp_path / "long.ttl"
+    long.write_text(
+        "@prefix etio: <https://w3id.org/etiograph/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        f"<{CLAIM}{'x' * 300}> a etio:CausalClaim ; rdf:subject <{KG}x> ; rdf:predicate etio:causes ;\n"
+        f"  rdf:object <{KG}y> .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(OutputError, match="cannot write nanopublications"):
+        write_split([*sources, long], tmp_path / "b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "long.ttl"]
+
+
+def test_ctrl_c_removes_a_staging_folder_and_temporary_files(tmp_path: Path) -> None:
+    # What `_run_interruptibly` calls when Ctrl-C stops a command mid-write, from the main thread.
+    from etiograph.atomic import discard_pending, track, untrack
+
+    staging = tmp_path / ".nanopubs.123.tmp"
+    staging.mkdir()
+    (staging / "a.trig").write_text("half")
+    loose = tmp_path / ".b.trig.123.tmp"
+    loose.write_text("half")
+    kept = tmp_path / "kept.trig"
+    kept.write_text("done")
+    track(str(staging))
+    track(str(loose))
+    discard_pending()
+    untrack(str(staging))
+    untrack(str(loose))
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.trig"]

@@ -134,10 +134,30 @@ def _temporary(folder: Path, name: str) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
 
 
+def track(path: str) -> None:
+    """Note ``path`` (a temporary file or a staging folder being written) for :func:`discard_pending`."""
+    _pending.add(path)
+
+
+def untrack(path: str) -> None:
+    """``path`` is renamed into place or removed: nothing for :func:`discard_pending` to do there."""
+    _pending.discard(path)
+
+
 def discard_pending() -> None:
-    """Remove half-written temporary files (called when Ctrl-C ends the process from another thread)."""
+    """Remove half-written temporary files and staging folders (called when Ctrl-C ends the process from
+    another thread); a staging folder holds files only (``export --split`` into a new folder)."""
     for tmp in list(_pending):
-        Path(tmp).unlink(missing_ok=True)
+        path = Path(tmp)
+        try:
+            if path.is_dir() and not path.is_symlink():
+                for child in path.iterdir():
+                    child.unlink(missing_ok=True)
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:  # gone already, or not ours to remove: the exit goes on
+            pass
 
 
 def _output_error(target: Path, error: OSError) -> OutputError:

@@ -187,46 +187,119 @@ def _write_files(folder: Path, documents: dict[str, bytes]) -> None:
     One ``fsync`` per file, as :func:`etiograph.atomic.write_bytes_atomic` does for a single output,
     took seconds for two hundred nanopublications; one ``syncfs`` of the output's file system before the
     renames gives the same guarantee (after a crash each file is the old one or the complete new one)
-    without flushing every other disk on the machine, as ``os.sync`` would.
+    without flushing every other disk on the machine, as ``os.sync`` would. A folder that does not exist
+    yet is written whole beside it and renamed into place: it appears with every file in it, and one
+    rename costs less than two hundred.
     """
     import os
 
     from ..atomic import OutputError
 
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if documents and not os.path.lexists(folder):
+            _write_new_folder(folder, documents)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        if documents:  # nothing new: nothing to write or flush
+            _write_into(folder, documents)
+    except OSError as error:
+        raise OutputError(f"cannot write nanopublications to {folder}: {error.strerror or error}") from None
+
+
+def _create_flags() -> int:
+    """Flags for a file of our own making: O_EXCL refuses anything already there (a link included)."""
+    import os
+
+    return os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _write_file(path: str, data: bytes, flags: int) -> None:
+    """``data`` to a new file at ``path``; its mode goes through the umask like any new file's."""
+    import os
+
+    fd = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _write_into(folder: Path, documents: dict[str, bytes]) -> None:
+    """Into an existing folder: each file under a temporary name of its own, one flush, then the renames."""
+    import os
+
+    from ..atomic import track, untrack  # what Ctrl-C removes on its way out
+
+    flags = _create_flags()
     temporary: dict[str, str] = {}  # plain strings and os calls: two hundred Path objects cost more than the writing
     base, pid = os.path.join(folder, ""), os.getpid()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not documents:  # nothing new: nothing to write or flush
-            return
         for name, data in documents.items():
-            # A name of our own (no tempfile: its random names cost more than the writing); O_EXCL refuses
-            # anything already there, and the mode goes through the umask like any new file's.
+            # A name of our own (no tempfile: its random names cost more than the writing).
             path = temporary[name] = f"{base}.{name}.{pid}.tmp"
+            track(path)
             try:
-                fd = os.open(path, flags, 0o666)
+                _write_file(path, data, flags)
             except FileExistsError:  # left by an interrupted run with the same process id
                 os.unlink(path)
-                fd = os.open(path, flags, 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
+                _write_file(path, data, flags)
         _sync_file_system(folder)
         for name, path in list(temporary.items()):
             os.replace(path, base + name)
             del temporary[name]
-    except OSError as error:
-        raise OutputError(f"cannot write nanopublications to {folder}: {error.strerror or error}") from None
+            untrack(path)
     finally:
         for path in temporary.values():  # left only if something failed before its rename
             try:  # noqa: SIM105 (contextlib is not loaded on this path)
                 os.unlink(path)
             except OSError:
                 pass
+            untrack(path)
+
+
+def _write_new_folder(folder: Path, documents: dict[str, bytes]) -> None:
+    """A folder that does not exist: written under a temporary name beside it, flushed, then renamed."""
+    import os
+
+    from ..atomic import track, untrack  # what Ctrl-C removes on its way out
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = os.path.join(folder.parent, f".{folder.name}.{os.getpid()}.tmp")
+    _remove_folder(staging)  # left by an interrupted run with the same process id
+    os.mkdir(staging)
+    track(staging)
+    try:
+        flags = _create_flags()
+        for name, data in documents.items():
+            _write_file(os.path.join(staging, name), data, flags)
+        _sync_file_system(Path(staging))
+        os.rename(staging, folder)  # fails if a folder with files appeared there meanwhile
+    except BaseException:
+        _remove_folder(staging)
+        raise
+    finally:
+        untrack(staging)
+
+
+def _remove_folder(path: str) -> None:
+    """Remove ``path`` and the files in it, if it is there (a staging folder holds files only)."""
+    import os
+
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return
+    for name in names:
+        try:  # noqa: SIM105 (contextlib is not loaded on this path)
+            os.unlink(os.path.join(path, name))
+        except OSError:
+            pass
+    try:  # noqa: SIM105
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 def _written_by_split(path: Path) -> bool:
