@@ -884,3 +884,20 @@ def test_the_slide_legend_uses_the_page_legends_certainty_words(kg: KnowledgeGra
     assert page_words and page_words <= line_words
     assert slide_words & line_words == page_words
     assert not any(word.startswith("stated") for word in slide_words)
+
+
+def test_a_story_step_shows_a_sentence_before_a_table_row(kg) -> None:
+    # Review finding (story screenshot): "inflammation causes leg cramps" showed the table row
+    # "| Risk of Leg Cramps | … |" although a firm claim of the same hop quotes a sentence.
+    from etiograph.causal.model import Evidence, Hop, is_table_row
+    from etiograph.viz.model import telling_quote
+
+    row = "| Risk of Leg Cramps | High (due to inflammation) |"
+    sentence = "Cramps caused by dehydration or inflammation remain a possible factor in some patients."
+    evidence = (Evidence("c1", "p", "asserted", 6, (), (row,)), Evidence("c2", "p", "asserted", 6, (), (sentence,)))
+    assert telling_quote(Hop("a", "b", "inflammation", "leg cramps", "p", evidence)) == sentence
+    only_rows = (Evidence("c1", "p", "asserted", 6, (), (row,)),)
+    assert telling_quote(Hop("a", "b", "inflammation", "leg cramps", "p", only_rows)) == row
+    first = build_diagram(kg, "UTI", "leg cramps").paths[0]
+    assert first.labels == ("urinary tract infection", "inflammation", "leg cramps")
+    assert not is_table_row(first.steps[1].quote) and "inflammation" in first.steps[1].quote

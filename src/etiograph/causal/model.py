@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from .concepts import Concept
 
 
+def is_table_row(quote: str) -> bool:
+    """Whether a quote is a row of one of the article's tables (``| cell | cell |``), not a sentence.
+
+    >>> is_table_row("| Sodium (Na+) | Keeps nerve impulses firing |"), is_table_row("Fever dehydrates.")
+    (True, False)
+    """
+    text = quote.strip()
+    return len(text) > 1 and text.startswith("|") and text.endswith("|")
+
+
 @record(frozen=True)
 class Evidence:
     """One claim behind a hop: how firmly the source says it, in which mechanism, in which words."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..causal.model import Evidence, Hop, PathsResult
+from ..causal.model import Evidence, Hop, PathsResult, is_table_row
 from ..causal.reachability import filters_text
 from ..certainty import word
 from ..records import field, record
@@ -283,7 +283,7 @@ def display_quote(quote: str) -> str:
     '“Fever dehydrates.”'
     """
     text = quote.strip()
-    if text.startswith("|") and text.endswith("|") and len(text) > 1:
+    if is_table_row(text):
         return f"table row “{text.strip('|').strip()}”"
     return f"“{text}”"
 

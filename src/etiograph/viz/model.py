@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ..causal.model import Evidence, Hop
+from ..causal.model import Evidence, Hop, is_table_row
 from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
@@ -353,8 +353,9 @@ def _paths_view(
 
 
 def telling_quote(hop) -> str | None:
-    """The sentence a story shows for a hop: among the quotes of its firmest claims, the one that
-    names most of both ends (a hop's first quote can be about something else), then the shortest.
+    """The sentence a story shows for a hop: among the quotes of its firmest claims, a sentence before
+    a table row, then the one that names most of both ends (a hop's first quote can be about something
+    else), then the shortest.
 
     >>> from etiograph.causal.model import Evidence, Hop
     >>> hop = Hop("a", "b", "inflammation", "leg cramps", "p", (Evidence("c", "p", "can", 6, (), (
@@ -371,9 +372,9 @@ def telling_quote(hop) -> str | None:
         return hop.quote
     words = {w for label in (hop.subject_label, hop.object_label) for w in label.lower().split() if len(w) > 3}
 
-    def score(quote: str) -> tuple[int, int, str]:
+    def score(quote: str) -> tuple[bool, int, int, str]:
         text = quote.lower()
-        return (-sum(w[:-1] in text for w in words), len(quote), quote)
+        return (is_table_row(quote), -sum(w[:-1] in text for w in words), len(quote), quote)
 
     return min(quotes, key=score)
 
