@@ -92,6 +92,20 @@ def test_split_files_are_the_nanopublications_of_the_whole_export(split_dir: Pat
             assert quad in whole, (path.name, quad)
 
 
+def test_a_new_folder_holds_the_same_bytes_written_by_two_processes(
+    split_dir: Path, triples: list, sources: list[Path], tmp_path: Path
+) -> None:
+    # A folder that does not exist yet is laid out by a forked child (first half) and this process.
+    from etiograph.commands import export as command
+
+    assert len(list(split_dir.glob("*.trig"))) >= command.PARALLEL_FROM
+    files, written, _ = write_split(sources, tmp_path / "new")
+    assert written == len(files)
+    expected = trig.split(triples)
+    assert {p.name: p.read_bytes() for p in files} == expected
+    assert {p.name: p.read_bytes() for p in split_dir.glob("*.trig")} == expected  # into an existing folder
+
+
 def test_split_is_byte_stable_and_replaces_only_its_own_stale_files(sources: list[Path], tmp_path: Path) -> None:
     first, written, _ = write_split(sources, tmp_path)
     assert written == len(first)
@@ -305,7 +319,8 @@ def test_a_split_that_cannot_finish_leaves_no_temporary_file(sources: list[Path]
     assert blocked.is_dir()
 
 
-def test_a_new_folder_appears_whole_or_not_at_all(sources: list[Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("letter", ["a", "x"])  # the failing file sorts first (the forked writer's half) or last
+def test_a_new_folder_appears_whole_or_not_at_all(sources: list[Path], tmp_path: Path, letter: str) -> None:
     from etiograph.atomic import OutputError
 
     files, written, _ = write_split(sources, tmp_path / "a" / "new")
@@ -317,11 +332,11 @@ def test_a_new_folder_appears_whole_or_not_at_all(sources: list[Path], tmp_path:
     long.write_text(
         "@prefix etio: <https://w3id.org/etiograph/ontology#> .\n"
         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-        f"<{CLAIM}{'x' * 300}> a etio:CausalClaim ; rdf:subject <{KG}x> ; rdf:predicate etio:causes ;\n"
+        f"<{CLAIM}{letter * 300}> a etio:CausalClaim ; rdf:subject <{KG}x> ; rdf:predicate etio:causes ;\n"
         f"  rdf:object <{KG}y> .\n",
         encoding="utf-8",
     )
-    with pytest.raises(OutputError, match="cannot write nanopublications"):
+    with pytest.raises(OutputError, match=r"cannot write nanopublications to .*: File name too long"):
         write_split([*sources, long], tmp_path / "b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "long.ttl"]
 

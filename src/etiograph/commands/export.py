@@ -16,6 +16,13 @@ from pathlib import Path
 from .. import formats
 from ..errors import EtiographError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    #: File ``i``'s bytes, laid out when it is written.
+    Render = Callable[[int], bytes]
+
 # ORCID iDs: 16 digits in groups of four, the last a ISO 7064 MOD 11-2 check character.
 _ORCID = re.compile(r"https://orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\Z")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
@@ -129,10 +136,17 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
-    documents = trig.split(canonical.read(sources, labels=False), creator)
+    publications = trig.named_publications(canonical.read(sources, labels=False), creator)
+    if not folder.exists():  # every file is new: laid out while written, by two processes where there are two cores
+        names = [name for name, _ in publications]
+        shared = trig.SharedLines()
+        _write_files(folder, names, lambda i: trig.document(publications[i][1], shared))
+        return [folder / name for name in names], len(names), 0
+    shared = trig.SharedLines()
+    documents = {name: trig.document(publication, shared) for name, publication in publications}
     existing = _trig_files(folder)  # names only: a new folder has none to compare or remove
     changed = {name: data for name, data in documents.items() if name not in existing or not _holds(folder / name, data)}
-    _write_files(folder, changed)
+    _write_files(folder, list(changed), list(changed.values()).__getitem__)
     removed = 0
     for name in sorted(existing - documents.keys()):
         if _written_by_split(folder / name):
@@ -181,27 +195,29 @@ def _sync_file_system(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_files(folder: Path, documents: dict[str, bytes]) -> None:
-    """Each document to ``folder/name`` atomically (temporary file, then rename), with one flush for all.
+def _write_files(folder: Path, names: list[str], render: Render) -> None:
+    """File ``i`` of ``names`` to ``folder`` with the bytes ``render(i)``, each atomically (temporary
+    file, then rename), with one flush for all.
 
     One ``fsync`` per file, as :func:`etiograph.atomic.write_bytes_atomic` does for a single output,
     took seconds for two hundred nanopublications; one ``syncfs`` of the output's file system before the
     renames gives the same guarantee (after a crash each file is the old one or the complete new one)
     without flushing every other disk on the machine, as ``os.sync`` would. A folder that does not exist
     yet is written whole beside it and renamed into place: it appears with every file in it, and one
-    rename costs less than two hundred.
+    rename costs less than two hundred; there the files are laid out as they are written (see
+    :func:`_write_all`).
     """
     import os
 
     from ..atomic import OutputError
 
     try:
-        if documents and not os.path.lexists(folder):
-            _write_new_folder(folder, documents)
+        if names and not os.path.lexists(folder):
+            _write_new_folder(folder, names, render)
             return
         folder.mkdir(parents=True, exist_ok=True)
-        if documents:  # nothing new: nothing to write or flush
-            _write_into(folder, documents)
+        if names:  # nothing new: nothing to write or flush
+            _write_into(folder, {name: render(i) for i, name in enumerate(names)})
     except OSError as error:
         raise OutputError(f"cannot write nanopublications to {folder}: {error.strerror or error}") from None
 
@@ -259,7 +275,7 @@ def _write_into(folder: Path, documents: dict[str, bytes]) -> None:
             untrack(path)
 
 
-def _write_new_folder(folder: Path, documents: dict[str, bytes]) -> None:
+def _write_new_folder(folder: Path, names: list[str], render: Render) -> None:
     """A folder that does not exist: written under a temporary name beside it, flushed, then renamed."""
     import os
 
@@ -271,9 +287,7 @@ def _write_new_folder(folder: Path, documents: dict[str, bytes]) -> None:
     os.mkdir(staging)
     track(staging)
     try:
-        flags = _create_flags()
-        for name, data in documents.items():
-            _write_file(os.path.join(staging, name), data, flags)
+        _write_all(staging, names, render)
         _sync_file_system(Path(staging))
         os.rename(staging, folder)  # fails if a folder with files appeared there meanwhile
     except BaseException:
@@ -281,6 +295,69 @@ def _write_new_folder(folder: Path, documents: dict[str, bytes]) -> None:
         raise
     finally:
         untrack(staging)
+
+
+#: Fewer files than this are written by one process: a second one would cost more than it saves.
+PARALLEL_FROM = 64
+
+
+def _may_fork() -> bool:
+    """Whether a second process can help and forking is safe: ``os.fork`` exists, this process may run
+    on two cores or more, and no thread runs but this one and the one waiting for it (the CLI runs a
+    command in a thread so that Ctrl-C can stop it): a fork copies only the calling thread, and a lock
+    another thread held would stay locked in the child."""
+    import os
+
+    if not hasattr(os, "fork"):
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threading = sys.modules.get("threading")
+    return cores >= 2 and (threading is None or threading.active_count() <= 2)
+
+
+def _write_all(base: str, names: list[str], render: Render) -> None:
+    """File ``i`` of ``names`` in folder ``base`` holds ``render(i)``; every file is new (O_EXCL).
+
+    Laying the files out is most of the work and each is independent, so with two cores or more a
+    forked child lays out and writes the first half while this process does the second (the output
+    is the same bytes either way: ``render`` is a pure function). A child that fails says why on a
+    pipe and exits non-zero; this process then raises that as an OSError, after waiting for it.
+    """
+    import os
+
+    flags = _create_flags()
+    count = len(names)
+    if count < PARALLEL_FROM or not _may_fork():
+        for i in range(count):
+            _write_file(os.path.join(base, names[i]), render(i), flags)
+        return
+    half = count // 2
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its half, then out, without this process's exit handlers or buffers
+        code = 0
+        try:
+            os.close(reader)
+            for i in range(half):
+                _write_file(os.path.join(base, names[i]), render(i), flags)
+        except BaseException as error:  # reported through the pipe, whatever it is
+            code = 1
+            try:  # noqa: SIM105 (contextlib is not loaded on this path)
+                os.write(writer, str(getattr(error, "strerror", None) or error).encode("utf-8", "replace"))
+            except BaseException:  # noqa: S110 (nothing left to tell it with: the exit status says it)
+                pass
+        finally:
+            os._exit(code)
+    os.close(writer)
+    try:
+        for i in range(half, count):
+            _write_file(os.path.join(base, names[i]), render(i), flags)
+    finally:
+        with os.fdopen(reader, "rb") as pipe:
+            said = pipe.read().decode("utf-8", "replace")
+        _, status = os.waitpid(child, 0)
+    if status != 0:
+        raise OSError(0, said or f"the process writing the first half ended with status {status}")
 
 
 def _remove_folder(path: str) -> None:

@@ -38,7 +38,7 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
     inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
     parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
-    shared = _SharedLines()
+    shared = SharedLines()
     for publication in publications:
         parts.append(
             f"# Nanopublication of {writer.iri(publication.claim.value)}\n"
@@ -54,30 +54,43 @@ def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
 
 def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]:
     """One TriG document per nanopublication, by file name (see :attr:`Nanopublication.file_name`)."""
+    shared = SharedLines()
+    return {name: document(publication, shared) for name, publication in named_publications(triples, creator)}
+
+
+def named_publications(triples: list[Triple], creator: str | None = None) -> list[tuple[str, nanopub.Nanopublication]]:
+    """Each nanopublication with the name of its ``--split`` file; two claim IRIs that differ only in
+    unsafe characters get ``-2``, ``-3``… in claim order."""
     _, publications = nanopub.publish_graphs(triples, creator, default=False)
-    documents: dict[str, bytes] = {}
-    shared = _SharedLines()
+    named: list[tuple[str, nanopub.Nanopublication]] = []
+    taken: set[str] = set()
     for publication in publications:
-        inside = layout.nested([publication.indexed[k][1] for k in publication.with_blank_nodes])
-        writer = TurtleWriter()
-        body = _graph_blocks(writer, publication, inside, shared)
-        header = (
-            f"{SPLIT_MARK} of <{publication.claim.value}>, written by etiograph export --split.\n"
-            "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
-        )
         name, number = publication.file_name, 1
-        while name in documents:  # two claim IRIs that differ only in unsafe characters
+        while name in taken:
             number += 1
             name = f"{publication.file_name[: -len('.trig')]}-{number}.trig"
-        documents[name] = (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
-    return documents
+        taken.add(name)
+        named.append((name, publication))
+    return named
+
+
+def document(publication: nanopub.Nanopublication, shared: SharedLines | None = None) -> bytes:
+    """One nanopublication as a TriG document of its own (``shared``: lines laid out for an earlier one)."""
+    inside = layout.nested([publication.indexed[k][1] for k in publication.with_blank_nodes])
+    writer = TurtleWriter()
+    body = _graph_blocks(writer, publication, inside, shared or SharedLines())
+    header = (
+        f"{SPLIT_MARK} of <{publication.claim.value}>, written by etiograph export --split.\n"
+        "# Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
+    )
+    return (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
 
 
 def _graph_blocks(
     writer: TurtleWriter,
     publication: nanopub.Nanopublication,
     inside: set[ox.BlankNode],
-    shared: _SharedLines,
+    shared: SharedLines,
 ) -> str:
     blocks = []
     for kind, (name, graph) in zip(nanopub.GRAPH_NAMES, publication.indexed):
@@ -90,7 +103,7 @@ def _graph_blocks(
     return "\n".join(blocks)
 
 
-class _SharedLines:
+class SharedLines:
     """The publication info says the same of every nanopublication (creator, date, licence): its
     predicate lines are written once and reused, with the prefixes they use."""
 
