@@ -218,3 +218,20 @@ def test_a_property_with_mixed_values_writes_the_odd_ones_in_full(tmp_path: Path
     assert {"@value": "3"} in node["sectionOrder"] and 1 in node["sectionOrder"]
     assert same_graph_in_pyoxigraph(data, path)
     assert isomorphic(rdflib.Graph().parse(data=data, format="json-ld"), rdflib.Graph().parse(path, format="turtle"))
+
+
+_JSON_VALUES = st.recursive(
+    st.one_of(st.text(), st.integers(), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_the_layout_shortcuts_write_what_json_writes(value: object) -> None:
+    # Strings encoded in place, numbers and booleans without the encoder, sort keys for the common shapes:
+    # each must give json's own text.
+    one_line = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    assert jsonld._layout(value, 0)[0] == one_line
+    assert json.loads(jsonld.json_text(value)) == value
+    assert jsonld._sort_text(value) == json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))

@@ -251,7 +251,7 @@ class JsonLdWriter:
             else:
                 key = context.name if context else self.iri(iri)
             if len(values) > 1:
-                values.sort(key=_SORT_KEY.encode)
+                values.sort(key=_sort_text)
             out[key] = values[0] if len(values) == 1 else values
         return out
 
@@ -280,24 +280,48 @@ def _layout(value: Any, depth: int) -> tuple[str, str]:
     """(the value on one line, as ``json.dumps`` with ``", "``/``": "`` writes it; the value laid out).
 
     Each subtree is encoded once and its one-line form reused by its parent, so the layout is linear
-    in the document's size.
+    in the document's size. Strings, the most common values, are encoded in place (no call per leaf).
     """
     kind = type(value)  # the writer's own values: dict, list, str, int, bool
     if kind is dict:
         keys = [_STRING(key) for key in value]
-        children = [_layout(item, depth + 1) for item in value.values()]
-        one_line = "{" + ", ".join(f"{key}: {child[0]}" for key, child in zip(keys, children)) + "}"
+        children = [(t := _STRING(item), t) if type(item) is str else _layout(item, depth + 1) for item in value.values()]
+        one_line = "{" + ", ".join([f"{key}: {child[0]}" for key, child in zip(keys, children)]) + "}"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
             return one_line, one_line
         inner = "  " * (depth + 1)
         items = [f"{inner}{key}: {child[1]}" for key, child in zip(keys, children)]
         return one_line, "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
     if kind is list:
-        children = [_layout(item, depth + 1) for item in value]
-        one_line = "[" + ", ".join(child[0] for child in children) + "]"
+        children = [(t := _STRING(item), t) if type(item) is str else _layout(item, depth + 1) for item in value]
+        one_line = "[" + ", ".join([child[0] for child in children]) + "]"
         if not value or len(one_line) + 2 * depth <= ONE_LINE:
             return one_line, one_line
         inner = "  " * (depth + 1)
-        return one_line, "[\n" + ",\n".join(inner + child[1] for child in children) + "\n" + "  " * depth + "]"
-    text = _STRING(value) if kind is str else _SCALAR.encode(value)
+        return one_line, "[\n" + ",\n".join([inner + child[1] for child in children]) + "\n" + "  " * depth + "]"
+    text = _STRING(value) if kind is str else _scalar(value)
     return text, text
+
+
+def _sort_text(value: Any) -> str:
+    """What a property's values are sorted by: each value as JSON with sorted keys (``_SORT_KEY``),
+    written directly for the common shapes, a string or ``{"@id": …}``."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if kind is dict and len(value) == 1:
+        ((key, item),) = value.items()
+        if type(item) is str:
+            return "{" + _STRING(key) + ": " + _STRING(item) + "}"
+    return _SORT_KEY.encode(value)
+
+
+def _scalar(value: Any) -> str:
+    """A number or boolean as JSON writes it (``json.dumps``), without the encoder's machinery per value."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return _SCALAR.encode(value)
