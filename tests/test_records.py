@@ -159,3 +159,43 @@ def test_replace_and_asdict_match_dataclasses():
     assert dataclasses.asdict(a) == records.asdict(b)
     with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
         records.replace(b, colour="red")
+
+
+def test_named_tuples_behave_as_typings_without_compiling_annotations() -> None:
+    import typing
+
+    from etiograph.records import NamedTuple
+
+    class Light(NamedTuple):
+        """A point."""
+
+        x: int
+        label: str = "a"
+
+        @property
+        def double(self) -> int:
+            return self.x * 2
+
+    class Typed(typing.NamedTuple):
+        """A point."""
+
+        x: int
+        label: str = "a"
+
+        @property
+        def double(self) -> int:
+            return self.x * 2
+
+    for cls in (Light, Typed):
+        point = cls(3)
+        assert point == (3, "a") and point.double == 6 and point._replace(label="b").label == "b"
+        assert cls._fields == ("x", "label") and cls._field_defaults == {"label": "a"}
+        assert cls.__doc__ == "A point." and cls.__module__ == __name__ and repr(point).endswith("(x=3, label='a')")
+        # As written (this module has future annotations); typing compiles each into a ForwardRef.
+        written = {name: getattr(hint, "__forward_arg__", hint) for name, hint in cls.__annotations__.items()}
+        assert written == {"x": "int", "label": "str"}
+    with pytest.raises(TypeError, match="without a default follows"):
+
+        class Wrong(NamedTuple):
+            a: int = 1
+            b: int

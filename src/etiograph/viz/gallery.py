@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from html import escape
 from pathlib import Path
-from typing import NamedTuple
 
 from ..errors import UnknownConceptError
 from ..graph import KnowledgeGraph
+from ..records import NamedTuple
 from .model import Diagram, build_diagram, dataset_date, dataset_title
 from .overview import overview_html, panels
 from .page import render, runtime_assets, write_page

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import neg
-from typing import NamedTuple
+
+from ..records import NamedTuple
 
 #: Glyph widths in font sizes, measured in Chromium for DejaVu Sans (Debian's system-ui, wider
 #: than most UI fonts): wrapping is estimated as vis-network does it with these widths.

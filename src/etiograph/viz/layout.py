@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from types import MappingProxyType
-from typing import NamedTuple
+
+from ..records import NamedTuple
 
 LAYER_GAP = 215.0
 NODE_GAP = 92.0

@@ -9,7 +9,6 @@ to one mechanism. Every query binds store-provided terms only, as :mod:`etiograp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -17,6 +16,7 @@ from ..causal.model import Evidence, Hop, is_table_row
 from ..causal.source import EdgeFilter, chunks, values
 from ..errors import EtiographError
 from ..graph import KnowledgeGraph
+from ..records import NamedTuple
 from ..vocab import RDF, SKOS, SPARQL_PROLOGUE, shorten
 from . import DEFAULT_LIMIT, select, style
 

@@ -8,8 +8,9 @@ page and inlines the vis-network script pyvis ships.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..records import NamedTuple
 from . import geometry, style
 from .layout import NODE_GAP, Layout, layered_layout
 from .model import Diagram

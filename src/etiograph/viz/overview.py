@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from functools import cache
 from html import escape
 from itertools import pairwise
-from typing import NamedTuple
 
 from ..graph import KnowledgeGraph
+from ..records import NamedTuple
 from . import style
 from .layout import Digraph, _back_edges
 from .model import Diagram, count, dataset_date, dataset_title, mechanism_diagrams

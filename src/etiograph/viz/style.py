@@ -6,9 +6,8 @@ the same tables, so the legend cannot drift from what the canvas draws.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from .. import certainty
+from ..records import NamedTuple
 from ..vocab import ETIO
 
 # -- mechanisms: edge colour (Okabe-Ito) and a marker halfway along the arrow -------------------
