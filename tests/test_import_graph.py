@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 HEAVY = ("networkx", "pyvis", "rdflib", "starlette", "uvicorn", "pyshacl", "jinja2", "numpy", "igraph", "pyparsing")
 #: Standard-library modules no article command needs: ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis``,
 #: ``tokenize``) and compiles every class's methods at import; etiograph's records come from etiograph.records.
-SLOW_STDLIB = ("dataclasses", "inspect", "ast")
+SLOW_STDLIB = ("dataclasses", "inspect", "ast", "html.entities")  # html.entities: 8 M instructions, for unescape
 
 PROBE = """
 import contextlib, io, json, os, sys

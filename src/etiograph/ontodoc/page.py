@@ -8,8 +8,8 @@ Links to terms documented here are in-page; other IRIs are plain outbound links 
 from __future__ import annotations
 
 import re
-from html import escape
 
+from ..markup import escape
 from ..vocab import ETIO, shorten
 from .model import Documentation, Entry
 

@@ -11,11 +11,11 @@ open from a USB stick, an e-mail attachment or a notebook without any network.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._lazy import exports
+from ..markup import escape
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from pathlib import Path
 
 from ..errors import UnknownConceptError
 from ..graph import KnowledgeGraph
+from ..markup import escape
 from ..records import NamedTuple
 from .model import Diagram, build_diagram, dataset_date, dataset_title
 from .overview import overview_html, panels

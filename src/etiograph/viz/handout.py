@@ -7,8 +7,7 @@ document, what ``etiograph viz … --handout FILE.html`` writes (no script at al
 
 from __future__ import annotations
 
-from html import escape
-
+from ..markup import escape
 from . import style
 from .model import Diagram
 from .network import VisData

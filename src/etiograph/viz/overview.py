@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from html import escape
 from itertools import pairwise
 
 from ..graph import KnowledgeGraph
+from ..markup import escape
 from ..records import NamedTuple
 from . import style
 from .layout import Digraph, _back_edges

@@ -15,11 +15,11 @@ import os
 import re
 from collections.abc import Sequence
 from functools import cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
+from ..markup import escape
 from . import style
 from .model import Diagram
 from .network import VisData, page_items, vis_data

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from html import escape
 from pathlib import Path
 
 from ..errors import EtiographError
+from ..markup import escape
 from . import geometry, style
 from .model import Diagram
 from .network import FONT, FONT_SIZE, LABEL_WIDTH, ROLE_FONT_SIZE, VisData
