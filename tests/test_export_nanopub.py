@@ -106,6 +106,27 @@ def test_a_new_folder_holds_the_same_bytes_written_by_two_processes(
     assert {p.name: p.read_bytes() for p in split_dir.glob("*.trig")} == expected  # into an existing folder
 
 
+def test_trig_is_the_same_laid_out_by_one_process_or_two(triples: list, tmp_path: Path) -> None:
+    assert len({p.claim for p in nanopub.publish(triples)[1]}) >= trig.PARALLEL_FROM
+    assert trig.serialize(triples) == trig.serialize(triples, parallel=False)
+    # A fixture where only the first claim (laid out by the forked half) uses a prefix (mesh:): the
+    # document's @prefix lines must still declare it.
+    lines = ["@prefix etio: <https://w3id.org/etiograph/ontology#> .", f"@prefix rdf: <{RDF}> ."]
+    for number in range(trig.PARALLEL_FROM + 2):
+        claim = f"<{CLAIM}c{number:03d}>"
+        lines.append(
+            f"{claim} a etio:CausalClaim ; rdf:subject <{KG}a{number}> ; rdf:predicate etio:causes ;"
+            f" rdf:object <{KG}b{number}> ."
+        )
+    lines.append(f"<{CLAIM}c000> <{DCTERMS}subject> <http://id.nlm.nih.gov/mesh/D014552> .")
+    fixture = tmp_path / "claims.ttl"
+    fixture.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    few = canonical.read([fixture])
+    together = trig.serialize(few)
+    assert together == trig.serialize(few, parallel=False)
+    assert b"@prefix mesh: <http://id.nlm.nih.gov/mesh/> ." in together and b"mesh:D014552" in together
+
+
 def test_split_is_byte_stable_and_replaces_only_its_own_stale_files(sources: list[Path], tmp_path: Path) -> None:
     first, written, _ = write_split(sources, tmp_path)
     assert written == len(first)

@@ -301,63 +301,33 @@ def _write_new_folder(folder: Path, names: list[str], render: Render) -> None:
 PARALLEL_FROM = 64
 
 
-def _may_fork() -> bool:
-    """Whether a second process can help and forking is safe: ``os.fork`` exists, this process may run
-    on two cores or more, and no thread runs but this one and the one waiting for it (the CLI runs a
-    command in a thread so that Ctrl-C can stop it): a fork copies only the calling thread, and a lock
-    another thread held would stay locked in the child."""
-    import os
-
-    if not hasattr(os, "fork"):
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    threading = sys.modules.get("threading")
-    return cores >= 2 and (threading is None or threading.active_count() <= 2)
-
-
 def _write_all(base: str, names: list[str], render: Render) -> None:
     """File ``i`` of ``names`` in folder ``base`` holds ``render(i)``; every file is new (O_EXCL).
 
-    Laying the files out is most of the work and each is independent, so with two cores or more a
-    forked child lays out and writes the first half while this process does the second (the output
-    is the same bytes either way: ``render`` is a pure function). A child that fails says why on a
-    pipe and exits non-zero; this process then raises that as an OSError, after waiting for it.
+    Laying the files out is most of the work and each is independent, so where there are two cores a
+    forked child lays out and writes the first half while this process does the second
+    (:func:`etiograph.parallel.in_two`; the same bytes either way: ``render`` is a pure function).
     """
     import os
 
+    from ..parallel import ChildFailed, in_two
+
     flags = _create_flags()
-    count = len(names)
-    if count < PARALLEL_FROM or not _may_fork():
-        for i in range(count):
+
+    def write(start: int, stop: int) -> bytes:
+        for i in range(start, stop):
             _write_file(os.path.join(base, names[i]), render(i), flags)
+        return b""
+
+    count = len(names)
+    if count < PARALLEL_FROM:
+        write(0, count)
         return
     half = count // 2
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: its half, then out, without this process's exit handlers or buffers
-        code = 0
-        try:
-            os.close(reader)
-            for i in range(half):
-                _write_file(os.path.join(base, names[i]), render(i), flags)
-        except BaseException as error:  # reported through the pipe, whatever it is
-            code = 1
-            try:  # noqa: SIM105 (contextlib is not loaded on this path)
-                os.write(writer, str(getattr(error, "strerror", None) or error).encode("utf-8", "replace"))
-            except BaseException:  # noqa: S110 (nothing left to tell it with: the exit status says it)
-                pass
-        finally:
-            os._exit(code)
-    os.close(writer)
     try:
-        for i in range(half, count):
-            _write_file(os.path.join(base, names[i]), render(i), flags)
-    finally:
-        with os.fdopen(reader, "rb") as pipe:
-            said = pipe.read().decode("utf-8", "replace")
-        _, status = os.waitpid(child, 0)
-    if status != 0:
-        raise OSError(0, said or f"the process writing the first half ended with status {status}")
+        in_two(lambda: write(0, half), lambda: write(half, count))
+    except ChildFailed as error:  # the child's half could not be written: said as the OS said it
+        raise OSError(0, str(error)) from None
 
 
 def _remove_folder(path: str) -> None:

@@ -29,27 +29,59 @@ def write(paths: Sequence[Path], creator: str | None = None) -> bytes:
     return serialize(canonical.read(paths, labels=False), creator)
 
 
-def serialize(triples: list[Triple], creator: str | None = None) -> bytes:
-    """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo."""
+#: Fewer nanopublications than this are laid out by one process: a second one would cost more than it saves.
+PARALLEL_FROM = 64
+
+
+def serialize(triples: list[Triple], creator: str | None = None, *, parallel: bool = True) -> bytes:
+    """One TriG document: the default graph, then each nanopublication's head, assertion, provenance, pubinfo.
+
+    Laying out the nanopublications is most of the work; with ``parallel`` (and two cores), a forked
+    child lays out the first half while this process writes the default graph and the second half
+    (:func:`etiograph.parallel.in_two`): the same bytes either way.
+    """
     default, publications = nanopub.publish_graphs(triples, creator)
     # Skolemisation leaves the nanopublications without blank nodes as a rule: only graphs that still
     # have some take part in deciding which blank nodes nest.
     with_blanks = [publication.indexed[k][1] for publication in publications for k in publication.with_blank_nodes]
     inside = layout.nested([default, *with_blanks])
     writer = TurtleWriter()
-    parts = [writer.block(s, default, inside) for s in layout.top_subjects(default, inside)]
-    shared = SharedLines()
-    for publication in publications:
-        parts.append(
+
+    def sections(chunk: list[nanopub.Nanopublication], writer: TurtleWriter) -> str:
+        shared = SharedLines()
+        return "\n\n".join(
             f"# Nanopublication of {writer.iri(publication.claim.value)}\n"
             + _graph_blocks(writer, publication, inside, shared)
+            for publication in chunk
         )
+
+    def default_and_sections(chunk: list[nanopub.Nanopublication]) -> list[str]:
+        blocks = "\n\n".join(writer.block(s, default, inside) for s in layout.top_subjects(default, inside))
+        return [blocks, sections(chunk, writer)]
+
+    if parallel and len(publications) >= PARALLEL_FROM:
+        from ..parallel import in_two
+
+        half = len(publications) // 2
+
+        def first_half() -> bytes:  # in the child: its text, and the prefixes it used, on the first line
+            own = TurtleWriter()
+            text = sections(publications[:half], own)
+            return (" ".join(sorted(own.used)) + "\n" + text).encode("utf-8")
+
+        data, (blocks, second) = in_two(first_half, lambda: default_and_sections(publications[half:]))
+        used, _, first = data.decode("utf-8").partition("\n")
+        writer.used.update(used.split())
+        texts = [blocks, first, second]
+    else:
+        texts = default_and_sections(publications)
     header = (
         f"# etiograph knowledge graph as TriG: {len(publications)} claims as nanopublications\n"
         "# (http://www.nanopub.org/nschema#: head, assertion, provenance, publication info), everything else\n"
         "# in the default graph. Generated file: edit the Turtle sources (ontology/, graph/) and export again.\n\n"
     )
-    return (header + writer.prologue() + "\n" + "\n\n".join(parts) + "\n").encode("utf-8")
+    body = "\n\n".join(text for text in texts if text)
+    return (header + writer.prologue() + "\n" + body + "\n").encode("utf-8")
 
 
 def split(triples: list[Triple], creator: str | None = None) -> dict[str, bytes]:
