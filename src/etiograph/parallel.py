@@ -50,9 +50,7 @@ def in_two(first: Callable[[], bytes], second: Callable[[], T]) -> tuple[bytes, 
         except BaseException as error:  # whatever it is, said through the pipe
             code, data = 1, b"-" + str(getattr(error, "strerror", None) or error).encode("utf-8", "replace")
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(writer, view) :]
+            write_all(writer, data)
         finally:
             os._exit(code)
     os.close(writer)
@@ -65,3 +63,10 @@ def in_two(first: Callable[[], bytes], second: Callable[[], T]) -> tuple[bytes, 
     if status != 0 or not data.startswith(b"+"):
         raise ChildFailed(data[1:].decode("utf-8", "replace") or f"the forked half ended with status {status}")
     return data[1:], mine
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to the file descriptor ``fd`` (``os.write`` may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -233,11 +233,11 @@ def _write_file(path: str, data: bytes, flags: int) -> None:
     """``data`` to a new file at ``path``; its mode goes through the umask like any new file's."""
     import os
 
+    from ..parallel import write_all
+
     fd = os.open(path, flags, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
     finally:
         os.close(fd)
 
