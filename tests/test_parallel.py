@@ -40,11 +40,17 @@ def test_the_childs_error_is_raised_here_with_its_message_after_both_halves() ->
 
 
 @needs_fork
-def test_an_error_here_still_waits_for_the_child() -> None:
+def test_an_error_here_still_waits_for_the_child(tmp_path) -> None:
+    note = tmp_path / "child.pid"
+
+    def first() -> bytes:
+        note.write_text(str(os.getpid()))
+        return b"fine"
+
     with pytest.raises(ZeroDivisionError):
-        in_two(lambda: b"fine", lambda: 1 / 0)
-    with pytest.raises(ChildProcessError):  # no child left behind, unwaited
-        os.waitpid(-1, os.WNOHANG)
+        in_two(first, lambda: 1 / 0)
+    with pytest.raises(ChildProcessError):  # already waited for: no longer a child of this process
+        os.waitpid(int(note.read_text()), os.WNOHANG)
 
 
 def test_no_fork_while_another_thread_runs() -> None:
