@@ -9,7 +9,7 @@ parse order or hash seed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
@@ -87,13 +87,19 @@ def all_nested(quads: set[ox.Quad]) -> bool:
             parent[obj] = subject
     if not subjects <= parent.keys():  # a blank subject nothing points to is written with its label
         return False
-    rooted: set[Subject] = set()
-    for node in parent:
+    return rooted(parent, parent)  # then the nodes with a parent are the blank nodes: a cycle needs a label
+
+
+def rooted(nested: Collection[Subject], parent: Mapping[Subject, Subject]) -> bool:
+    """Whether every node of ``nested`` hangs from a node that is not, following each node's one
+    ``parent`` (through nested nodes): False when a cycle of nested nodes has no way out."""
+    done: set[Subject] = set()
+    for node in nested:
         path: list[Subject] = []
-        while type(node) is blank and node not in rooted:
-            if node in path:  # a cycle of blank nodes: one of them needs a label
+        while node in nested and node not in done:
+            if node in path:
                 return False
             path.append(node)
             node = parent[node]
-        rooted.update(path)
+        done.update(path)
     return True

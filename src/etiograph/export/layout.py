@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
+from operator import itemgetter
 
 import pyoxigraph as ox  # this module runs only for an export, which needs pyoxigraph anyway
 
 from ..vocab import OWL, PREFIXES, RDF, RDFS, SKOS
+from .canonical import rooted
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, read by type checkers by its name, without importing typing
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
                         homes[o].add(number)
                         parent[o] = s
     inside = {node for node, count in refs.items() if count == 1 and len(homes[node]) == 1}
-    if not inside or _rooted(inside, parent):  # as a rule: nothing can be stranded
+    if not inside or rooted(inside, parent):  # as a rule: nothing can be stranded
         return inside
     for props in graphs:
         reached = _reach(props, [s for s in props if s not in inside], inside)
@@ -73,21 +75,6 @@ def nested(graphs: Sequence[Props]) -> set[ox.BlankNode]:
             inside.discard(stranded[0])
             reached |= _reach(props, stranded[:1], inside)
     return inside
-
-
-def _rooted(inside: set[ox.BlankNode], parent: dict[ox.BlankNode, Subject]) -> bool:
-    """Whether every nested node hangs, through nested nodes, from a subject written on its own (no cycle):
-    then none is stranded, found by following each node's one parent instead of walking every graph."""
-    rooted: set[Subject] = set()
-    for node in inside:
-        path: list[Subject] = []
-        while node in inside and node not in rooted:
-            if node in path:
-                return False
-            path.append(node)
-            node = parent[node]
-        rooted.update(path)
-    return True
 
 
 def _reach(props: Props, starts: Iterable[Subject], inside: set[ox.BlankNode]) -> set[ox.BlankNode]:
@@ -185,12 +172,8 @@ def top_subjects(props: Props, inside: set[ox.BlankNode]) -> list[Subject]:
         value = subject.value
         types = pos.get(_RDF_TYPE)
         keyed.append(((not types or _ONTOLOGY not in types, False, namespace_rank(value), value), subject))
-    keyed.sort(key=_first)  # the keys differ (an IRI or a label in each): subjects are never compared
+    keyed.sort(key=itemgetter(0))  # the keys differ (an IRI or a label in each): subjects are never compared
     return [subject for _, subject in keyed]
-
-
-def _first(pair: tuple) -> object:
-    return pair[0]
 
 
 # What a thing is, its name, and a claim's subject-predicate-object read first; then by vocabulary.
