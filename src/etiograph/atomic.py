@@ -146,18 +146,26 @@ def untrack(path: str) -> None:
 
 def discard_pending() -> None:
     """Remove half-written temporary files and staging folders (called when Ctrl-C ends the process from
-    another thread); a staging folder holds files only (``export --split`` into a new folder)."""
+    another thread)."""
     for tmp in list(_pending):
-        path = Path(tmp)
-        try:
-            if path.is_dir() and not path.is_symlink():
-                for child in path.iterdir():
-                    child.unlink(missing_ok=True)
-                path.rmdir()
-            else:
-                path.unlink(missing_ok=True)
-        except OSError:  # gone already, or not ours to remove: the exit goes on
-            pass
+        remove(tmp)
+
+
+def remove(path: str) -> None:
+    """Remove a temporary file, or a staging folder with the files in it (``export --split`` into a new
+    folder), if it is there; what cannot be removed is left, quietly (a cleanup must not fail)."""
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            for name in os.listdir(path):
+                try:  # noqa: SIM105 (contextlib is not loaded on this path)
+                    os.unlink(os.path.join(path, name))
+                except OSError:
+                    pass
+            os.rmdir(path)
+        else:
+            os.unlink(path)
+    except OSError:  # gone already, or not ours to remove
+        pass
 
 
 def _output_error(target: Path, error: OSError) -> OutputError:

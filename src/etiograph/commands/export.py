@@ -137,12 +137,11 @@ def write_split(sources: Sequence[Path], folder: Path, creator: str | None = Non
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--split {folder}: it is a file; name a folder (it is made if missing)")
     publications = trig.named_publications(canonical.read(sources, labels=False), creator)
+    shared = trig.SharedLines()
     if not folder.exists():  # every file is new: laid out while written, by two processes where there are two cores
         names = [name for name, _ in publications]
-        shared = trig.SharedLines()
         _write_files(folder, names, lambda i: trig.document(publications[i][1], shared))
         return [folder / name for name in names], len(names), 0
-    shared = trig.SharedLines()
     documents = {name: trig.document(publication, shared) for name, publication in publications}
     existing = _trig_files(folder)  # names only: a new folder has none to compare or remove
     changed = {name: data for name, data in documents.items() if name not in existing or not _holds(folder / name, data)}
@@ -246,7 +245,7 @@ def _write_into(folder: Path, documents: dict[str, bytes]) -> None:
     """Into an existing folder: each file under a temporary name of its own, one flush, then the renames."""
     import os
 
-    from ..atomic import track, untrack  # what Ctrl-C removes on its way out
+    from ..atomic import remove, track, untrack  # what Ctrl-C removes on its way out
 
     flags = _create_flags()
     temporary: dict[str, str] = {}  # plain strings and os calls: two hundred Path objects cost more than the writing
@@ -268,10 +267,7 @@ def _write_into(folder: Path, documents: dict[str, bytes]) -> None:
             untrack(path)
     finally:
         for path in temporary.values():  # left only if something failed before its rename
-            try:  # noqa: SIM105 (contextlib is not loaded on this path)
-                os.unlink(path)
-            except OSError:
-                pass
+            remove(path)
             untrack(path)
 
 
@@ -279,11 +275,11 @@ def _write_new_folder(folder: Path, names: list[str], render: Render) -> None:
     """A folder that does not exist: written under a temporary name beside it, flushed, then renamed."""
     import os
 
-    from ..atomic import track, untrack  # what Ctrl-C removes on its way out
+    from ..atomic import remove, track, untrack  # what Ctrl-C removes on its way out
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = os.path.join(folder.parent, f".{folder.name}.{os.getpid()}.tmp")
-    _remove_folder(staging)  # left by an interrupted run with the same process id
+    remove(staging)  # left by an interrupted run with the same process id
     os.mkdir(staging)
     track(staging)
     try:
@@ -291,7 +287,7 @@ def _write_new_folder(folder: Path, names: list[str], render: Render) -> None:
         _sync_file_system(Path(staging))
         os.rename(staging, folder)  # fails if a folder with files appeared there meanwhile
     except BaseException:
-        _remove_folder(staging)
+        remove(staging)
         raise
     finally:
         untrack(staging)
@@ -328,25 +324,6 @@ def _write_all(base: str, names: list[str], render: Render) -> None:
         in_two(lambda: write(0, half), lambda: write(half, count))
     except ChildFailed as error:  # the child's half could not be written: said as the OS said it
         raise OSError(0, str(error)) from None
-
-
-def _remove_folder(path: str) -> None:
-    """Remove ``path`` and the files in it, if it is there (a staging folder holds files only)."""
-    import os
-
-    try:
-        names = os.listdir(path)
-    except OSError:
-        return
-    for name in names:
-        try:  # noqa: SIM105 (contextlib is not loaded on this path)
-            os.unlink(os.path.join(path, name))
-        except OSError:
-            pass
-    try:  # noqa: SIM105
-        os.rmdir(path)
-    except OSError:
-        pass
 
 
 def _written_by_split(path: Path) -> bool:
