@@ -201,7 +201,7 @@ def _described(
                         closed.add(o)
                         todo.append(o)
         if node in stated_subjects:
-            pos = {p: kept for p, objects in pos.items() if (kept := [o for o in objects if (node, p, o) not in stated])}
+            pos = _unstated(node, pos, stated)
             if not pos:
                 continue
             pairs = [(p, o) for p, o in pairs if (node, p, o) not in stated]
@@ -220,7 +220,7 @@ def _rest(props: Props, closed: set, stated: set[Triple], stated_subjects: set, 
         if subject in closed:
             continue
         if subject in stated_subjects:
-            pos = {p: kept for p, objects in pos.items() if (kept := [o for o in objects if (subject, p, o) not in stated])}
+            pos = _unstated(subject, pos, stated)
             if not pos:
                 continue
         # A skolemised node was taken whole into a provenance graph (it is closed), so it is never a
@@ -229,6 +229,12 @@ def _rest(props: Props, closed: set, stated: set[Triple], stated_subjects: set, 
             pos = {p: [skolem.get(o, o) if type(o) is blank else o for o in objects] for p, objects in pos.items()}
         rest[subject] = pos
     return rest
+
+
+def _unstated(subject: Subject, pos: dict, stated: set[Triple]) -> dict:
+    """``subject``'s predicates and objects less the triples a claim ``stated`` (a nanopublication's
+    assertion holds those), predicates left with no object dropped."""
+    return {p: kept for p, objects in pos.items() if (kept := [o for o in objects if (subject, p, o) not in stated])}
 
 
 class _Skolem:
