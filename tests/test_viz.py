@@ -805,15 +805,13 @@ def test_the_slides_written_out_trim_is_the_sub_curve_bit_for_bit(a, b, shape: i
 
 
 def _main_chains_by_copying_routes(diagram, limit: int = 3) -> tuple[tuple[str, ...], ...]:
-    """overview.main_chains as first written (each node's best route copied whole): the reference."""
-    from etiograph.viz.layout import Digraph, _back_edges
+    """overview.main_chains' route choice as first written (each node's best route copied whole): the
+    reference, on the same acyclic graph."""
+    from etiograph.viz.overview import causal_dag
 
-    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
+    graph = causal_dag(diagram)
     if not graph:
         return ()
-    members = sorted(graph.nodes)
-    for u, v in _back_edges(graph, members, None):
-        graph.remove_edge(u, v)
     order = graph.topological_order()
     labels = {n.iri: n.label for n in diagram.nodes}
     covered: set[tuple[str, str]] = set()

@@ -46,15 +46,21 @@ def panels(kg: KnowledgeGraph, data_date: str | None) -> list[Panel]:
     ]
 
 
+def causal_dag(diagram: Diagram) -> Digraph:
+    """The diagram's causal links (counteracting ones left out) as a graph, its cycles broken where the
+    layout breaks them (:func:`etiograph.viz.layout._back_edges`), so chains can be followed to an end."""
+    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
+    for u, v in _back_edges(graph, sorted(graph.nodes), None):
+        graph.remove_edge(u, v)
+    return graph
+
+
 def main_chains(diagram: Diagram, limit: int = CHAINS) -> tuple[tuple[str, ...], ...]:
     """The mechanism's main causal chains, as labels: each the root-to-end route covering most
     arrows not yet told (so the chains differ), longest first."""
-    graph = Digraph(edges=((link.source, link.target) for link in diagram.links if not link.counteracting))
+    graph = causal_dag(diagram)
     if not graph:
         return ()
-    members = sorted(graph.nodes)
-    for u, v in _back_edges(graph, members, None):
-        graph.remove_edge(u, v)
     order = graph.topological_order()
     labels = {n.iri: n.label for n in diagram.nodes}
     covered: set[tuple[str, str]] = set()
